@@ -1,0 +1,8 @@
+// The Wasm module's exports: kernels only. Memory is managed from the host side.
+export * from "./kernels/elementwise";
+export * from "./kernels/movement";
+export * from "./kernels/reduce";
+export * from "./kernels/matmul";
+
+/** First free byte after static data; the host allocator starts here. */
+export function heapBase(): usize { return __heap_base; }

@@ -1,0 +1,13 @@
+// The `lax` namespace: the primitives' own wrappers (strict shapes and dtypes, no broadcasting).
+export {
+  add, sub, mul, div, rem, max, min, neg, abs, sign, floor, ceil, round, square, integerPow, eq, ne, lt, le, gt, ge,
+  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, shiftLeft, shiftRight, select, convertElementType, stopGradient,
+} from "../primitives/arith.js";
+export {
+  sqrt, rsqrt, cbrt, exp, exp2, expm1, log, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh,
+  atanh, erf, logistic, pow, atan2,
+} from "../primitives/math.js";
+export { broadcastInDim, reduceSum, reshape, transpose, rev, slice, pad, concatenate, iota } from "../primitives/structural.js";
+export { reduceMax, reduceMin, reduceProd, reduceAnd, reduceOr, argmax, argmin } from "../primitives/reduce.js";
+export { gather, scatter } from "../primitives/indexing.js";
+export { dotGeneral } from "../primitives/linalg.js";

@@ -1,0 +1,107 @@
+// Array methods that mirror jnp functions, installed on the shared base class of concrete arrays
+// and tracers (as JAX's array_methods does), so `x.add(y)` works under every transformation.
+import { DType } from "../core/dtype.js";
+import { ArrayLike, JaxArray } from "../core/value.js";
+import { Tracer } from "../core/trace.js";
+import * as jnp from "./numpy/index.js";
+import { AtRef, getItem, Index } from "./numpy/indexing.js";
+import type { ReduceOptions, VarOptions, ArgOptions } from "./numpy/reductions.js";
+
+declare module "../core/value.js" {
+  interface JaxArray {
+    add(y: ArrayLike): JaxArray;
+    sub(y: ArrayLike): JaxArray;
+    mul(y: ArrayLike): JaxArray;
+    div(y: ArrayLike): JaxArray;
+    pow(y: ArrayLike): JaxArray;
+    mod(y: ArrayLike): JaxArray;
+    floorDiv(y: ArrayLike): JaxArray;
+    matmul(y: ArrayLike): JaxArray;
+    dot(y: ArrayLike): JaxArray;
+    maximum(y: ArrayLike): JaxArray;
+    minimum(y: ArrayLike): JaxArray;
+    eq(y: ArrayLike): JaxArray;
+    ne(y: ArrayLike): JaxArray;
+    lt(y: ArrayLike): JaxArray;
+    le(y: ArrayLike): JaxArray;
+    gt(y: ArrayLike): JaxArray;
+    ge(y: ArrayLike): JaxArray;
+    neg(): JaxArray;
+    abs(): JaxArray;
+    exp(): JaxArray;
+    log(): JaxArray;
+    sqrt(): JaxArray;
+    square(): JaxArray;
+    tanh(): JaxArray;
+    sin(): JaxArray;
+    cos(): JaxArray;
+    sum(opts?: ReduceOptions): JaxArray;
+    prod(opts?: ReduceOptions): JaxArray;
+    mean(opts?: ReduceOptions): JaxArray;
+    max(opts?: ReduceOptions): JaxArray;
+    min(opts?: ReduceOptions): JaxArray;
+    var(opts?: VarOptions): JaxArray;
+    std(opts?: VarOptions): JaxArray;
+    all(opts?: ReduceOptions): JaxArray;
+    any(opts?: ReduceOptions): JaxArray;
+    argmax(opts?: ArgOptions): JaxArray;
+    argmin(opts?: ArgOptions): JaxArray;
+    cumsum(opts?: { axis?: number | null }): JaxArray;
+    reshape(shape: number | readonly number[]): JaxArray;
+    transpose(axes?: readonly number[]): JaxArray;
+    readonly T: JaxArray;
+    ravel(): JaxArray;
+    flatten(): JaxArray;
+    squeeze(axis?: number | readonly number[]): JaxArray;
+    expandDims(axis: number | readonly number[]): JaxArray;
+    swapaxes(a: number, b: number): JaxArray;
+    astype(dtype: DType): JaxArray;
+    clip(min?: ArrayLike | null, max?: ArrayLike | null): JaxArray;
+    take(indices: ArrayLike, axis?: number | null): JaxArray;
+    get(...idx: Index[]): JaxArray;
+    at(...idx: Index[]): AtRef;
+    [Symbol.iterator](): Iterator<JaxArray>;
+  }
+}
+
+/** Installs the jnp-mirroring methods on JaxArray.prototype; called once by the package entry. */
+export function installArrayMethods(): void {
+  const p = JaxArray.prototype as any;
+  const bin = (f: (a: ArrayLike, b: ArrayLike) => JaxArray) => function (this: JaxArray, y: ArrayLike) { return f(this, y); };
+  const un = (f: (a: ArrayLike, o?: any) => JaxArray) => function (this: JaxArray, o?: any) { return f(this, o); };
+  Object.assign(p, {
+    add: bin(jnp.add), sub: bin(jnp.subtract), mul: bin(jnp.multiply), div: bin(jnp.divide), pow: bin(jnp.power),
+    mod: bin(jnp.mod), floorDiv: bin(jnp.floorDivide), matmul: bin(jnp.matmul), dot: bin(jnp.dot),
+    maximum: bin(jnp.maximum), minimum: bin(jnp.minimum), eq: bin(jnp.equal), ne: bin(jnp.notEqual),
+    lt: bin(jnp.less), le: bin(jnp.lessEqual), gt: bin(jnp.greater), ge: bin(jnp.greaterEqual),
+    neg: un(jnp.negative), abs: un(jnp.abs), exp: un(jnp.exp), log: un(jnp.log), sqrt: un(jnp.sqrt),
+    square: un(jnp.square), tanh: un(jnp.tanh), sin: un(jnp.sin), cos: un(jnp.cos),
+    sum: un(jnp.sum), prod: un(jnp.prod), mean: un(jnp.mean), max: un(jnp.max), min: un(jnp.min), var: un(jnp.var),
+    std: un(jnp.std), all: un(jnp.all), any: un(jnp.any), argmax: un(jnp.argmax), argmin: un(jnp.argmin),
+    cumsum: un(jnp.cumsum), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
+    reshape(this: JaxArray, s: number | readonly number[]) { return jnp.reshape(this, s); },
+    transpose(this: JaxArray, axes?: readonly number[]) { return jnp.transpose(this, axes); },
+    squeeze(this: JaxArray, axis?: number | readonly number[]) { return jnp.squeeze(this, axis); },
+    expandDims(this: JaxArray, axis: number | readonly number[]) { return jnp.expandDims(this, axis); },
+    swapaxes(this: JaxArray, a: number, b: number) { return jnp.swapaxes(this, a, b); },
+    astype(this: JaxArray, d: DType) { return jnp.astype(this, d); },
+    clip(this: JaxArray, lo?: ArrayLike | null, hi?: ArrayLike | null) { return jnp.clip(this, lo, hi); },
+    take(this: JaxArray, idx: ArrayLike, axis?: number | null) { return jnp.take(this, idx, axis); },
+    get(this: JaxArray, ...idx: Index[]) { return getItem(this, idx); },
+    at(this: JaxArray, ...idx: Index[]) { return new AtRef(this, idx); },
+    *[Symbol.iterator](this: JaxArray) {
+      if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");
+      for (let i = 0; i < this.shape[0]; i++) yield getItem(this, [i]);
+    },
+  });
+  Object.defineProperty(p, "T", { get(this: JaxArray) { return jnp.transpose(this); }, configurable: true });
+  // Reading a tracer's value is a concretization error, with JAX's advice.
+  const tp = Tracer.prototype as any;
+  for (const m of ["dataSync", "data", "toArray", "toArrayAsync", "item"]) {
+    tp[m] = function (this: Tracer) { return this.concretizationError(`${m}()`); };
+  }
+  tp[Symbol.toPrimitive] = function (this: Tracer, hint: string) {
+    if (hint === "string") return this.toString();
+    return this.concretizationError("converting to a JS number or boolean (e.g. `if (x > 0)`, `+x`)");
+  };
+}

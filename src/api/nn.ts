@@ -1,0 +1,57 @@
+// jax.nn: activations and friends, numerically stable.
+import { ArrayLike, JaxArray } from "../core/value.js";
+import * as jnp from "./numpy/index.js";
+import { logsumexp as lse } from "./numpy/reductions.js";
+import * as A from "../primitives/arith.js";
+
+type Axis = { axis?: number | number[] | null };
+
+export const relu = (x: ArrayLike) => jnp.maximum(x, 0);
+export const relu6 = (x: ArrayLike) => jnp.clip(x, 0, 6);
+export const sigmoid = jnp.sigmoid;
+export const softplus = (x: ArrayLike) => jnp.logaddexp(x, 0);
+export const silu = (x: ArrayLike) => jnp.multiply(x, jnp.sigmoid(x));
+export const swish = silu;
+export const logSigmoid = (x: ArrayLike) => jnp.negative(softplus(jnp.negative(x)));
+export const leakyRelu = (x: ArrayLike, negativeSlope = 0.01) => jnp.where(jnp.greaterEqual(x, 0), x, jnp.multiply(x, negativeSlope));
+export const elu = (x: ArrayLike, alpha = 1) => jnp.where(jnp.greater(x, 0), x, jnp.multiply(alpha, jnp.expm1(jnp.minimum(x, 0))));
+export const logsumexp = lse;
+
+/** gelu with the tanh approximation (JAX's default, approximate=true) or the exact erf form. */
+export function gelu(x: ArrayLike, approximate = true): JaxArray {
+  const a = jnp.promote("gelu", [x], "float")[0];
+  if (approximate) {
+    const inner = jnp.multiply(Math.sqrt(2 / Math.PI), jnp.add(a, jnp.multiply(0.044715, jnp.power(a, 3))));
+    return jnp.multiply(jnp.multiply(0.5, a), jnp.add(1, jnp.tanh(inner)));
+  }
+  return jnp.multiply(jnp.multiply(0.5, a), jnp.add(1, jnp.erf(jnp.divide(a, Math.SQRT2))));
+}
+
+export function softmax(x: ArrayLike, opts: Axis = {}): JaxArray {
+  const a = jnp.promote("softmax", [x], "float")[0];
+  const axis = opts.axis === undefined ? -1 : opts.axis;
+  const m = A.stopGradient(jnp.max(a, { axis, keepdims: true }));
+  const e = jnp.exp(jnp.subtract(a, m));
+  return jnp.divide(e, jnp.sum(e, { axis, keepdims: true }));
+}
+
+export function logSoftmax(x: ArrayLike, opts: Axis = {}): JaxArray {
+  const a = jnp.promote("log_softmax", [x], "float")[0];
+  const axis = opts.axis === undefined ? -1 : opts.axis;
+  const shifted = jnp.subtract(a, A.stopGradient(jnp.max(a, { axis, keepdims: true })));
+  return jnp.subtract(shifted, jnp.log(jnp.sum(jnp.exp(shifted), { axis, keepdims: true })));
+}
+
+/** One-hot encoding of integer labels into `numClasses` (out-of-range labels give all zeros). */
+export function oneHot(x: ArrayLike, numClasses: number, opts: { dtype?: "float32" | "float64" | "int32" } = {}): JaxArray {
+  const a = jnp.asArray(x);
+  const classes = jnp.arange(numClasses);
+  return jnp.astype(jnp.equal(jnp.expandDims(a, -1), classes), opts.dtype ?? "float32");
+}
+
+export function standardize(x: ArrayLike, opts: Axis & { epsilon?: number } = {}): JaxArray {
+  const axis = opts.axis === undefined ? -1 : opts.axis;
+  const m = jnp.mean(x, { axis, keepdims: true });
+  const v = jnp.variance(x, { axis, keepdims: true });
+  return jnp.multiply(jnp.subtract(x, m), jnp.rsqrt(jnp.add(v, opts.epsilon ?? 1e-5)));
+}

@@ -1,0 +1,136 @@
+// Making arrays from JS data, and the creation functions (zeros, arange, eye, ...).
+import { fromHost } from "../../core/array.js";
+import { ShapedArray } from "../../core/aval.js";
+import { checkDType, DType, dtypeOfTypedArray, isFloat, TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { DTypeError, ShapeError, ValueError } from "../../core/errors.js";
+import { checkShape, sizeOf } from "../../core/shape.js";
+import { JaxArray, ArrayLike } from "../../core/value.js";
+import { getBackend } from "../../backend/registry.js";
+import { convertElementType } from "../../primitives/arith.js";
+import { broadcastInDim, iota } from "../../primitives/structural.js";
+import "../../core/eval.js";
+
+export interface ArrayOptions { dtype?: DType; shape?: readonly number[]; device?: string }
+
+/** Nested JS arrays, numbers, booleans or a TypedArray (with `shape`) to a new array. */
+export function array(data: ArrayLike | TypedArray, opts: ArrayOptions = {}): JaxArray {
+  const dtype = opts.dtype === undefined ? undefined : checkDType(opts.dtype, "array");
+  if (data instanceof JaxArray) return dtype ? convertElementType(data, dtype) : data;
+  if (ArrayBuffer.isView(data)) {
+    const td = data as TypedArray;
+    const shape = opts.shape ? checkShape("array", [...opts.shape]) : [td.length];
+    if (sizeOf(shape) !== td.length) {
+      throw new ShapeError(`array: a TypedArray of length ${td.length} does not fill shape [${shape}]. Pass a matching shape option.`);
+    }
+    const src = dtypeOfTypedArray(td);
+    if (!src) throw new DTypeError(`array: unsupported TypedArray ${td.constructor.name}; use Float32Array, Float64Array, Int32Array, Uint32Array or Uint8Array (bool).`);
+    const want = dtype ?? src;
+    const C = typedArrayFor(want);
+    const copy = want === src ? td.slice() : (new C(td.length) as TypedArray);
+    if (want !== src) for (let i = 0; i < td.length; i++) copy[i] = want === "bool" ? (td[i] ? 1 : 0) : td[i];
+    return fromHost(getBackend(opts.device), copy as TypedArray, new ShapedArray(shape, want));
+  }
+  const shape: number[] = [];
+  const flat: (number | boolean)[] = [];
+  flattenNested(data, 0, shape, flat);
+  let kind: DType = "bool";
+  for (const v of flat) {
+    if (typeof v === "number") {
+      if (!Number.isInteger(v)) { kind = "float32"; break; }
+      kind = "int32";
+    }
+  }
+  const weak = typeof data === "number" && dtype === undefined;
+  const out = dtype ?? kind;
+  const C = typedArrayFor(out);
+  const td = new C(flat.length) as TypedArray;
+  for (let i = 0; i < flat.length; i++) td[i] = +flat[i];
+  return fromHost(getBackend(opts.device), td, new ShapedArray(opts.shape ?? shape, out, weak));
+}
+
+function flattenNested(x: unknown, depth: number, shape: number[], out: (number | boolean)[]): void {
+  if (Array.isArray(x)) {
+    if (shape.length <= depth) shape.push(x.length);
+    else if (shape[depth] !== x.length) throw new ShapeError(`array: ragged nested list: expected length ${shape[depth]} at depth ${depth}, got ${x.length}.`);
+    for (const v of x) flattenNested(v, depth + 1, shape, out);
+    return;
+  }
+  if (typeof x === "number" || typeof x === "boolean") {
+    if (depth !== shape.length) throw new ShapeError("array: ragged nested list: a number where a list was expected.");
+    out.push(x);
+    return;
+  }
+  if (x instanceof JaxArray) throw new ValueError("array: arrays inside nested lists are not supported; use jnp.stack.");
+  throw new ValueError(`array: cannot convert ${typeof x} to an array; pass numbers, booleans, nested lists or a TypedArray.`);
+}
+
+/** Any ArrayLike to an array; JS numbers become weakly-typed scalars (JAX's weak types). */
+export function asArray(x: ArrayLike): JaxArray {
+  if (x instanceof JaxArray) return x;
+  if (typeof x === "number") return scalar(x, Number.isInteger(x) ? "int32" : "float32", true);
+  if (typeof x === "boolean") return scalar(x ? 1 : 0, "bool", false);
+  return array(x);
+}
+
+export function scalar(v: number, dtype: DType, weak = false): JaxArray {
+  const C = typedArrayFor(dtype);
+  const td = new C(1) as TypedArray;
+  td[0] = v;
+  return fromHost(getBackend(), td, new ShapedArray([], dtype, weak));
+}
+
+export function full(shape: number | readonly number[], fillValue: number | boolean, opts: { dtype?: DType } = {}): JaxArray {
+  const s = typeof shape === "number" ? [shape] : checkShape("full", [...shape]);
+  const dtype = opts.dtype ? checkDType(opts.dtype, "full") : typeof fillValue === "boolean" ? "bool" : Number.isInteger(fillValue) ? "int32" : "float32";
+  const C = typedArrayFor(dtype);
+  const td = new C(sizeOf(s)) as TypedArray;
+  if (fillValue) td.fill(+fillValue as never);
+  return fromHost(getBackend(), td, new ShapedArray(s, dtype));
+}
+
+export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}) => full(shape, 0, { dtype: opts.dtype ?? "float32" });
+export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}) => full(shape, 1, { dtype: opts.dtype ?? "float32" });
+export const fullLike = (x: JaxArray, v: number | boolean, opts: { dtype?: DType } = {}) => full(x.shape, v, { dtype: opts.dtype ?? x.dtype });
+export const zerosLike = (x: JaxArray, opts: { dtype?: DType } = {}) => fullLike(x, 0, opts);
+export const onesLike = (x: JaxArray, opts: { dtype?: DType } = {}) => fullLike(x, 1, opts);
+
+/** arange(stop), arange(start, stop, step?) with numpy's dtype rule (int32 unless any bound is fractional). */
+export function arange(start: number, stop?: number, step = 1, opts: { dtype?: DType } = {}): JaxArray {
+  if (stop === undefined) { stop = start; start = 0; }
+  if (step === 0) throw new ValueError("arange: step must not be zero.");
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float32");
+  const C = typedArrayFor(dtype);
+  const td = new C(n) as TypedArray;
+  for (let i = 0; i < n; i++) td[i] = start + i * step;
+  return fromHost(getBackend(), td, new ShapedArray([n], dtype));
+}
+
+export function linspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean; dtype?: DType } = {}): JaxArray {
+  const endpoint = opts.endpoint ?? true;
+  const dtype = opts.dtype ?? "float32";
+  const div = endpoint ? num - 1 : num;
+  const step = div > 0 ? (stop - start) / div : 0;
+  const C = typedArrayFor(dtype);
+  const td = new C(num) as TypedArray;
+  for (let i = 0; i < num; i++) td[i] = start + i * step;
+  if (endpoint && num > 1) td[num - 1] = stop;
+  return fromHost(getBackend(), td, new ShapedArray([num], dtype));
+}
+
+export function eye(n: number, m: number = n, opts: { k?: number; dtype?: DType } = {}): JaxArray {
+  const k = opts.k ?? 0;
+  const dtype = opts.dtype ?? "float32";
+  const C = typedArrayFor(dtype);
+  const td = new C(n * m) as TypedArray;
+  for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < m) td[i * m + i + k] = 1;
+  return fromHost(getBackend(), td, new ShapedArray([n, m], dtype));
+}
+export const identity = (n: number, opts: { dtype?: DType } = {}) => eye(n, n, opts);
+
+/** lax.iota broadcast to `shape` along `dimension` (a traced-friendly index grid). */
+export function broadcastedIota(dtype: DType, shape: readonly number[], dimension: number): JaxArray {
+  return broadcastInDim(iota(dtype, [shape[dimension]], 0), shape, [dimension]);
+}
+
+export function isFloatArray(x: JaxArray): boolean { return isFloat(x.dtype); }

@@ -1,0 +1,113 @@
+// Reductions with numpy's axis/keepdims options, and cumulative sums/products.
+import { DType, isFloat } from "../../core/dtype.js";
+import { normAxes, normAxis, sizeOf } from "../../core/shape.js";
+import { ArrayLike, JaxArray } from "../../core/value.js";
+import * as A from "../../primitives/arith.js";
+import * as M from "../../primitives/math.js";
+import * as R from "../../primitives/reduce.js";
+import { reduceSum, reshape } from "../../primitives/structural.js";
+import { asArray, scalar } from "./creation.js";
+import { broadcastTo_, toBool } from "./ufuncs.js";
+
+export interface ReduceOptions {
+  axis?: number | readonly number[] | null;
+  keepdims?: boolean;
+  dtype?: DType;
+}
+
+function finish(x: JaxArray, r: JaxArray, axes: number[], keepdims?: boolean): JaxArray {
+  if (!keepdims) return r;
+  return reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+}
+
+function reducer(op: string, f: (x: JaxArray, axes: number[]) => JaxArray, prep?: (x: JaxArray) => JaxArray) {
+  return (x: ArrayLike, opts: ReduceOptions = {}): JaxArray => {
+    let a = asArray(x);
+    if (opts.dtype) a = A.convertElementType(a, opts.dtype);
+    if (prep) a = prep(a);
+    const axes = normAxes(op, opts.axis, a.ndim);
+    return finish(a, axes.length ? f(a, axes) : a, axes, opts.keepdims);
+  };
+}
+
+// numpy sums bool as int; JAX sums ints in their own dtype (x32 mode).
+const intSum = (x: JaxArray) => (x.dtype === "bool" ? A.convertElementType(x, "int32") : x);
+
+export const sum = reducer("sum", reduceSum, intSum);
+export const prod = reducer("prod", R.reduceProd, intSum);
+export const max = reducer("max", R.reduceMax);
+export const min = reducer("min", R.reduceMin);
+export const amax = max;
+export const amin = min;
+export const all = reducer("all", R.reduceAnd, toBool);
+export const any = reducer("any", R.reduceOr, toBool);
+
+export function mean(x: ArrayLike, opts: ReduceOptions = {}): JaxArray {
+  let a = asArray(x);
+  if (!isFloat(a.dtype)) a = A.convertElementType(a, opts.dtype ?? "float32");
+  const axes = normAxes("mean", opts.axis, a.ndim);
+  const n = sizeOf(axes.map((i) => a.shape[i]));
+  const s = sum(a, { axis: axes, keepdims: opts.keepdims });
+  return A.div(s, broadcastTo_(scalar(n, s.dtype), s.shape));
+}
+
+export interface VarOptions extends ReduceOptions { ddof?: number }
+
+export function variance(x: ArrayLike, opts: VarOptions = {}): JaxArray {
+  let a = asArray(x);
+  if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
+  const axes = normAxes("var", opts.axis, a.ndim);
+  const n = sizeOf(axes.map((i) => a.shape[i]));
+  const centered = A.sub(a, broadcastTo_(mean(a, { axis: axes, keepdims: true }), a.shape));
+  const ss = sum(A.square(centered), { axis: axes, keepdims: opts.keepdims });
+  return A.div(ss, broadcastTo_(scalar(Math.max(0, n - (opts.ddof ?? 0)), ss.dtype), ss.shape));
+}
+export { variance as var };
+
+export function std(x: ArrayLike, opts: VarOptions = {}): JaxArray {
+  return M.sqrt(variance(x, opts));
+}
+
+export interface ArgOptions { axis?: number | null; keepdims?: boolean }
+
+function argReducer(op: string, f: (x: JaxArray, axis: number) => JaxArray) {
+  return (x: ArrayLike, opts: ArgOptions = {}): JaxArray => {
+    let a = asArray(x);
+    if (opts.axis === undefined || opts.axis === null) {
+      const r = f(reshape(a, [a.size]), 0);
+      return opts.keepdims ? reshape(r, a.shape.map(() => 1)) : r;
+    }
+    const axis = normAxis(op, opts.axis, a.ndim);
+    if (a.dtype === "bool") a = A.convertElementType(a, "int32");
+    const r = f(a, axis);
+    return opts.keepdims ? reshape(r, a.shape.map((d, i) => (i === axis ? 1 : d))) : r;
+  };
+}
+export const argmax = argReducer("argmax", (x, axis) => R.argmax(x, axis));
+export const argmin = argReducer("argmin", (x, axis) => R.argmin(x, axis));
+
+function cumulative(op: string, p: typeof R.cumsumP) {
+  return (x: ArrayLike, opts: { axis?: number | null; dtype?: DType } = {}): JaxArray => {
+    let a = asArray(x);
+    if (opts.dtype) a = A.convertElementType(a, opts.dtype);
+    if (a.dtype === "bool") a = A.convertElementType(a, "int32");
+    if (opts.axis === undefined || opts.axis === null) return R.cumulative(p, reshape(a, [a.size]), 0);
+    return R.cumulative(p, a, normAxis(op, opts.axis, a.ndim));
+  };
+}
+export const cumsum = cumulative("cumsum", R.cumsumP);
+export const cumprod = cumulative("cumprod", R.cumprodP);
+
+/** log(sum(exp(x))) computed stably (the max is subtracted first and added back). */
+export function logsumexp(x: ArrayLike, opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {}): JaxArray {
+  let a = asArray(x);
+  if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
+  const axes = normAxes("logsumexp", opts.axis, a.ndim);
+  const m = A.stopGradient(max(a, { axis: axes, keepdims: true }));
+  // A max of -inf or inf (all -inf, or an inf) must not produce inf - inf.
+  const finite = A.lt(A.abs(m), broadcastTo_(scalar(Infinity, m.dtype), m.shape));
+  const safe = A.select(finite, m, broadcastTo_(scalar(0, m.dtype), m.shape));
+  const s = sum(M.exp(A.sub(a, broadcastTo_(safe, a.shape))), { axis: axes, keepdims: true });
+  const out = A.add(M.log(s), safe);
+  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+}

@@ -1,0 +1,246 @@
+// numpy's shape and movement functions on top of the structural primitives.
+import { ShapeError, ValueError } from "../../core/errors.js";
+import { fmtShape, normAxes, normAxis, sizeOf } from "../../core/shape.js";
+import { ArrayLike, JaxArray } from "../../core/value.js";
+import * as A from "../../primitives/arith.js";
+import { gather } from "../../primitives/indexing.js";
+import * as S from "../../primitives/structural.js";
+import { arange, array, asArray, scalar } from "./creation.js";
+import { broadcastAll, broadcastTo_, promote } from "./ufuncs.js";
+
+type AxisArg = number | { axis?: number | null } | undefined | null;
+function axisOf(a: AxisArg, dflt: number | null): number | null {
+  if (a === undefined) return dflt;
+  if (a === null || typeof a === "number") return a;
+  return a.axis === undefined ? dflt : a.axis;
+}
+
+export function reshape(x: ArrayLike, shape: number | readonly number[]): JaxArray {
+  const a = asArray(x);
+  const s = typeof shape === "number" ? [shape] : [...shape];
+  const neg = s.filter((d) => d === -1).length;
+  if (neg > 1 || s.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new ShapeError(`reshape: invalid new shape ${fmtShape(s)}: dimensions must be non-negative integers, with at most one -1.`);
+  }
+  if (neg === 1) {
+    const known = sizeOf(s.filter((d) => d !== -1));
+    if (known === 0 || a.size % known !== 0) {
+      throw new ShapeError(`reshape: cannot reshape an array of shape ${fmtShape(a.shape)} (size ${a.size}) into shape ${fmtShape(s)}: ` +
+        `the size is not divisible by ${known}.`);
+    }
+    s[s.indexOf(-1)] = a.size / known;
+  }
+  return S.reshape(a, s);
+}
+
+export const ravel = (x: ArrayLike) => reshape(x, [-1]);
+
+export function transpose(x: ArrayLike, axes?: readonly number[] | null): JaxArray {
+  const a = asArray(x);
+  const perm = axes ? axes.map((ax) => normAxis("transpose", ax, a.ndim)) : a.shape.map((_, i) => a.ndim - 1 - i);
+  if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
+    throw new ShapeError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${a.ndim} axes of an array of shape ${fmtShape(a.shape)}.`);
+  }
+  return S.transpose(a, perm);
+}
+
+export function swapaxes(x: ArrayLike, axis1: number, axis2: number): JaxArray {
+  const a = asArray(x);
+  const perm = a.shape.map((_, i) => i);
+  const i = normAxis("swapaxes", axis1, a.ndim), j = normAxis("swapaxes", axis2, a.ndim);
+  [perm[i], perm[j]] = [perm[j], perm[i]];
+  return S.transpose(a, perm);
+}
+
+export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): JaxArray {
+  const a = asArray(x);
+  const src = (typeof source === "number" ? [source] : [...source]).map((s) => normAxis("moveaxis", s, a.ndim));
+  const dst = (typeof destination === "number" ? [destination] : [...destination]).map((s) => normAxis("moveaxis", s, a.ndim));
+  if (src.length !== dst.length) throw new ShapeError("moveaxis: source and destination must have the same number of axes.");
+  const rest = a.shape.map((_, i) => i).filter((i) => !src.includes(i));
+  const perm = new Array<number>(a.ndim).fill(-1);
+  dst.forEach((d, k) => { perm[d] = src[k]; });
+  let r = 0;
+  for (let i = 0; i < a.ndim; i++) if (perm[i] === -1) perm[i] = rest[r++];
+  return S.transpose(a, perm);
+}
+
+export function expandDims(x: ArrayLike, axis: number | readonly number[]): JaxArray {
+  const a = asArray(x);
+  const axes = typeof axis === "number" ? [axis] : [...axis];
+  const nd = a.ndim + axes.length;
+  const norm = normAxes("expand_dims", axes, nd);
+  const shape: number[] = [];
+  let k = 0;
+  for (let i = 0; i < nd; i++) shape.push(norm.includes(i) ? 1 : a.shape[k++]);
+  return S.reshape(a, shape);
+}
+
+export function squeeze(x: ArrayLike, axis?: number | readonly number[] | null): JaxArray {
+  const a = asArray(x);
+  const axes = axis === undefined || axis === null ? a.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes("squeeze", axis, a.ndim);
+  for (const ax of axes) {
+    if (a.shape[ax] !== 1) {
+      throw new ShapeError(`squeeze: cannot select an axis to squeeze out which has size not equal to one: axis ${ax} of shape ${fmtShape(a.shape)}.`);
+    }
+  }
+  return S.reshape(a, a.shape.filter((_, i) => !axes.includes(i)));
+}
+
+export function broadcastTo(x: ArrayLike, shape: readonly number[]): JaxArray {
+  const a = asArray(x);
+  const ok = shape.length >= a.ndim && a.shape.every((d, i) => d === 1 || d === shape[shape.length - a.ndim + i]);
+  if (!ok) throw new ShapeError(`broadcast_to: cannot broadcast an array of shape ${fmtShape(a.shape)} to shape ${fmtShape(shape)}.`);
+  return broadcastTo_(a, shape);
+}
+
+export function broadcastArrays(...xs: ArrayLike[]): JaxArray[] {
+  return broadcastAll("broadcast_arrays", xs.map(asArray));
+}
+
+export function atleast1d(x: ArrayLike): JaxArray {
+  const a = asArray(x);
+  return a.ndim === 0 ? S.reshape(a, [1]) : a;
+}
+
+export function concatenate(arrays: readonly ArrayLike[], axis: AxisArg = 0): JaxArray {
+  if (!arrays.length) throw new ValueError("concatenate: need at least one array to concatenate.");
+  const ax = axisOf(axis, 0);
+  let xs = promote("concatenate", [...arrays]);
+  if (ax === null) xs = xs.map((x) => S.reshape(x, [x.size]));
+  if (xs.some((x) => x.ndim === 0)) throw new ShapeError("concatenate: zero-dimensional arrays cannot be concatenated; use stack.");
+  return S.concatenate(xs, normAxis("concatenate", ax ?? 0, xs[0].ndim));
+}
+
+export function stack(arrays: readonly ArrayLike[], axis: AxisArg = 0): JaxArray {
+  if (!arrays.length) throw new ValueError("stack: need at least one array to stack.");
+  const xs = promote("stack", [...arrays]);
+  const s0 = xs[0].shape;
+  if (xs.some((x) => x.shape.length !== s0.length || x.shape.some((d, i) => d !== s0[i]))) {
+    throw new ShapeError(`stack: all input arrays must have the same shape, got ${xs.map((x) => fmtShape(x.shape)).join(", ")}.`);
+  }
+  const ax = normAxis("stack", axisOf(axis, 0) ?? 0, s0.length + 1);
+  return S.concatenate(xs.map((x) => expandDims(x, ax)), ax);
+}
+export const vstack = (arrays: readonly ArrayLike[]) => concatenate(arrays.map((a) => { const x = asArray(a); return x.ndim < 2 ? reshape(x, [1, x.size]) : x; }), 0);
+export const hstack = (arrays: readonly ArrayLike[]) => { const xs = arrays.map(asArray); return concatenate(xs, xs[0].ndim === 1 ? 0 : 1); };
+
+export function split(x: ArrayLike, indicesOrSections: number | readonly number[], axis: AxisArg = 0): JaxArray[] {
+  const a = asArray(x);
+  const ax = normAxis("split", axisOf(axis, 0) ?? 0, a.ndim);
+  const n = a.shape[ax];
+  let cuts: number[];
+  if (typeof indicesOrSections === "number") {
+    if (indicesOrSections <= 0 || n % indicesOrSections !== 0) {
+      throw new ShapeError(`split: array split does not result in an equal division: axis ${ax} of size ${n} into ${indicesOrSections} sections. Use arraySplit-style indices instead.`);
+    }
+    const step = n / indicesOrSections;
+    cuts = [...Array(indicesOrSections - 1).keys()].map((i) => (i + 1) * step);
+  } else {
+    cuts = indicesOrSections.map((i) => Math.min(Math.max(i < 0 ? i + n : i, 0), n));
+  }
+  const bounds = [0, ...cuts, n];
+  const out: JaxArray[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const start = a.shape.map((_, d) => (d === ax ? bounds[i] : 0));
+    const limit = a.shape.map((s, d) => (d === ax ? Math.max(bounds[i], bounds[i + 1]) : s));
+    out.push(S.slice(a, start, limit));
+  }
+  return out;
+}
+
+export function tile(x: ArrayLike, reps: number | readonly number[]): JaxArray {
+  let a = asArray(x);
+  const r = typeof reps === "number" ? [reps] : [...reps];
+  const nd = Math.max(a.ndim, r.length);
+  const shape = [...Array(nd - a.ndim).fill(1), ...a.shape];
+  const rr = [...Array(nd - r.length).fill(1), ...r];
+  a = S.reshape(a, shape.flatMap((d) => [1, d]));
+  const big = shape.flatMap((d, i) => [rr[i], d]);
+  return S.reshape(broadcastTo_(a, big), shape.map((d, i) => d * rr[i]));
+}
+
+export function repeat(x: ArrayLike, repeats: number | readonly number[], axis: AxisArg = null): JaxArray {
+  let a = asArray(x);
+  let ax = axisOf(axis, null);
+  if (ax === null) { a = S.reshape(a, [a.size]); ax = 0; }
+  ax = normAxis("repeat", ax, a.ndim);
+  const n = a.shape[ax];
+  if (typeof repeats === "number") {
+    const expanded = S.reshape(a, [...a.shape.slice(0, ax + 1), 1, ...a.shape.slice(ax + 1)]);
+    const b = broadcastTo_(expanded, [...a.shape.slice(0, ax + 1), repeats, ...a.shape.slice(ax + 1)]);
+    return S.reshape(b, a.shape.map((d, i) => (i === ax ? d * repeats : d)));
+  }
+  if (repeats.length !== n) throw new ShapeError(`repeat: ${repeats.length} repeat counts for an axis of size ${n}.`);
+  const idx: number[] = [];
+  repeats.forEach((k, i) => { for (let j = 0; j < k; j++) idx.push(i); });
+  return gather(a, array(Int32Array.from(idx)), ax);
+}
+
+export interface PadOptions { mode?: "constant"; constantValues?: number }
+export function pad(x: ArrayLike, padWidth: number | readonly number[] | readonly (readonly number[])[], opts: PadOptions = {}): JaxArray {
+  const a = asArray(x);
+  if (opts.mode && opts.mode !== "constant") throw new ValueError(`pad: mode "${opts.mode}" is not implemented; only "constant" is.`);
+  let pw: [number, number][];
+  if (typeof padWidth === "number") pw = a.shape.map(() => [padWidth, padWidth]);
+  else if (padWidth.length && typeof padWidth[0] === "number") {
+    const p = padWidth as readonly number[];
+    pw = a.shape.map(() => [p[0], p.length > 1 ? p[1] : p[0]]);
+  } else {
+    const p = padWidth as readonly (readonly number[])[];
+    if (p.length === 1) pw = a.shape.map(() => [p[0][0], p[0][1] ?? p[0][0]]);
+    else pw = p.map((q) => [q[0], q[1] ?? q[0]]);
+  }
+  if (pw.length !== a.ndim || pw.some(([l, h]) => l < 0 || h < 0)) {
+    throw new ShapeError(`pad: pad_width ${JSON.stringify(padWidth)} does not fit an array of rank ${a.ndim}; give [before, after] per axis, non-negative.`);
+  }
+  const v = scalar(opts.constantValues ?? 0, a.dtype);
+  return S.pad(a, v, pw.map(([l, h]) => [l, h, 0]));
+}
+
+export function flip(x: ArrayLike, axis: AxisArg | readonly number[] = null): JaxArray {
+  const a = asArray(x);
+  const ax = Array.isArray(axis) ? axis : axisOf(axis as AxisArg, null);
+  return S.rev(a, normAxes("flip", ax as number | number[] | null, a.ndim));
+}
+export const fliplr = (x: ArrayLike) => flip(x, 1);
+export const flipud = (x: ArrayLike) => flip(x, 0);
+
+/** Integer index array from an ArrayLike, with negative entries counted from the end of `n`. */
+export function normalizeIndices(idx: ArrayLike, n: number): JaxArray {
+  let i = asArray(idx);
+  if (i.dtype !== "int32") i = A.convertElementType(i, "int32");
+  const zero = broadcastTo_(scalar(0, "int32"), i.shape);
+  return A.select(A.lt(i, zero), A.add(i, broadcastTo_(scalar(n, "int32"), i.shape)), i);
+}
+
+export function take(x: ArrayLike, indices: ArrayLike, axis: AxisArg = null, opts: { mode?: "fill" | "clip" } = {}): JaxArray {
+  let a = asArray(x);
+  let ax = axisOf(axis, null);
+  if (ax === null) { a = S.reshape(a, [a.size]); ax = 0; }
+  ax = normAxis("take", ax, a.ndim);
+  return gather(a, normalizeIndices(indices, a.shape[ax]), ax, opts.mode ?? "fill");
+}
+
+export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null): JaxArray {
+  let a = asArray(x);
+  let idx = asArray(indices);
+  if (axis === null) { a = S.reshape(a, [a.size]); idx = S.reshape(idx, [idx.size]); axis = 0; }
+  if (idx.ndim !== a.ndim) throw new ShapeError(`take_along_axis: indices of rank ${idx.ndim} do not match an array of rank ${a.ndim}.`);
+  const ax = normAxis("take_along_axis", axis, a.ndim);
+  const outShape = a.shape.map((d, i) => (i === ax ? idx.shape[i] : broadcastDim(d, idx.shape[i])));
+  const strides = a.shape.map((_, i) => sizeOf(a.shape.slice(i + 1)));
+  let lin = A.mul(broadcastTo_(normalizeIndices(idx, a.shape[ax]), outShape), broadcastTo_(scalar(strides[ax], "int32"), outShape));
+  for (let d = 0; d < a.ndim; d++) {
+    if (d === ax || a.shape[d] === 1) continue;
+    const io = S.broadcastInDim(arange(outShape[d]), outShape, [d]);
+    lin = A.add(lin, A.mul(io, broadcastTo_(scalar(strides[d], "int32"), outShape)));
+  }
+  return gather(S.reshape(a, [a.size]), lin, 0, "fill");
+}
+
+function broadcastDim(a: number, b: number): number {
+  if (a === b || b === 1) return a;
+  if (a === 1) return b;
+  throw new ShapeError(`take_along_axis: index shape does not broadcast with the array (${a} vs ${b}).`);
+}

@@ -1,0 +1,56 @@
+// Devices, memory statistics and configuration.
+import { ConcreteArray, fromHost } from "../core/array.js";
+import { ValueError } from "../core/errors.js";
+import { JaxArray } from "../core/value.js";
+import { backendNames, defaultDevice as setDefault, getBackend, wasm } from "../backend/registry.js";
+
+export interface MemoryInfo {
+  /** Bytes held by live arrays (and jit buffers), by size class. */
+  liveBytes: number;
+  /** Number of live device buffers. */
+  liveArrays: number;
+  /** Bytes reserved from the platform (the Wasm memory's current size). */
+  reservedBytes: number;
+  /** Which Wasm build is running: "simd" or "scalar". */
+  wasmVariant: string;
+}
+
+export function memoryStats(): MemoryInfo {
+  const s = wasm.stats();
+  return { liveBytes: s.liveBytes, liveArrays: s.liveBuffers - 1, reservedBytes: s.reservedBytes, wasmVariant: wasm.variant };
+}
+
+const settings = {
+  /** Cap on Wasm linear memory in bytes (default 4 GiB, the Wasm32 ceiling). */
+  wasmMemoryLimit: 4 * 1024 ** 3,
+};
+export type ConfigName = keyof typeof settings;
+
+/** JAX-style configuration: config.update("wasmMemoryLimit", bytes). */
+export const config = {
+  update(name: ConfigName, value: number): void {
+    if (!(name in settings)) throw new ValueError(`config.update: unknown option ${JSON.stringify(name)}; known: ${Object.keys(settings).join(", ")}.`);
+    if (name === "wasmMemoryLimit") wasm.allocator.limit = value;
+    settings[name] = value;
+  },
+  get(name: ConfigName): number { return settings[name]; },
+};
+
+export function devices(): { platform: string; id: number }[] {
+  return backendNames().map((platform, id) => ({ platform, id }));
+}
+
+/** Starts every backend this runtime has (Wasm is always ready); returns their names. */
+export async function init(): Promise<string[]> {
+  return backendNames();
+}
+
+export const defaultDevice = setDefault;
+
+/** Copies an array to another device (a no-op when it is already there). */
+export function devicePut(x: JaxArray, device?: string): JaxArray {
+  const b = getBackend(device);
+  if (!(x instanceof ConcreteArray)) throw new ValueError("devicePut: expected a concrete array, got a tracer.");
+  if (x.backend === b) return x;
+  return fromHost(b, x.dataSync(), x.aval);
+}

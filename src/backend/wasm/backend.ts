@@ -1,0 +1,89 @@
+import { ShapedArray } from "../../core/aval.js";
+import { itemSize, TypedArray, typedArrayFor } from "../../core/dtype.js";
+import { Primitive } from "../../core/primitive.js";
+import { Backend, DeviceBuffer, KernelArg, MemoryStats } from "../backend.js";
+import { WasmAllocator } from "./allocator.js";
+import { lowerings, WasmContext } from "./lowerings.js";
+import { KernelExports, WasmVariant } from "./module.js";
+
+const SCRATCH_BYTES = 4096;
+
+/**
+ * Arrays in one WebAssembly.Memory, run by AssemblyScript kernels. Primitives without a kernel (or
+ * a dtype the kernel lacks) run their plain-TS reference implementation on views of the same memory,
+ * so data never leaves Wasm memory.
+ */
+export class WasmBackend implements Backend, WasmContext {
+  readonly name = "wasm";
+  readonly allocator: WasmAllocator;
+  private u8!: Uint8Array;
+  private i32!: Int32Array;
+  private readonly scratch: number;
+
+  constructor(readonly k: KernelExports, readonly variant: WasmVariant) {
+    this.allocator = new WasmAllocator(k.memory, k.heapBase(), () => this.refreshViews());
+    this.refreshViews();
+    this.scratch = this.allocator.alloc(SCRATCH_BYTES);
+  }
+
+  private refreshViews(): void {
+    this.u8 = new Uint8Array(this.k.memory.buffer);
+    this.i32 = new Int32Array(this.k.memory.buffer);
+  }
+
+  alloc(nbytes: number): DeviceBuffer {
+    return { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
+  }
+
+  free(buf: DeviceBuffer): void {
+    this.allocator.release(buf.handle, buf.nbytes);
+  }
+
+  /** A typed view of `n` elements at byte address `ptr`, valid until the next allocation. */
+  view(ptr: number, aval: ShapedArray): TypedArray {
+    if (this.u8.byteLength === 0) this.refreshViews();
+    const C = typedArrayFor(aval.dtype);
+    return new C(this.k.memory.buffer, ptr, aval.size);
+  }
+
+  write(buf: DeviceBuffer, data: TypedArray): void {
+    if (this.u8.byteLength === 0) this.refreshViews();
+    this.u8.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), buf.handle);
+  }
+
+  readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray {
+    return this.view(buf.handle, aval).slice();
+  }
+
+  async read(buf: DeviceBuffer, aval: ShapedArray): Promise<TypedArray> {
+    return this.readSync(buf, aval);
+  }
+
+  /** Writes small integer arguments (shapes, strides) to scratch memory and returns their address. */
+  meta(ints: readonly number[], extra = 0): number {
+    if ((ints.length + extra) * 4 > SCRATCH_BYTES) throw new RangeError("tinyjax: too many dimensions for a wasm kernel");
+    if (this.u8.byteLength === 0) this.refreshViews();
+    this.i32.set(ints, this.scratch >> 2);
+    return this.scratch;
+  }
+
+  execute(prim: Primitive, params: any, ins: KernelArg[], outAvals: ShapedArray[]): DeviceBuffer[] {
+    const outs = outAvals.map((aval) => ({ buf: this.alloc(aval.size * itemSize[aval.dtype]), aval }));
+    try {
+      const lower = lowerings[prim.name];
+      if (!lower || !lower(this, ins, outs, params)) {
+        // Views are made after every allocation above, so none is stale.
+        const host = (a: KernelArg) => ({ data: this.view(a.buf.handle, a.aval), aval: a.aval });
+        prim.rules.reference(ins.map(host), outs.map(host), params);
+      }
+    } catch (e) {
+      for (const o of outs) this.free(o.buf);
+      throw e;
+    }
+    return outs.map((o) => o.buf);
+  }
+
+  stats(): MemoryStats {
+    return { liveBytes: this.allocator.liveBytes, liveBuffers: this.allocator.liveBlocks, reservedBytes: this.allocator.reservedBytes };
+  }
+}

@@ -1,0 +1,15 @@
+// tinyjax's public surface.
+import "./core/eval.js";
+import { installArrayMethods } from "./api/methods.js";
+
+installArrayMethods();
+
+export { JaxArray as Array } from "./core/value.js";
+export type { ArrayLike } from "./core/value.js";
+export type { DType } from "./core/dtype.js";
+export * as jnp from "./api/numpy/index.js";
+export * as lax from "./api/lax.js";
+export * as nn from "./api/nn.js";
+export { tidy, keep } from "./core/memory.js";
+export { memoryStats, config, devices, init, defaultDevice, devicePut } from "./api/runtime.js";
+export * from "./core/errors.js";

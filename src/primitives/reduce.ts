@@ -1,0 +1,218 @@
+// Reductions other than sum (which lives with broadcasting, its transpose), arg-reductions and
+// cumulative scans.
+import { ShapedArray } from "../core/aval.js";
+import { DType, isFloat } from "../core/dtype.js";
+import { DTypeError, ShapeError } from "../core/errors.js";
+import { HostArray, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { sizeOf, stridesOf } from "../core/shape.js";
+import { bind1 } from "../core/trace.js";
+import { JaxArray } from "../core/value.js";
+import { convertElementType, div, eq, mul } from "./arith.js";
+import { checkKinds, full } from "./helpers.js";
+import { broadcastInDim, concatenate, forEachIndex, reduceSum, reshape, slice, transpose } from "./structural.js";
+
+type Combine = (a: number, b: number) => number;
+
+function reduceRef(x: HostArray, o: HostArray, axes: number[], init: number, f: Combine): void {
+  const keep = x.aval.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const ost = stridesOf(keep.map((i) => x.aval.shape[i]));
+  const acc = new Float64Array(o.data.length).fill(init);
+  forEachIndex(x.aval.shape, (i, idx) => {
+    let j = 0;
+    for (let k = 0; k < keep.length; k++) j += idx[keep[k]] * ost[k];
+    acc[j] = f(acc[j], x.data[i]);
+  });
+  o.data.set(acc as any);
+}
+
+const fmax: Combine = (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b));
+const fmin: Combine = (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b));
+
+function lowest(d: DType): number { return isFloat(d) ? -Infinity : d === "int32" ? -2147483648 : 0; }
+function highest(d: DType): number { return isFloat(d) ? Infinity : d === "int32" ? 2147483647 : d === "uint32" ? 4294967295 : 1; }
+
+function reducerShape(op: string, kinds: "numeric" | "any" | "bool") {
+  return ([x]: ShapedArray[], { axes }: { axes: number[] }) => {
+    if (kinds === "bool" && x.dtype !== "bool") throw new DTypeError(`${op} takes a bool array, got ${x.dtype}.`);
+    if (kinds === "numeric") checkKinds(op, "numeric", [x]);
+    if (!axes.every((a, i) => a >= 0 && a < x.ndim && (i === 0 || a > axes[i - 1]))) {
+      throw new ShapeError(`${op}: invalid axes ${JSON.stringify(axes)} for an array of rank ${x.ndim}.`);
+    }
+    return [new ShapedArray(x.shape.filter((_, i) => !axes.includes(i)), x.dtype, x.weakType)];
+  };
+}
+
+/** JAX's rule for max/min: the tangent is averaged over the positions that attain the extremum. */
+function chooserJvp(p: () => Primitive) {
+  return ([x]: JaxArray[], [t]: JaxArray[], { axes }: { axes: number[] }): [JaxArray[], JaxArray[]] => {
+    const out = bind1(p(), [x], { axes });
+    const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const ob = broadcastInDim(out, x.shape, keep);
+    const ind = convertElementType(eq(x, ob), x.dtype);
+    const counts = reduceSum(ind, axes);
+    return [[out], [div(reduceSum(mul(t, ind), axes), counts)]];
+  };
+}
+
+export const reduceMaxP: Primitive<{ axes: number[] }> = new Primitive("reduce_max", {
+  abstractEval: reducerShape("reduce_max", "any"),
+  reference: ([x], [o], { axes }) => reduceRef(x, o, axes, lowest(x.aval.dtype), fmax),
+  jvp: chooserJvp(() => reduceMaxP),
+});
+export const reduceMinP: Primitive<{ axes: number[] }> = new Primitive("reduce_min", {
+  abstractEval: reducerShape("reduce_min", "any"),
+  reference: ([x], [o], { axes }) => reduceRef(x, o, axes, highest(x.aval.dtype), fmin),
+  jvp: chooserJvp(() => reduceMinP),
+});
+export const reduceAndP: Primitive<{ axes: number[] }> = new Primitive("reduce_and", {
+  abstractEval: reducerShape("reduce_and", "bool"),
+  reference: ([x], [o], { axes }) => reduceRef(x, o, axes, 1, (a, b) => a & (b ? 1 : 0)),
+});
+export const reduceOrP: Primitive<{ axes: number[] }> = new Primitive("reduce_or", {
+  abstractEval: reducerShape("reduce_or", "bool"),
+  reference: ([x], [o], { axes }) => reduceRef(x, o, axes, 0, (a, b) => a | (b ? 1 : 0)),
+});
+export const reduceProdP: Primitive<{ axes: number[] }> = new Primitive("reduce_prod", {
+  abstractEval: reducerShape("reduce_prod", "numeric"),
+  reference: ([x], [o], { axes }) => reduceRef(x, o, axes, 1, isFloat(x.aval.dtype) ? (a, b) => a * b : (a, b) => Math.imul(a, b)),
+  jvp([x], [t], { axes }) {
+    // d prod = sum_i t_i * prod_{j != i} x_j, with the product of the others taken from exclusive
+    // cumulative products from both ends, so zeros in x are handled exactly.
+    const out = reduceProd(x, axes);
+    const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const n = sizeOf(axes.map((a) => x.shape[a]));
+    const moved = reshape(transpose(x, [...keep, ...axes]), [...keep.map((k) => x.shape[k]), n]);
+    const tm = reshape(transpose(t, [...keep, ...axes]), [...keep.map((k) => x.shape[k]), n]);
+    const last = keep.length;
+    const others = mul(exclusiveCumprod(moved, last, false), exclusiveCumprod(moved, last, true));
+    return [[out], [reduceSum(mul(tm, others), [last])]];
+  },
+});
+
+function exclusiveCumprod(x: JaxArray, axis: number, reverse: boolean): JaxArray {
+  const n = x.shape[axis];
+  const incl = cumulative(cumprodP, x, axis, reverse);
+  const oneShape = x.shape.map((d, i) => (i === axis ? 1 : d));
+  const ones = full(oneShape, 1, x.dtype);
+  const start = x.shape.map(() => 0);
+  const lim = [...x.shape];
+  if (reverse) {
+    start[axis] = 1;
+    return concatenate([slice(incl, start, lim), ones], axis);
+  }
+  lim[axis] = n - 1;
+  return concatenate([ones, slice(incl, start, lim)], axis);
+}
+
+// ---- argmax / argmin
+
+function argShape(op: string) {
+  return ([x]: ShapedArray[], { axis, indexDtype }: { axis: number; indexDtype: DType }) => {
+    if (axis < 0 || axis >= x.ndim) throw new ShapeError(`${op}: axis ${axis} is out of bounds for an array of rank ${x.ndim}.`);
+    if (x.shape[axis] === 0) throw new ShapeError(`${op}: cannot take ${op} of an empty axis (shape [${x.shape}], axis ${axis}).`);
+    return [new ShapedArray(x.shape.filter((_, i) => i !== axis), indexDtype)];
+  };
+}
+
+function argRef(better: (v: number, best: number) => boolean) {
+  return ([x]: HostArray[], [o]: HostArray[], { axis }: { axis: number }) => {
+    const shape = x.aval.shape;
+    const outer = sizeOf(shape.slice(0, axis)), len = shape[axis], inner = sizeOf(shape.slice(axis + 1));
+    for (let a = 0; a < outer; a++) {
+      for (let j = 0; j < inner; j++) {
+        let bi = 0, best = x.data[a * len * inner + j];
+        if (best === best) {
+          for (let r = 1; r < len; r++) {
+            const v = x.data[(a * len + r) * inner + j];
+            if (v !== v) { bi = r; break; }
+            if (better(v, best)) { best = v; bi = r; }
+          }
+        }
+        o.data[a * inner + j] = bi;
+      }
+    }
+  };
+}
+
+const zeroOut = (p: () => Primitive) => (xs: JaxArray[], _t: JaxArray[], params: any): [JaxArray[], Zero[]] => {
+  const out = bind1(p(), xs, params);
+  return [[out], [new Zero(out.aval)]];
+};
+
+export const argmaxP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive("argmax", {
+  abstractEval: argShape("argmax"),
+  reference: argRef((v, b) => v > b),
+  jvp: zeroOut(() => argmaxP),
+});
+export const argminP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive("argmin", {
+  abstractEval: argShape("argmin"),
+  reference: argRef((v, b) => v < b),
+  jvp: zeroOut(() => argminP),
+});
+
+// ---- cumulative scans
+
+interface CumParams { axis: number; reverse: boolean }
+
+function cumRef(init: (d: DType) => number, f: (d: DType) => Combine) {
+  return ([x]: HostArray[], [o]: HostArray[], { axis, reverse }: CumParams) => {
+    const shape = x.aval.shape;
+    const outer = sizeOf(shape.slice(0, axis)), len = shape[axis], inner = sizeOf(shape.slice(axis + 1));
+    const g = f(x.aval.dtype);
+    for (let a = 0; a < outer; a++) {
+      for (let j = 0; j < inner; j++) {
+        let acc = init(x.aval.dtype);
+        for (let s = 0; s < len; s++) {
+          const r = reverse ? len - 1 - s : s;
+          const k = (a * len + r) * inner + j;
+          acc = g(acc, x.data[k]);
+          o.data[k] = acc;
+          acc = o.data[k]; // round to the dtype as a kernel would
+        }
+      }
+    }
+  };
+}
+
+function cumShape(op: string) {
+  return ([x]: ShapedArray[], { axis }: CumParams) => {
+    if (axis < 0 || axis >= x.ndim) throw new ShapeError(`${op}: axis ${axis} is out of bounds for an array of rank ${x.ndim}.`);
+    return [x.dtype === "bool" ? new ShapedArray(x.shape, "int32") : x];
+  };
+}
+
+export const cumsumP: Primitive<CumParams> = new Primitive("cumsum", {
+  abstractEval: cumShape("cumsum"),
+  reference: cumRef(() => 0, (d) => (isFloat(d) ? (a, b) => a + b : (a, b) => (a + b) | 0)),
+  jvp: ([x], [t], p) => [[cumulative(cumsumP, x, p.axis, p.reverse)], [cumulative(cumsumP, t, p.axis, p.reverse)]],
+  transpose: ([ct], [x], p) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : cumulative(cumsumP, ct, p.axis, !p.reverse)],
+});
+export const cumprodP: Primitive<CumParams> = new Primitive("cumprod", {
+  abstractEval: cumShape("cumprod"),
+  reference: cumRef(() => 1, (d) => (isFloat(d) ? (a, b) => a * b : Math.imul)),
+  jvp([x], [t], p) {
+    // out_i * sum_{j<=i} t_j / x_j: exact away from zeros of x.
+    const out = cumulative(cumprodP, x, p.axis, p.reverse);
+    return [[out], [mul(out, cumulative(cumsumP, div(t, x), p.axis, p.reverse))]];
+  },
+});
+export const cummaxP: Primitive<CumParams> = new Primitive("cummax", {
+  abstractEval: cumShape("cummax"),
+  reference: cumRef(lowest, () => fmax),
+});
+export const cumminP: Primitive<CumParams> = new Primitive("cummin", {
+  abstractEval: cumShape("cummin"),
+  reference: cumRef(highest, () => fmin),
+});
+
+export function cumulative(p: Primitive<CumParams>, x: JaxArray, axis: number, reverse = false): JaxArray {
+  return bind1(p, [x], { axis, reverse });
+}
+
+export const reduceMax = (x: JaxArray, axes: readonly number[]): JaxArray => bind1(reduceMaxP, [x], { axes: [...axes] });
+export const reduceMin = (x: JaxArray, axes: readonly number[]): JaxArray => bind1(reduceMinP, [x], { axes: [...axes] });
+export const reduceProd = (x: JaxArray, axes: readonly number[]): JaxArray => bind1(reduceProdP, [x], { axes: [...axes] });
+export const reduceAnd = (x: JaxArray, axes: readonly number[]): JaxArray => bind1(reduceAndP, [x], { axes: [...axes] });
+export const reduceOr = (x: JaxArray, axes: readonly number[]): JaxArray => bind1(reduceOrP, [x], { axes: [...axes] });
+export const argmax = (x: JaxArray, axis: number, indexDtype: DType = "int32"): JaxArray => bind1(argmaxP, [x], { axis, indexDtype });
+export const argmin = (x: JaxArray, axis: number, indexDtype: DType = "int32"): JaxArray => bind1(argminP, [x], { axis, indexDtype });
