@@ -149,7 +149,10 @@ export function unary_i32(op: i32, x: usize, out: usize, n: i32): void {
     case O.MUL: return a * b;
     case O.DIV: return a / b;
     case O.REM: return a % b;
-    case O.POW: return sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b);
+    case O.POW:
+      // C99: 1^y = 1 and (-1)^(+-inf) = 1, even where y is NaN.
+      if (a == 1 || (a == -1 && abs<T>(b) == <T>Infinity)) return <T>1;
+      return sizeof<T>() == 4 ? <T>Mathf.pow(<f32>a, <f32>b) : <T>Math.pow(<f64>a, <f64>b);
     case O.MAX: return max<T>(a, b);
     case O.MIN: return min<T>(a, b);
     case O.ATAN2: return sizeof<T>() == 4 ? <T>Mathf.atan2(<f32>a, <f32>b) : <T>Math.atan2(<f64>a, <f64>b);

@@ -188,8 +188,10 @@ export const selectNP: Primitive<{}> = new Primitive<{}>("select_n", {
   },
 });
 
-const convertTo = (to: DType) => {
+const convertTo = (from: DType, to: DType) => {
   if (to === "bool") return (a: number) => (a !== 0 ? 1 : 0);
+  // Between integer types the bits are reinterpreted (wrapping), as XLA does.
+  if (!isFloat(from)) return to === "uint32" ? (a: number) => a >>> 0 : to === "int32" ? (a: number) => a | 0 : (a: number) => a;
   if (to === "int32") return (a: number) => (a !== a ? 0 : a >= 2147483647 ? 2147483647 : a <= INT_MIN ? INT_MIN : Math.trunc(a));
   if (to === "uint32") return (a: number) => (a !== a || a <= 0 ? 0 : a >= 4294967295 ? 4294967295 : Math.trunc(a));
   return (a: number) => a;
@@ -201,7 +203,7 @@ export const convertP: Primitive<{ newDtype: DType; weakType?: boolean }> = new 
     return [new ShapedArray(x.shape, newDtype, weakType ?? false)];
   },
   reference([x], [o], { newDtype }) {
-    const f = convertTo(newDtype);
+    const f = convertTo(x.aval.dtype, newDtype);
     for (let i = 0; i < o.data.length; i++) o.data[i] = f(x.data[i]);
   },
   jvp([x], [t], params) {

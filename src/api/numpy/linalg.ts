@@ -5,7 +5,7 @@ import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import { dotGeneral } from "../../primitives/linalg.js";
 import * as S from "../../primitives/structural.js";
-import { asArray } from "./creation.js";
+import { asArray, eye } from "./creation.js";
 import { broadcastTo_, promote } from "./ufuncs.js";
 import { broadcastShapes } from "../../core/shape.js";
 
@@ -80,21 +80,25 @@ export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | readonly [r
 /** einsum over explicit ("ij,jk->ik") or implicit ("ij,jk") subscripts, contracting left to right. */
 export function einsum(subscripts: string, ...operands: ArrayLike[]): JaxArray {
   const spec = subscripts.replace(/\s+/g, "");
-  if (spec.includes(".")) throw new ValueError("einsum: ellipsis (...) subscripts are not supported yet; write the axes out.");
-  const [lhs, rhsGiven] = spec.split("->");
-  const inputs = lhs.split(",");
-  if (inputs.length !== operands.length) {
-    throw new ValueError(`einsum: ${inputs.length} operand subscripts in "${subscripts}" but ${operands.length} operands.`);
+  const [lhs, rhsRaw] = spec.split("->");
+  const raw = lhs.split(",");
+  if (raw.length !== operands.length) {
+    throw new ValueError(`einsum: ${raw.length} operand subscripts in "${subscripts}" but ${operands.length} operands.`);
   }
+  // "..." stands for the leading axes each operand has beyond its named ones (broadcast together).
+  const ellLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const extra = raw.map((s, i) => (s.includes("...") ? asArray(operands[i]).ndim - (s.length - 3) : 0));
+  const nEll = Math.max(0, ...extra);
+  const inputs = raw.map((s, i) => s.replace("...", ellLetters.slice(nEll - extra[i], nEll)));
+  const rhsGiven = rhsRaw?.replace("...", ellLetters.slice(0, nEll));
   const counts = new Map<string, number>();
   for (const s of inputs) for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const out = rhsGiven ?? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("");
-  const xs = promote("einsum", operands);
+  const out = rhsGiven ?? ellLetters.slice(0, nEll) + [...counts.keys()].filter((c) => counts.get(c) === 1 && !ellLetters.includes(c)).sort().join("");
+  const xs = promote("einsum", operands).map((x, i) => takeDiagonals(x, inputs, i));
   const sizes = new Map<string, number>();
   const terms = xs.map((x, i) => {
     const labels = inputs[i];
     if (labels.length !== x.ndim) throw new ShapeError(`einsum: subscript "${labels}" has ${labels.length} axes but operand ${i} has shape ${fmtShape(x.shape)}.`);
-    if (new Set(labels).size !== labels.length) throw new ValueError(`einsum: repeated subscripts within one operand ("${labels}", a diagonal or trace) are not supported yet.`);
     [...labels].forEach((c, j) => {
       const n = sizes.get(c);
       if (n !== undefined && n !== x.shape[j] && n !== 1 && x.shape[j] !== 1) {
@@ -143,3 +147,20 @@ export function einsum(subscripts: string, ...operands: ArrayLike[]): JaxArray {
 }
 
 export const asArrayAll = (xs: ArrayLike[]) => xs.map(asArray);
+
+/** Reduces repeated labels within one operand ("ii" -> "i") to the diagonal: sum(x * eye) over the repeat. */
+function takeDiagonals(x: JaxArray, inputs: string[], i: number): JaxArray {
+  let labels = inputs[i];
+  for (;;) {
+    const c = [...labels].find((ch, j) => labels.indexOf(ch) !== j);
+    if (c === undefined) break;
+    const a = labels.indexOf(c), b = labels.indexOf(c, a + 1);
+    const n = x.shape[a];
+    if (x.shape[b] !== n) throw new ShapeError(`einsum: repeated subscript "${c}" spans axes of sizes ${n} and ${x.shape[b]}.`);
+    const mask = S.broadcastInDim(eye(n, n, { dtype: x.dtype }), x.shape, [a, b]);
+    x = S.reduceSum(A.mul(x, mask), [b]);
+    labels = labels.slice(0, b) + labels.slice(b + 1);
+  }
+  inputs[i] = labels;
+  return x;
+}

@@ -51,10 +51,10 @@ export function broadcastTo_(x: JaxArray, shape: readonly number[]): JaxArray {
   return broadcastInDim(x, shape, x.shape.map((_, i) => i + off));
 }
 
-function binary(op: string, p: Primitive, atLeast?: "float") {
+function binary(op: string, p: Primitive, atLeast?: "float", onBool?: Primitive) {
   return (x: ArrayLike, y: ArrayLike): JaxArray => {
     const [a, b] = broadcastAll(op, promote(op, [x, y], atLeast));
-    return bind1(p, [a, b]);
+    return bind1(onBool && a.dtype === "bool" ? onBool : p, [a, b]);
   };
 }
 
@@ -67,9 +67,10 @@ function unary(p: Primitive, float = false) {
 }
 
 // ---- arithmetic
-export const add = binary("add", A.addP);
+// numpy adds bools as logical or and multiplies them as logical and.
+export const add = binary("add", A.addP, undefined, A.orP);
 export const subtract = binary("subtract", A.subP);
-export const multiply = binary("multiply", A.mulP);
+export const multiply = binary("multiply", A.mulP, undefined, A.andP);
 export const divide = binary("divide", A.divP, "float");
 export const trueDivide = divide;
 export const maximum = binary("maximum", A.maxP);
@@ -144,7 +145,8 @@ export function floorDivide(x: ArrayLike, y: ArrayLike): JaxArray {
     return A.select(fix, A.sub(q, scalarLike(q, 1)), q);
   }
   const m = A.rem(a, b);
-  let d = A.div(A.sub(a, m), b);
+  // Division by zero keeps x (so x // 0 is +-inf, not NaN), as JAX's _float_divmod does.
+  let d = A.div(A.select(A.eq(b, scalarLike(b, 0)), a, A.sub(a, m)), b);
   const zero = scalarLike(a, 0);
   const fix = A.bitwiseAnd(A.ne(m, zero), A.ne(A.sign(b), A.sign(m)));
   d = A.select(fix, A.sub(d, scalarLike(d, 1)), d);
@@ -204,7 +206,7 @@ export function log10(x: ArrayLike): JaxArray {
   return A.div(a, scalarLike(a, Math.LN10));
 }
 export function reciprocal(x: ArrayLike): JaxArray {
-  const a = asArray(x);
+  const [a] = promote("reciprocal", [x], "float");
   return A.div(scalarLike(a, 1), a);
 }
 export const deg2rad = (x: ArrayLike) => multiply(promote("deg2rad", [x], "float")[0], Math.PI / 180);
