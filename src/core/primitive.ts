@@ -30,6 +30,11 @@ export interface PrimitiveRules<P> {
   transpose?(cts: (JaxArray | Zero)[], args: (JaxArray | UndefPrimal)[], params: P): (JaxArray | Zero | null)[];
   /** vmap rule: `dims[i]` is the batch axis of args[i] or null; returns outputs and their batch axes. */
   batch?(args: JaxArray[], dims: BatchDim[], params: P): [JaxArray[], BatchDim[]];
+  /**
+   * For higher-order primitives (custom rules, checkpoint): how to evaluate in terms of other
+   * primitives. The eval trace runs it instead of a backend kernel; staging traces run it inline.
+   */
+  inline?(args: JaxArray[], params: P): JaxArray[];
   /** Params shown when a jaxpr is printed (defaults to all of them). */
   printParams?(params: P): Record<string, unknown>;
 }

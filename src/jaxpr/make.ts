@@ -1,0 +1,37 @@
+// makeJaxpr: the traced program of a function, for inspection (and the staging step jit reuses).
+import { flatten, TreeDef, unflatten } from "../core/pytree.js";
+import { currentTrace, withTrace } from "../core/trace.js";
+import { JaxArray } from "../core/value.js";
+import { asArray } from "../api/numpy/creation.js";
+import { ClosedJaxpr } from "./jaxpr.js";
+import { StagingTrace } from "./staging.js";
+
+export interface Traced {
+  jaxpr: ClosedJaxpr;
+  inDef: TreeDef;
+  outDef: TreeDef;
+}
+
+/** Stages `f` applied to abstract versions of `args` (pytrees of arrays/numbers) into a jaxpr. */
+export function traceToJaxpr(f: (...args: any[]) => any, args: readonly unknown[], description: string): Traced {
+  const [leaves, inDef] = flatten(args);
+  const trace = new StagingTrace(currentTrace(), description, false);
+  const ins = leaves.map((l) => trace.newArg(asArray(l as any).aval));
+  let out: unknown;
+  try {
+    out = withTrace(trace, () => f(...unflatten(inDef, ins)));
+  } catch (e) {
+    trace.live = false;
+    throw e;
+  }
+  const [outs, outDef] = flatten(out);
+  const jaxpr = withTrace(trace, () => trace.finish(ins, outs.map((o) => asArray(o as any))));
+  return { jaxpr, inDef, outDef };
+}
+
+/** makeJaxpr(f)(...args) returns the ClosedJaxpr; print it with String(...) / toString(). */
+export function makeJaxpr(f: (...args: any[]) => any): (...args: any[]) => ClosedJaxpr {
+  return (...args: any[]) => traceToJaxpr(f, args, `makeJaxpr(${f.name || "<anonymous>"})`).jaxpr;
+}
+
+export type { JaxArray };
