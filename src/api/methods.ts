@@ -95,11 +95,8 @@ export function installArrayMethods(): void {
     },
   });
   Object.defineProperty(p, "T", { get(this: JaxArray) { return jnp.transpose(this); }, configurable: true });
-  // Reading a tracer's value is a concretization error, with JAX's advice.
+  // Using a tracer as a JS number or boolean is a concretization error, with JAX's advice.
   const tp = Tracer.prototype as any;
-  for (const m of ["dataSync", "data", "toArray", "toArrayAsync", "item"]) {
-    tp[m] = function (this: Tracer) { return this.concretizationError(`${m}()`); };
-  }
   tp[Symbol.toPrimitive] = function (this: Tracer, hint: string) {
     if (hint === "string") return this.toString();
     return this.concretizationError("converting to a JS number or boolean (e.g. `if (x > 0)`, `+x`)");

@@ -91,8 +91,8 @@ function linearizeFlat(f: Fn, primals: JaxArray[], rebuild: (leaves: JaxArray[])
   if (hasAux) {
     if (!Array.isArray(out) || out.length !== 2) throw new ValueError("hasAux: the function must return a pair [output, aux].");
     [out, aux] = out as [unknown, unknown];
-    const [auxLeaves, auxDef] = leavesOf(aux);
-    aux = unflatten(auxDef, auxLeaves.map((a) => jt.unpack(a)[0]));
+    const [auxLeaves, auxDef] = flatten(aux);
+    aux = unflatten(auxDef, auxLeaves.map((a) => (a instanceof JaxArray ? jt.unpack(a)[0] : a)));
   }
   const [outs, outDef] = leavesOf(out);
   const pairs = outs.map((o) => jt.unpack(o));

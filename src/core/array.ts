@@ -4,9 +4,8 @@ import { TypedArray } from "./dtype.js";
 import { DisposedArrayError, ValueError } from "./errors.js";
 import { formatArray } from "./format.js";
 import { track, untrack } from "./memory.js";
-import { JaxArray } from "./value.js";
+import { JaxArray, Nested } from "./value.js";
 
-export type Nested = number | boolean | Nested[];
 
 /** An array with data on a device. Immutable; using it never consumes it. */
 export class ConcreteArray extends JaxArray {
@@ -46,7 +45,6 @@ export class ConcreteArray extends JaxArray {
     this.buf = null;
     release(b);
   }
-  [Symbol.dispose](): void { this.dispose(); }
 
   /** Gives the buffer away to `to` (a donated jit argument): the array becomes unusable. */
   donate(to: string): DeviceBuffer {

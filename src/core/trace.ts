@@ -29,6 +29,13 @@ export abstract class Tracer extends JaxArray {
         `jnp.where for elementwise choices, or mark the argument static (jit's staticArgnums).`,
     );
   }
+  dataSync(): never { return this.concretizationError("dataSync()"); }
+  data(): never { return this.concretizationError("data()"); }
+  toArray(): never { return this.concretizationError("toArray()"); }
+  toArrayAsync(): never { return this.concretizationError("toArrayAsync()"); }
+  item(): never { return this.concretizationError("item()"); }
+  /** Tracers own no memory. */
+  dispose(): void {}
   override toString(): string { return `Traced<${this.aval.str()}> of ${this.trace.description}`; }
 }
 

@@ -7,6 +7,7 @@ import { lowerings, WasmContext } from "./lowerings.js";
 import { KernelExports, WasmVariant } from "./module.js";
 
 const SCRATCH_BYTES = 4096;
+const PRESSURE_STEP = 1 << 20;
 
 /**
  * Arrays in one WebAssembly.Memory, run by AssemblyScript kernels. Primitives without a kernel (or
@@ -19,6 +20,7 @@ export class WasmBackend implements Backend, WasmContext {
   private u8!: Uint8Array;
   private i32!: Int32Array;
   private readonly scratch: number;
+  private sincePressure = 0;
 
   constructor(readonly k: KernelExports, readonly variant: WasmVariant) {
     this.allocator = new WasmAllocator(k.memory, k.heapBase(), () => this.refreshViews());
@@ -32,7 +34,16 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   alloc(nbytes: number): DeviceBuffer {
-    return { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
+    const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
+    // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Every
+    // PRESSURE_STEP bytes allocated, one array carries an (untouched, so unbacked) ArrayBuffer of
+    // that size: V8 counts it as external memory and collects in proportion to the allocation rate.
+    this.sincePressure += nbytes;
+    if (this.sincePressure >= PRESSURE_STEP) {
+      buf.pressure = new ArrayBuffer(this.sincePressure);
+      this.sincePressure = 0;
+    }
+    return buf;
   }
 
   free(buf: DeviceBuffer): void {

@@ -1,0 +1,226 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  jnp, nn, lax, grad, valueAndGrad, jvp, vjp, linearize, jacfwd, jacrev, hessian, makeJaxpr, stopGradient, customJvp,
+  customVjp, checkpoint, tree, tidy, Array as JArray, NotImplementedError, UnexpectedTracerError, DTypeError,
+} from "../src/index.js";
+import { randArray, toNumbers, maxRelErr } from "./helpers.js";
+
+type F = (...xs: JArray[]) => JArray;
+interface Case { name: string; f: F; inputs: () => JArray[] }
+
+const S = [3, 4];
+const u = (lo: number, hi: number, seed = 1, shape = S) => randArray(shape, lo, hi, "float64", seed);
+const un = (name: string, f: (x: JArray) => JArray, lo = -1, hi = 1): Case => ({ name, f, inputs: () => [u(lo, hi)] });
+const bi = (name: string, f: (x: JArray, y: JArray) => JArray, lo = -1, hi = 1, lo2 = lo, hi2 = hi): Case =>
+  ({ name, f, inputs: () => [u(lo, hi, 1), u(lo2, hi2, 7)] });
+
+// Every differentiable jnp/nn/lax entry point, with inputs inside its smooth domain.
+const cases: Case[] = [
+  un("negative", jnp.negative), un("abs", jnp.abs, 0.2, 1), un("sqrt", jnp.sqrt, 0.5, 2), un("rsqrt", jnp.rsqrt, 0.5, 2),
+  un("cbrt", jnp.cbrt, 0.5, 2), un("exp", jnp.exp), un("exp2", jnp.exp2), un("expm1", jnp.expm1), un("log", jnp.log, 0.5, 2),
+  un("log1p", jnp.log1p, -0.5, 1), un("log2", jnp.log2, 0.5, 2), un("log10", jnp.log10, 0.5, 2), un("sin", jnp.sin),
+  un("cos", jnp.cos), un("tan", jnp.tan), un("arcsin", jnp.arcsin, -0.8, 0.8), un("arccos", jnp.arccos, -0.8, 0.8),
+  un("arctan", jnp.arctan), un("sinh", jnp.sinh), un("cosh", jnp.cosh), un("tanh", jnp.tanh), un("arcsinh", jnp.arcsinh),
+  un("arccosh", jnp.arccosh, 1.2, 3), un("arctanh", jnp.arctanh, -0.8, 0.8), un("erf", jnp.erf), un("sigmoid", jnp.sigmoid),
+  un("square", jnp.square), un("reciprocal", jnp.reciprocal, 0.5, 2), un("power int", (x) => jnp.power(x, 3)),
+  un("floor (zero grad)", jnp.floor, 0.1, 0.9), un("sign (zero grad)", jnp.sign, 0.1, 0.9),
+  
+  bi("add", jnp.add), bi("subtract", jnp.subtract), bi("multiply", jnp.multiply), bi("divide", jnp.divide, -1, 1, 0.5, 2),
+  bi("power", jnp.power, 0.5, 2), bi("maximum", jnp.maximum), bi("minimum", jnp.minimum), bi("arctan2", jnp.arctan2, -1, 1, 0.5, 2),
+  bi("hypot", jnp.hypot), bi("logaddexp", jnp.logaddexp), bi("mod", jnp.mod, 0.1, 0.9, 1.1, 2),
+  bi("add broadcast", (x, y) => jnp.add(x, y.get(0))),
+  { name: "where", f: (x, y) => jnp.where(jnp.greater(x, 0), x, y), inputs: () => [u(-1, 1, 1), u(-1, 1, 2)] },
+  un("clip", (x) => jnp.clip(x, -0.5, 0.5)),
+  un("sum axis", (x) => jnp.sum(x, { axis: 1 })), un("sum all", (x) => jnp.sum(x)), un("mean", (x) => jnp.mean(x, { axis: 0 })),
+  un("prod", (x) => jnp.prod(x, { axis: 1 }), 0.5, 2), un("max", (x) => jnp.max(x, { axis: 1 })),
+  un("min", (x) => jnp.min(x, { axis: 0, keepdims: true })), un("var", (x) => jnp.var(x, { axis: 1 })),
+  un("std", (x) => jnp.std(x)), un("cumsum", (x) => jnp.cumsum(x, { axis: 1 })), un("cumprod", (x) => jnp.cumprod(x, { axis: 0 }), 0.5, 2),
+  un("logsumexp", (x) => jnp.logsumexp(x, { axis: 1 })), un("softmax", (x) => nn.softmax(x)), un("logSoftmax", (x) => nn.logSoftmax(x, { axis: 0 })),
+  un("gelu", (x) => nn.gelu(x)), un("gelu exact", (x) => nn.gelu(x, false)), un("silu", nn.silu), un("softplus", nn.softplus),
+  un("relu", nn.relu, 0.1, 1),
+  un("reshape", (x) => jnp.reshape(x, [2, 6])), un("transpose", (x) => jnp.transpose(x)), un("swapaxes", (x) => jnp.swapaxes(x, 0, 1)),
+  un("moveaxis", (x) => jnp.moveaxis(jnp.reshape(x, [2, 3, 2]), 0, 2)), un("expandDims", (x) => jnp.expandDims(x, 1)),
+  un("squeeze", (x) => jnp.squeeze(jnp.reshape(x, [1, 12]))), un("broadcastTo", (x) => jnp.broadcastTo(x, [2, 3, 4])),
+  bi("concatenate", (x, y) => jnp.concatenate([x, y], 1)), bi("stack", (x, y) => jnp.stack([x, y], 1)),
+  un("split", (x) => jnp.split(x, 2, 1)[1]), un("tile", (x) => jnp.tile(x, [2, 1])), un("repeat", (x) => jnp.repeat(x, 2, 0)),
+  un("pad", (x) => jnp.pad(x, [[1, 2], [0, 1]], { constantValues: 0 })), un("flip", (x) => jnp.flip(x, 1)),
+  un("take", (x) => jnp.take(x, jnp.array([2, 0, 2]), 1)),
+  un("takeAlongAxis", (x) => jnp.takeAlongAxis(x, jnp.array([[0, 3], [1, 1], [2, 0]]), 1)),
+  un("get slices", (x) => x.get("::2", "1:-1")), un("get reversed", (x) => x.get("::-1", 2)),
+  un("get int array", (x) => x.get(jnp.array([2, 0, 0]), "1:3")),
+  bi("at set", (x, y) => x.at(1, "1:3").set(y.get(0, "0:2"))), bi("at add", (x, y) => x.at(jnp.array([0, 0, 2])).add(y)),
+  { name: "matmul", f: (x, y) => jnp.matmul(x, y), inputs: () => [u(-1, 1, 1, [3, 4]), u(-1, 1, 2, [4, 2])] },
+  { name: "matmul batched", f: (x, y) => jnp.matmul(x, y), inputs: () => [u(-1, 1, 1, [2, 3, 4]), u(-1, 1, 2, [4, 2])] },
+  { name: "dot vec", f: (x, y) => jnp.dot(x, y), inputs: () => [u(-1, 1, 1, [4]), u(-1, 1, 2, [4, 3])] },
+  { name: "outer", f: (x, y) => jnp.outer(x, y), inputs: () => [u(-1, 1, 1, [3]), u(-1, 1, 2, [4])] },
+  { name: "einsum", f: (x, y) => jnp.einsum("ij,kj->ik", x, y), inputs: () => [u(-1, 1, 1, [3, 4]), u(-1, 1, 2, [2, 4])] },
+  { name: "tensordot", f: (x, y) => jnp.tensordot(x, y, 1), inputs: () => [u(-1, 1, 1, [2, 3]), u(-1, 1, 2, [3, 4])] },
+  un("lax.erf", lax.erf), un("lax.logistic", lax.logistic), un("lax.integerPow", (x) => lax.integerPow(x, 4)),
+];
+
+const EPS = 1e-5;
+const TOL = 1e-5;
+
+function perturbed(xs: JArray[], ts: JArray[], s: number): JArray[] {
+  return xs.map((x, i) => jnp.add(x, jnp.multiply(ts[i], s)));
+}
+function numericJvp(f: F, xs: JArray[], ts: JArray[]): number[] {
+  const a = toNumbers(f(...perturbed(xs, ts, EPS))), b = toNumbers(f(...perturbed(xs, ts, -EPS)));
+  return a.map((v, i) => (v - b[i]) / (2 * EPS));
+}
+const vdot = (a: JArray, b: JArray) => toNumbers(a).reduce((s, v, i) => s + v * toNumbers(b)[i], 0);
+
+for (const c of cases) {
+  test(`gradient check: ${c.name}`, () => {
+    tidy(() => {
+      const xs = c.inputs();
+      const ts = xs.map((x, i) => randArray(x.shape, -1, 1, "float64", 100 + i));
+      // Forward mode vs central differences.
+      const [y, tOut] = jvp(c.f, xs, ts) as [JArray, JArray];
+      const num = numericJvp(c.f, xs, ts);
+      assert.ok(maxRelErr(toNumbers(tOut), num) < TOL, `${c.name} jvp: ${toNumbers(tOut).slice(0, 4)} vs ${num.slice(0, 4)}`);
+      // Reverse mode: <v, J u> = <J^T v, u>.
+      const [y2, pull] = vjp(c.f, ...xs);
+      assert.equal(toNumbers(y2 as JArray), toNumbers(y));
+      const v = randArray((y as JArray).shape, -1, 1, "float64", 55);
+      const cts = pull(v) as JArray[];
+      const lhs = vdot(v, tOut), rhs = cts.reduce((s, ct, i) => s + vdot(ct, ts[i]), 0);
+      assert.ok(Math.abs(lhs - rhs) <= TOL * Math.max(1, Math.abs(lhs)), `${c.name} vjp identity ${lhs} vs ${rhs}`);
+      // Order 2: forward-over-reverse of the scalar <v, f(x)> against differences of its gradient.
+      const scalar = (...zs: JArray[]) => jnp.sum(jnp.multiply(c.f(...zs), v));
+      const g = (...zs: JArray[]) => grad(scalar, { argnums: zs.map((_, i) => i) })(...zs)[0] as JArray;
+      const [, h] = jvp(g, xs, ts) as [JArray, JArray];
+      const hNum = numericJvp(g, xs, ts);
+      assert.ok(maxRelErr(toNumbers(h), hNum) < 1e-4, `${c.name} order 2: ${toNumbers(h).slice(0, 4)} vs ${hNum.slice(0, 4)}`);
+      return null;
+    });
+  });
+}
+
+test("stopGradient blocks the derivative", () => {
+  const g = grad((x: JArray) => jnp.multiply(x, stopGradient(x)))(3) as JArray;
+  assert.equal(g.item(), 3);
+});
+
+test("float32 gradients within JAX's float32 tolerance", () => {
+  const x = randArray([5], 0.5, 2, "float32");
+  const g = toNumbers(grad((z: JArray) => jnp.sum(jnp.log(jnp.tanh(z))))(x) as JArray);
+  const want = toNumbers(x).map((v) => (1 - Math.tanh(v) ** 2) / Math.tanh(v));
+  assert.ok(maxRelErr(g, want) < 2e-3);
+});
+
+test("gradients at special points", () => {
+  const f32 = (v: number[]) => jnp.array(new Float32Array(v), { shape: [v.length] });
+  assert.equal(toNumbers(grad((x: JArray) => jnp.sum(jnp.tanh(x)))(f32([0, 1000, -1000])) as JArray), [1, 0, 0]);
+  const s = toNumbers(grad((x: JArray) => jnp.sum(jnp.sqrt(x)))(f32([1e-8, 0])) as JArray);
+  assert.ok(Math.abs(s[0] - 5000) < 1, `sqrt near 0: ${s[0]}`);
+  assert.equal(s[1], Infinity);
+  // maximum at a tie splits the gradient evenly (JAX's convention); reduce max averages over ties.
+  assert.equal(toNumbers(grad((x: JArray) => jnp.sum(jnp.maximum(x, 1)))(f32([1, 2, 0])) as JArray), [0.5, 1, 0]);
+  assert.equal(toNumbers(grad((x: JArray) => jnp.max(x))(f32([1, 3, 3])) as JArray), [0, 0.5, 0.5]);
+  assert.equal(toNumbers(grad((x: JArray) => jnp.prod(x))(f32([2, 0, 3])) as JArray), [0, 6, 0]);
+  assert.equal(toNumbers(grad((x: JArray) => jnp.sum(jnp.abs(x)))(f32([-2, 3])) as JArray), [-1, 1]);
+});
+
+test("nested grad has no perturbation confusion", () => {
+  assert.equal(grad((x: JArray) => jnp.multiply(x, grad((y: JArray) => jnp.multiply(x, y))(3)))(2).item(), 4);
+  // d/dx [x * d/dy (x + y)] = 1
+  assert.equal(grad((x: JArray) => jnp.multiply(x, grad((y: JArray) => jnp.add(x, y))(3)))(2).item(), 1);
+  const third = grad(grad(grad((x: JArray) => jnp.power(x, 4))));
+  assert.equal(third(2).item(), 48);
+});
+
+test("grad over pytrees, argnums and hasAux", () => {
+  const params = { w: jnp.array([1, 2], { dtype: "float32" }), b: [jnp.array(0.5, { dtype: "float32" })] };
+  const loss = (p: typeof params, x: JArray) => jnp.sum(jnp.add(jnp.multiply(p.w, x), p.b[0]));
+  const x = jnp.array([3, 4], { dtype: "float32" });
+  const g = grad(loss)(params, x);
+  assert.equal(toNumbers(g.w), [3, 4]);
+  assert.equal(toNumbers(g.b[0]), [2]);
+  const [gp, gx] = grad(loss, { argnums: [0, 1] })(params, x);
+  assert.equal(toNumbers(gx), [1, 2]);
+  assert.equal(toNumbers(gp.w), [3, 4]);
+  const [[v, aux], g2] = valueAndGrad((z: JArray) => [jnp.sum(jnp.square(z)), { n: 7 }], { hasAux: true })(x);
+  assert.equal(v.item(), 25);
+  assert.equal(aux.n, 7);
+  assert.equal(toNumbers(g2), [6, 8]);
+});
+
+test("linearize and jacobians", () => {
+  const f = (x: JArray) => jnp.multiply(jnp.sin(x), x.get(0));
+  const x = jnp.array([0.5, 1, 2], { dtype: "float64" });
+  const [y, fJvp] = linearize(f, x);
+  const t = jnp.array([1, 0, 0], { dtype: "float64" });
+  assert.equal(toNumbers(fJvp(t)), toNumbers((jvp(f, [x], [t]) as JArray[])[1]));
+  assert.equal(toNumbers(y), toNumbers(f(x)));
+  const jf = jacfwd(f)(x) as JArray, jr = jacrev(f)(x) as JArray;
+  assert.equal(jf.shape, [3, 3]);
+  assert.ok(maxRelErr(toNumbers(jf), toNumbers(jr)) < 1e-12);
+  const h = hessian((z: JArray) => jnp.sum(jnp.power(z, 3)))(x) as JArray;
+  assert.ok(maxRelErr(toNumbers(h), [3, 0, 0, 0, 6, 0, 0, 0, 12]) < 1e-12);
+  const jt = jacrev((p: { a: JArray }) => ({ out: jnp.multiply(p.a, 2) }))({ a: x });
+  assert.equal(jt.out.a.shape, [3, 3]);
+});
+
+test("customJvp, customVjp and checkpoint", () => {
+  const f = customJvp((x: JArray) => jnp.log1p(jnp.exp(x)));
+  f.defjvp(([x]: JArray[], [t]: JArray[]) => [f(x), jnp.multiply(t, jnp.sigmoid(x))]);
+  assert.ok(Math.abs((grad(f)(1000) as JArray).item() as number - 1) < 1e-6);
+  const clipGrad = customVjp((x: JArray) => x);
+  clipGrad.defvjp((x: JArray) => [x, null], (_res: unknown, g: JArray) => [jnp.clip(g, -1, 1)]);
+  assert.equal((grad((x: JArray) => jnp.multiply(clipGrad(x), 10))(2) as JArray).item(), 1);
+  const body = (x: JArray) => jnp.sin(jnp.sin(x));
+  const a = (grad(checkpoint(body))(0.7) as JArray).item(), b = (grad(body)(0.7) as JArray).item();
+  assert.ok(Math.abs((a as number) - (b as number)) < 1e-6);
+  assert.throws(() => jvp(clipGrad, [jnp.array(1, { dtype: "float32" })], [jnp.array(1, { dtype: "float32" })]), /forward-mode/);
+});
+
+test("errors: non-scalar output, integer input/output, missing rule, leaked tracer", () => {
+  const x = jnp.array([1, 2, 3], { dtype: "float32" });
+  assert.throws(() => grad((z: JArray) => jnp.multiply(z, 2))(x), /Gradient only defined for scalar-output functions. Output had shape: \[3\]/);
+  assert.throws(() => grad((z: JArray) => jnp.sum(z))(jnp.array([1, 2])), (e: unknown) => e instanceof DTypeError && /int32/.test(String(e)));
+  assert.throws(() => grad((z: JArray) => jnp.argmax(z))(x), /real-valued outputs/);
+  let err: unknown;
+  try { jvp((z: JArray) => lax.convertElementType(jnp.sum(z), "float32").add(cummax(z)), [x], [x]); } catch (e) { err = e; }
+  assert.ok(err instanceof NotImplementedError && /'cummax'/.test(String(err)), String(err));
+  let leaked: JArray | undefined;
+  grad(function myLoss(z: JArray) { leaked = z; return jnp.sum(z); })(x);
+  assert.throws(() => leaked!.add(1), (e: unknown) => e instanceof UnexpectedTracerError && /myLoss/.test(String(e)));
+});
+
+import { cummaxP } from "../src/primitives/reduce.js";
+import { bind1 } from "../src/core/trace.js";
+const cummax = (z: JArray) => jnp.sum(bind1(cummaxP, [z], { axis: 0, reverse: false }));
+
+test("jaxpr printing snapshots", () => {
+  const x = jnp.ones([3]);
+  assert.equal(String(makeJaxpr(jnp.sin)(x)), "{ lambda ; a:f32[3]. let b:f32[3] = sin a in (b,) }");
+  assert.equal(String(makeJaxpr((z: JArray) => jnp.sum(jnp.multiply(jnp.sin(z), z)))(x)),
+    "{ lambda ; a:f32[3]. let\n    b:f32[3] = sin a\n    c:f32[3] = mul b a\n    d:f32[] = reduce_sum[axes=(0,)] c\n  in (d,) }");
+  assert.equal(String(makeJaxpr((z: JArray) => jnp.multiply(z, 2))(x)),
+    "{ lambda ; a:f32[3]. let\n    b:f32[3] = broadcast_in_dim[broadcast_dimensions=() shape=(3,)] 2.0:f32[]\n    c:f32[3] = mul a b\n  in (c,) }");
+  const gj = String(makeJaxpr(grad((z: JArray) => jnp.sum(jnp.sin(z))))(x));
+  assert.match(gj, /cos a/);
+  assert.match(gj, /mul/);
+});
+
+test("pytree round trips and tree.map", () => {
+  const t = { b: [1, { c: jnp.ones([2]) }], a: null, d: [] };
+  const [leaves, def] = tree.flatten(t);
+  assert.equal(leaves.length, 2);
+  const back = tree.unflatten(def, leaves);
+  assert.equal(Object.keys(back).sort(), ["a", "b", "d"]);
+  assert.equal(back.b[0], 1);
+  const doubled = tree.map((x: any) => jnp.multiply(x, 2), { p: jnp.ones([2]), q: [jnp.ones([1])] });
+  assert.equal(toNumbers(doubled.q[0]), [2]);
+  const summed = tree.map((x: JArray, y: JArray) => jnp.add(x, y), { p: jnp.ones([2]) }, { p: jnp.ones([2]) });
+  assert.equal(toNumbers(summed.p), [2, 2]);
+  assert.throws(() => tree.map((x: unknown) => x, { p: 1 }, { q: 1 }), /structure/);
+  class Pair { constructor(public x: unknown, public y: unknown) {} }
+  tree.registerNode(Pair, (p) => [[p.x, p.y], null], (_aux, [x, y]) => new Pair(x, y));
+  const pt = tree.map((v: number) => v + 1, new Pair(1, [2]));
+  assert.ok(pt instanceof Pair && pt.x === 2 && (pt.y as number[])[0] === 3);
+});
+
+test.run();

@@ -1,0 +1,90 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { jnp, tidy, memoryStats, config, OutOfMemoryError, DisposedArrayError, Array as JArray } from "../src/index.js";
+
+const live = () => memoryStats().liveBytes;
+
+test("tidy frees everything but the result, and nests", () => {
+  const before = live();
+  const kept = tidy(() => {
+    const a = jnp.ones([100]);
+    const b = a.add(1);
+    const inner = tidy(() => b.mul(2).add(a));
+    return { inner, sum: jnp.sum(inner) };
+  });
+  assert.equal(kept.sum.item(), 500);
+  assert.ok(live() > before);
+  kept.inner.dispose();
+  kept.sum.dispose();
+  assert.equal(live(), before);
+});
+
+test("tidy frees on throw", () => {
+  const before = live();
+  assert.throws(() => tidy(() => { jnp.ones([1000]); throw new Error("boom"); }), /boom/);
+  assert.equal(live(), before);
+});
+
+test("dispose, using-style Symbol.dispose, and use after dispose", () => {
+  const x = jnp.arange(5);
+  const y = x.reshape([5, 1]); // shares the buffer; still valid after x is disposed
+  x[Symbol.dispose]();
+  assert.equal((y as any).dataSync().length, 5);
+  assert.throws(() => x.add(1), (e: unknown) => e instanceof DisposedArrayError && /add/.test((e as Error).message));
+  y.dispose();
+  y.dispose(); // idempotent
+});
+
+test("100,000 add/matmul steps inside tidy keep live bytes flat", () => {
+  let w = jnp.ones([8, 8]).mul(0.01);
+  const x = jnp.ones([4, 8]);
+  const before = live();
+  for (let i = 0; i < 100_000; i++) {
+    const next = tidy(() => w.add(jnp.matmul(x, w).sum().mul(1e-9)));
+    w.dispose();
+    w = next;
+    if (i % 20_000 === 0) assert.ok(live() <= before + 1024, `step ${i}: live ${live()} vs ${before}`);
+  }
+  assert.ok(live() <= before + 1024);
+  assert.ok(Number.isFinite((jnp.sum(w).item() as number)));
+});
+
+test("without tidy, yielding to the event loop keeps memory bounded (FinalizationRegistry)", async () => {
+  const x = jnp.ones([256]);
+  const start = memoryStats().reservedBytes;
+  let peak = 0;
+  for (let i = 0; i < 100_000; i++) {
+    x.add(i).mul(2);
+    if (i % 1000 === 0) {
+      await new Promise((r) => setTimeout(r));
+      peak = Math.max(peak, live());
+    }
+  }
+  (globalThis as any).gc?.();
+  await new Promise((r) => setTimeout(r, 10));
+  // 400,000 temporaries of 1 KiB each would be ~400 MiB; collection keeps it far lower.
+  assert.ok(peak < 128 * 1024 * 1024, `peak live ${peak}`);
+  assert.ok(memoryStats().reservedBytes - start < 128 * 1024 * 1024);
+});
+
+test("a loop that never frees ends in a clear OutOfMemoryError, not a trap", () => {
+  const limit = config.get("wasmMemoryLimit");
+  config.update("wasmMemoryLimit", memoryStats().reservedBytes + 32 * 1024 * 1024);
+  const keep: JArray[] = [];
+  let err: unknown;
+  try {
+    for (let i = 0; i < 1_000_000; i++) keep.push(jnp.ones([4096]).add(i));
+  } catch (e) {
+    err = e;
+  } finally {
+    for (const k of keep) k.dispose();
+    config.update("wasmMemoryLimit", limit);
+  }
+  assert.ok(err instanceof OutOfMemoryError, String(err));
+  assert.match((err as Error).message, /Out of memory/);
+  assert.match((err as Error).message, /tidy/);
+  // The library still works afterwards.
+  assert.equal(jnp.ones([3]).sum().item(), 3);
+});
+
+test.run();
