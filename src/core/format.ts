@@ -61,6 +61,10 @@ function elementFormatter(data: ArrayLike<number>, dtype: DType): (v: number) =>
  * (`Array([1., 2.], dtype=float32)`).
  */
 export function formatArray(data: TypedArray, shape: readonly number[], dtype: DType, repr: boolean): string {
+  if (shape.length === 0) {
+    const s = formatScalar(data[0], dtype);
+    return repr ? `Array(${s}, dtype=${dtype})` : s;
+  }
   const size = data.length;
   const summarize = size > THRESHOLD;
   const fmt = elementFormatter(summarize ? summaryValues(data, shape) : data, dtype);
@@ -135,4 +139,15 @@ function summaryValues(data: TypedArray, shape: readonly number[]): number[] {
   const out: number[] = [];
   walk(data, shape, true, (v) => out.push(v));
   return out;
+}
+
+/** A 0-d array prints as the Python scalar would: 1.0, 0.5, nan, True, 3. */
+function formatScalar(v: number, dtype: DType): string {
+  if (dtype === "bool") return v ? "True" : "False";
+  if (dtype !== "float32" && dtype !== "float64") return String(v);
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Object.is(v, -0)) return "-0.0";
+  const s = shortest(v, dtype);
+  return /[.e]/.test(s) ? s : s + ".0";
 }
