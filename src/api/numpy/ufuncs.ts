@@ -1,7 +1,7 @@
 // numpy's elementwise functions: promotion (JAX's lattice with weak JS numbers), broadcasting, and
 // the compositions numpy defines on top of lax (floor_divide, mod, isnan, ...).
 import { ShapedArray } from "../../core/aval.js";
-import { DType, isFloat, promoteTypes } from "../../core/dtype.js";
+import { checkDType, DType, isFloat, promoteTypes } from "../../core/dtype.js";
 import { DTypeError } from "../../core/errors.js";
 import { Primitive } from "../../core/primitive.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
@@ -256,7 +256,7 @@ export function clip(x: ArrayLike, min?: ArrayLike | null, max?: ArrayLike | nul
 }
 
 export function astype(x: ArrayLike, dtype: DType): JaxArray {
-  return A.convertElementType(asArray(x), dtype);
+  return A.convertElementType(asArray(x), checkDType(dtype, "astype"));
 }
 
 export type { ShapedArray };
