@@ -19,3 +19,4 @@ export { customJvp, customVjp, checkpoint } from "./autodiff/custom.js";
 export { stopGradient } from "./primitives/arith.js";
 export { makeJaxpr } from "./jaxpr/make.js";
 export { ClosedJaxpr, Jaxpr } from "./jaxpr/jaxpr.js";
+export { vmap } from "./batching/vmap.js";

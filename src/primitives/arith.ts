@@ -6,6 +6,7 @@ import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { apply1, apply2, checkKinds, defElementwise, ElementFn, full, sameShapeDtype, zerosLike } from "./helpers.js";
+import { batchAtFront, batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./layout.js";
 
 const INT_MIN = -2147483648;
 const isUnsigned = (d: DType) => d === "uint32";
@@ -131,6 +132,7 @@ export const powIntP: Primitive<{ y: number }> = new Primitive<{ y: number }>("i
     const d = mul(full(x.shape, y, x.dtype), y === 1 ? full(x.shape, 1, x.dtype) : integerPow(x, y - 1));
     return [[out], [mul(t, d)]];
   },
+  batch: elementwiseBatch(() => powIntP),
 });
 
 // ---- comparisons (bool output, zero derivative)
@@ -186,6 +188,14 @@ export const selectNP: Primitive<{}> = new Primitive<{}>("select_n", {
     const z = zerosLike(ct);
     return [null, f instanceof UndefPrimal ? select(p as JaxArray, z, ct) : null, t instanceof UndefPrimal ? select(p as JaxArray, ct, z) : null];
   },
+  batch([p, f, t], [dp, df, dt], params) {
+    if (p.ndim - (dp === null ? 0 : 1) > 0) return elementwiseBatch(() => selectNP)([p, f, t], [dp, df, dt], params);
+    // A scalar predicate: keep it scalar when unbatched, else broadcast it to the cases' shape.
+    const size = batchSize([p, f, t], [dp, df, dt]);
+    const ff = batchAtFront(f, df, size), tt = batchAtFront(t, dt, size);
+    const pp = dp === null ? p : broadcastInDim(moveAxis(p, dp, 0), ff.shape, [0]);
+    return [[bind1(selectNP, [pp, ff, tt], params)], [0]];
+  },
 });
 
 const convertTo = (from: DType, to: DType) => {
@@ -217,6 +227,7 @@ export const convertP: Primitive<{ newDtype: DType; weakType?: boolean }> = new 
     return [bind1(convertP, [ct], { newDtype: a.dtype, weakType: a.weakType })];
   },
   printParams: ({ newDtype }) => ({ new_dtype: newDtype }),
+  batch: elementwiseBatch(() => convertP),
 });
 
 /** Identity whose derivative is zero (lax.stop_gradient). */
@@ -224,6 +235,7 @@ export const stopGradientP: Primitive<{}> = new Primitive<{}>("stop_gradient", {
   abstractEval: ([x]) => [x],
   reference: ([x], [o]) => { o.data.set(x.data as any); },
   jvp: ([x]) => [[stopGradient(x)], [new Zero(x.aval)]],
+  batch: elementwiseBatch(() => stopGradientP),
 });
 
 // ---- lax-style wrappers: operands of equal shape and dtype

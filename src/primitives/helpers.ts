@@ -7,6 +7,7 @@ import { fmtShape, shapesEqual } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { getBackend } from "../backend/registry.js";
+import { elementwiseBatch } from "./layout.js";
 
 /** A constant array filled with `value` (a concrete array: a constant to any trace). */
 export function full(shape: readonly number[], value: number, dtype: DType, weakType = false): JaxArray {
@@ -78,7 +79,7 @@ export type ElementFn = (dtype: DType) => (...xs: number[]) => number;
 
 /** An elementwise primitive over any number of same-shaped operands, with a per-element reference. */
 export function defElementwise(name: string, impl: ElementFn, spec: ElementwiseSpec): Primitive<{}> {
-  return new Primitive<{}>(name, {
+  const p: Primitive<{}> = new Primitive<{}>(name, {
     abstractEval(avals) {
       sameShapeDtype(name, avals);
       checkKinds(name, spec.kinds, avals);
@@ -101,7 +102,9 @@ export function defElementwise(name: string, impl: ElementFn, spec: ElementwiseS
     },
     jvp: spec.jvp,
     transpose: spec.transpose,
+    batch: elementwiseBatch(() => p),
   });
+  return p;
 }
 
 export function apply1(p: Primitive, x: JaxArray, params: object = {}): JaxArray {

@@ -7,7 +7,10 @@ import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { fmtShape, sizeOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { zerosLike } from "./helpers.js";
+import { add, bitwiseAnd, convertElementType, ge, lt, max, min, mul, select } from "./arith.js";
+import { full, zerosLike } from "./helpers.js";
+import { batchAtFront, batchSize, broadcastInDim, moveAxis, reshape, transpose } from "./layout.js";
+import { iota } from "./structural.js";
 
 export type GatherMode = "clip" | "fill";
 export type ScatterMode = "set" | "add" | "mul" | "min" | "max";
@@ -28,7 +31,7 @@ function checkIndex(op: string, x: ShapedArray, idx: ShapedArray, axis: number):
 }
 
 /** out[..., i, ...] = x[..., idx[i], ...]; out-of-range indices clip or give the dtype's fill value. */
-export const gatherP: Primitive<{ axis: number; mode: GatherMode }> = new Primitive("gather", {
+export const gatherP: Primitive<{ axis: number; mode: GatherMode }> = new Primitive<{ axis: number; mode: GatherMode }>("gather", {
   abstractEval([x, idx], { axis }) {
     checkIndex("gather", x, idx, axis);
     return [new ShapedArray(gatheredShape(x.shape, idx.shape, axis), x.dtype, x.weakType)];
@@ -54,10 +57,21 @@ export const gatherP: Primitive<{ axis: number; mode: GatherMode }> = new Primit
     const z = zerosLike({ aval: a });
     return [scatter(z, idx as JaxArray, ct, axis, "add"), null];
   },
+  batch([x, idx], [dx, di], { axis, mode }) {
+    if (di === null) return [[gather(moveAxis(x, dx!, 0), idx, axis + 1, mode)], [0]];
+    if (dx === null) return [[gather(x, idx, axis, mode)], [axis + di]];
+    // Both batched: gather from the flattened (batch * axis) dimension with offset indices.
+    const { flat, lin, pre, post } = flattenBatched(x, dx, idx, di, axis, mode === "clip");
+    const out = gather(flat, lin, 0, mode);
+    const nI = idx.ndim - 1;
+    // out: (B, I..., pre..., post...) -> (B, pre..., I..., post...)
+    const perm = [0, ...range(pre).map((i) => 1 + nI + i), ...range(nI).map((i) => 1 + i), ...range(post).map((i) => 1 + nI + pre + i)];
+    return [[transpose(out, perm)], [0]];
+  },
 });
 
 /** x with x[..., idx[i], ...] combined with updates[..., i, ...]; out-of-range indices are dropped. */
-export const scatterP: Primitive<{ axis: number; mode: ScatterMode }> = new Primitive("scatter", {
+export const scatterP: Primitive<{ axis: number; mode: ScatterMode }> = new Primitive<{ axis: number; mode: ScatterMode }>("scatter", {
   abstractEval([x, idx, u], { axis }) {
     checkIndex("scatter", x, idx, axis);
     const want = gatheredShape(x.shape, idx.shape, axis);
@@ -100,7 +114,48 @@ export const scatterP: Primitive<{ axis: number; mode: ScatterMode }> = new Prim
     const ctu = u instanceof UndefPrimal ? gather(ct, i, axis, "fill") : null;
     return [ctx, null, ctu];
   },
+  batch([x, idx, u], [dx, di, du], { axis, mode }) {
+    const size = batchSize([x, idx, u], [dx, di, du]);
+    const xb = batchAtFront(x, dx, size);
+    if (di === null) return [[scatter(xb, idx, batchAtFront(u, du, size), axis + 1, mode)], [0]];
+    const { flat, lin, pre, post, n } = flattenBatched(xb, 0, idx, di, axis, false);
+    const nI = idx.ndim - 1;
+    // updates: (B, pre..., I..., post...) -> (B, I..., pre..., post...)
+    const ub = batchAtFront(u, du, size);
+    const perm = [0, ...range(nI).map((i) => 1 + pre + i), ...range(pre).map((i) => 1 + i), ...range(post).map((i) => 1 + pre + nI + i)];
+    const out = scatter(flat, lin, transpose(ub, perm), 0, mode);
+    const rest = xb.shape.filter((_, i) => i !== axis + 1).slice(1);
+    const back = reshape(out, [size, n, ...rest]);
+    return [[moveAxis(back, 1, axis + 1)], [0]];
+  },
 });
 
 export const gather = (x: JaxArray, idx: JaxArray, axis: number, mode: GatherMode = "clip"): JaxArray => bind1(gatherP, [x, idx], { axis, mode });
 export const scatter = (x: JaxArray, idx: JaxArray, u: JaxArray, axis: number, mode: ScatterMode): JaxArray => bind1(scatterP, [x, idx, u], { axis, mode });
+
+const range = (n: number) => [...Array(n).keys()];
+
+/**
+ * For vmap of gather/scatter with batched indices: x (batch at dx) becomes (B*N, rest...) with the
+ * indexed axis merged into the batch, and idx (batch at di) becomes linear indices into it, -1 where
+ * out of range (which gather fills and scatter drops) unless clipping.
+ */
+function flattenBatched(x: JaxArray, dx: number, idx: JaxArray, di: number, axis: number, clip: boolean) {
+  const xb = moveAxis(x, dx, 0);
+  const B = xb.shape[0], n = xb.shape[axis + 1];
+  const xt = moveAxis(xb, axis + 1, 1);
+  const rest = xt.shape.slice(2);
+  const flat = reshape(xt, [B * n, ...rest]);
+  let ib = moveAxis(idx, di, 0);
+  if (ib.dtype !== "int32") ib = convertElementType(ib, "int32");
+  const c = (v: number) => full(ib.shape, v, "int32");
+  const offset = mul(broadcastInDim(iota("int32", [B], 0), ib.shape, [0]), c(n));
+  let lin: JaxArray;
+  if (clip) {
+    lin = add(max(min(ib, c(n - 1)), c(0)), offset);
+  } else {
+    const ok = bitwiseAnd(ge(ib, c(0)), lt(ib, c(n)));
+    lin = select(ok, add(ib, offset), c(-1));
+  }
+  return { flat, lin, pre: axis, post: rest.length - axis, n };
+}

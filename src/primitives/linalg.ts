@@ -7,13 +7,13 @@ import { fmtShape, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add } from "./arith.js";
-import { forEachIndex, transpose } from "./structural.js";
+import { forEachIndex, moveAxis, transpose } from "./layout.js";
 
 export interface DotParams { contracting: [number[], number[]]; batch: [number[], number[]] }
 
 const free = (ndim: number, ...used: number[][]) => [...Array(ndim).keys()].filter((i) => !used.some((u) => u.includes(i)));
 
-export const dotGeneralP: Primitive<DotParams> = new Primitive("dot_general", {
+export const dotGeneralP: Primitive<DotParams> = new Primitive<DotParams>("dot_general", {
   abstractEval([a, b], { contracting: [ca, cb], batch: [ba, bb] }) {
     if (a.dtype !== b.dtype) {
       throw new DTypeError(`dot_general requires operands of the same dtype, got ${a.dtype} and ${b.dtype}. jnp.matmul promotes for you.`);
@@ -61,6 +61,21 @@ export const dotGeneralP: Primitive<DotParams> = new Primitive("dot_general", {
   printParams: ({ contracting, batch }) => ({
     dimension_numbers: `(([${contracting[0]}], [${contracting[1]}]), ([${batch[0]}], [${batch[1]}]))`,
   }),
+  batch([a, b], [da, db], { contracting: [ca, cb], batch: [ba, bb] }) {
+    const up = (xs: number[]) => xs.map((v) => v + 1);
+    if (da !== null && db !== null) {
+      const a0 = moveAxis(a, da, 0), b0 = moveAxis(b, db, 0);
+      return [[dotGeneral(a0, b0, { contracting: [up(ca), up(cb)], batch: [[0, ...up(ba)], [0, ...up(bb)]] })], [0]];
+    }
+    if (da !== null) {
+      // The batch axis becomes the first free axis of the lhs: it lands right after the batch axes.
+      const a0 = moveAxis(a, da, 0);
+      return [[dotGeneral(a0, b, { contracting: [up(ca), cb], batch: [up(ba), bb] })], [ba.length]];
+    }
+    const b0 = moveAxis(b, db!, 0);
+    const nFreeA = a.ndim - ca.length - ba.length;
+    return [[dotGeneral(a, b0, { contracting: [ca, up(cb)], batch: [ba, up(bb)] })], [ba.length + nFreeA]];
+  },
 });
 
 /** Cotangent of the lhs: contract ct with rhs over the rhs free axes, then put axes back in lhs order. */

@@ -9,7 +9,7 @@ import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { convertElementType, div, eq, mul } from "./arith.js";
 import { checkKinds, full } from "./helpers.js";
-import { broadcastInDim, concatenate, forEachIndex, reduceSum, reshape, slice, transpose } from "./structural.js";
+import { broadcastInDim, concatenate, forEachIndex, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
 
 type Combine = (a: number, b: number) => number;
 
@@ -54,25 +54,29 @@ function chooserJvp(p: () => Primitive) {
   };
 }
 
-export const reduceMaxP: Primitive<{ axes: number[] }> = new Primitive("reduce_max", {
+export const reduceMaxP: Primitive<{ axes: number[] }> = new Primitive<{ axes: number[] }>("reduce_max", {
   abstractEval: reducerShape("reduce_max", "any"),
   reference: ([x], [o], { axes }) => reduceRef(x, o, axes, lowest(x.aval.dtype), fmax),
   jvp: chooserJvp(() => reduceMaxP),
+  batch: shiftAxesBatch(() => reduceMaxP, (p) => ({ axes: p.axes.map((a: number) => a + 1) })),
 });
-export const reduceMinP: Primitive<{ axes: number[] }> = new Primitive("reduce_min", {
+export const reduceMinP: Primitive<{ axes: number[] }> = new Primitive<{ axes: number[] }>("reduce_min", {
   abstractEval: reducerShape("reduce_min", "any"),
   reference: ([x], [o], { axes }) => reduceRef(x, o, axes, highest(x.aval.dtype), fmin),
   jvp: chooserJvp(() => reduceMinP),
+  batch: shiftAxesBatch(() => reduceMinP, (p) => ({ axes: p.axes.map((a: number) => a + 1) })),
 });
-export const reduceAndP: Primitive<{ axes: number[] }> = new Primitive("reduce_and", {
+export const reduceAndP: Primitive<{ axes: number[] }> = new Primitive<{ axes: number[] }>("reduce_and", {
   abstractEval: reducerShape("reduce_and", "bool"),
   reference: ([x], [o], { axes }) => reduceRef(x, o, axes, 1, (a, b) => a & (b ? 1 : 0)),
+  batch: shiftAxesBatch(() => reduceAndP, (p) => ({ axes: p.axes.map((a: number) => a + 1) })),
 });
-export const reduceOrP: Primitive<{ axes: number[] }> = new Primitive("reduce_or", {
+export const reduceOrP: Primitive<{ axes: number[] }> = new Primitive<{ axes: number[] }>("reduce_or", {
   abstractEval: reducerShape("reduce_or", "bool"),
   reference: ([x], [o], { axes }) => reduceRef(x, o, axes, 0, (a, b) => a | (b ? 1 : 0)),
+  batch: shiftAxesBatch(() => reduceOrP, (p) => ({ axes: p.axes.map((a: number) => a + 1) })),
 });
-export const reduceProdP: Primitive<{ axes: number[] }> = new Primitive("reduce_prod", {
+export const reduceProdP: Primitive<{ axes: number[] }> = new Primitive<{ axes: number[] }>("reduce_prod", {
   abstractEval: reducerShape("reduce_prod", "numeric"),
   reference: ([x], [o], { axes }) => reduceRef(x, o, axes, 1, isFloat(x.aval.dtype) ? (a, b) => a * b : (a, b) => Math.imul(a, b)),
   jvp([x], [t], { axes }) {
@@ -87,6 +91,7 @@ export const reduceProdP: Primitive<{ axes: number[] }> = new Primitive("reduce_
     const others = mul(exclusiveCumprod(moved, last, false), exclusiveCumprod(moved, last, true));
     return [[out], [reduceSum(mul(tm, others), [last])]];
   },
+  batch: shiftAxesBatch(() => reduceProdP, (p) => ({ axes: p.axes.map((a: number) => a + 1) })),
 });
 
 function exclusiveCumprod(x: JaxArray, axis: number, reverse: boolean): JaxArray {
@@ -139,15 +144,17 @@ const zeroOut = (p: () => Primitive) => (xs: JaxArray[], _t: JaxArray[], params:
   return [[out], [new Zero(out.aval)]];
 };
 
-export const argmaxP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive("argmax", {
+export const argmaxP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive<{ axis: number; indexDtype: DType }>("argmax", {
   abstractEval: argShape("argmax"),
   reference: argRef((v, b) => v > b),
   jvp: zeroOut(() => argmaxP),
+  batch: shiftAxesBatch(() => argmaxP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
-export const argminP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive("argmin", {
+export const argminP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive<{ axis: number; indexDtype: DType }>("argmin", {
   abstractEval: argShape("argmin"),
   reference: argRef((v, b) => v < b),
   jvp: zeroOut(() => argminP),
+  batch: shiftAxesBatch(() => argminP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 
 // ---- cumulative scans
@@ -181,13 +188,14 @@ function cumShape(op: string) {
   };
 }
 
-export const cumsumP: Primitive<CumParams> = new Primitive("cumsum", {
+export const cumsumP: Primitive<CumParams> = new Primitive<CumParams>("cumsum", {
   abstractEval: cumShape("cumsum"),
   reference: cumRef(() => 0, (d) => (isFloat(d) ? (a, b) => a + b : (a, b) => (a + b) | 0)),
   jvp: ([x], [t], p) => [[cumulative(cumsumP, x, p.axis, p.reverse)], [cumulative(cumsumP, t, p.axis, p.reverse)]],
   transpose: ([ct], [x], p) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : cumulative(cumsumP, ct, p.axis, !p.reverse)],
+  batch: shiftAxesBatch(() => cumsumP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
-export const cumprodP: Primitive<CumParams> = new Primitive("cumprod", {
+export const cumprodP: Primitive<CumParams> = new Primitive<CumParams>("cumprod", {
   abstractEval: cumShape("cumprod"),
   reference: cumRef(() => 1, (d) => (isFloat(d) ? (a, b) => a * b : Math.imul)),
   jvp([x], [t], p) {
@@ -195,14 +203,17 @@ export const cumprodP: Primitive<CumParams> = new Primitive("cumprod", {
     const out = cumulative(cumprodP, x, p.axis, p.reverse);
     return [[out], [mul(out, cumulative(cumsumP, div(t, x), p.axis, p.reverse))]];
   },
+  batch: shiftAxesBatch(() => cumprodP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
-export const cummaxP: Primitive<CumParams> = new Primitive("cummax", {
+export const cummaxP: Primitive<CumParams> = new Primitive<CumParams>("cummax", {
   abstractEval: cumShape("cummax"),
   reference: cumRef(lowest, () => fmax),
+  batch: shiftAxesBatch(() => cummaxP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
-export const cumminP: Primitive<CumParams> = new Primitive("cummin", {
+export const cumminP: Primitive<CumParams> = new Primitive<CumParams>("cummin", {
   abstractEval: cumShape("cummin"),
   reference: cumRef(highest, () => fmin),
+  batch: shiftAxesBatch(() => cumminP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 
 export function cumulative(p: Primitive<CumParams>, x: JaxArray, axis: number, reverse = false): JaxArray {

@@ -1,5 +1,5 @@
-// Shape and layout primitives, all linear: broadcast_in_dim and its transpose reduce_sum, reshape,
-// transpose, rev, slice, pad, concatenate; plus iota.
+// Structural primitives, all linear: rev, slice, pad, concatenate; plus iota. The layout family
+// (broadcast_in_dim, reduce_sum, reshape, transpose) is re-exported so callers see one module.
 import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
@@ -7,140 +7,17 @@ import { HostArray, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { fmtShape, sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { sub } from "./arith.js";
+import { select, sub } from "./arith.js";
 import { full } from "./helpers.js";
+import { batchAtFront, batchSize, broadcastInDim, checkAxes, forEachIndex, moveAxis, reduceSum, shiftAxesBatch } from "./layout.js";
 
-/** Calls f(outFlatIndex, multiIndex) for every element of `shape`, row-major. */
-export function forEachIndex(shape: readonly number[], f: (i: number, idx: number[]) => void): void {
-  const n = sizeOf(shape);
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    f(i, idx);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-}
+export * from "./layout.js";
 
 function isUndef(x: unknown): x is UndefPrimal { return x instanceof UndefPrimal; }
 
-// ---- broadcast_in_dim
-
-export interface BroadcastParams { shape: number[]; broadcastDimensions: number[] }
-
-export const broadcastInDimP: Primitive<BroadcastParams> = new Primitive("broadcast_in_dim", {
-  abstractEval([x], { shape, broadcastDimensions: bd }) {
-    const ok = bd.length === x.ndim && bd.every((d, i) => d >= 0 && d < shape.length && (i === 0 || d > bd[i - 1]) &&
-      (x.shape[i] === 1 || x.shape[i] === shape[d]));
-    if (!ok) {
-      throw new ShapeError(`broadcast_in_dim: cannot broadcast an operand of shape ${fmtShape(x.shape)} to ${fmtShape(shape)} ` +
-        `with broadcast_dimensions ${JSON.stringify(bd)}: each operand dimension must be 1 or equal the target dimension it maps to.`);
-    }
-    return [new ShapedArray(shape, x.dtype, x.weakType)];
-  },
-  reference([x], [o], { shape, broadcastDimensions: bd }) {
-    const st = stridesOf(x.aval.shape);
-    const src = shape.map(() => 0);
-    bd.forEach((d, i) => { if (x.aval.shape[i] !== 1) src[d] = st[i]; });
-    forEachIndex(shape, (i, idx) => {
-      let s = 0;
-      for (let d = 0; d < idx.length; d++) s += idx[d] * src[d];
-      o.data[i] = x.data[s];
-    });
-  },
-  jvp: ([x], [t], p) => [[broadcastInDim(x, p.shape, p.broadcastDimensions)], [broadcastInDim(t, p.shape, p.broadcastDimensions)]],
-  transpose([ct], [x], { shape, broadcastDimensions: bd }) {
-    const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
-    const summed = shape.map((_, d) => d).filter((d) => !bd.includes(d) || (a.shape[bd.indexOf(d)] === 1 && shape[d] !== 1));
-    const r = summed.length ? reduceSum(ct, summed) : ct;
-    return [reshape(r, a.shape)];
-  },
-});
-
-// ---- reduce_sum (the transpose of broadcasting)
-
-export const reduceSumP: Primitive<{ axes: number[] }> = new Primitive("reduce_sum", {
-  abstractEval([x], { axes }) {
-    checkAxes("reduce_sum", axes, x.ndim);
-    const dtype: DType = x.dtype === "bool" ? "int32" : x.dtype;
-    return [new ShapedArray(x.shape.filter((_, i) => !axes.includes(i)), dtype, x.weakType)];
-  },
-  reference([x], [o], { axes }) {
-    const keep = x.aval.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const ost = stridesOf(keep.map((i) => x.aval.shape[i]));
-    const acc = new Float64Array(o.data.length);
-    const isInt = o.aval.dtype === "int32" || o.aval.dtype === "uint32";
-    forEachIndex(x.aval.shape, (i, idx) => {
-      let j = 0;
-      for (let k = 0; k < keep.length; k++) j += idx[keep[k]] * ost[k];
-      acc[j] = isInt ? (acc[j] + x.data[i]) % 4294967296 : acc[j] + x.data[i];
-    });
-    o.data.set(acc as any);
-  },
-  jvp: ([x], [t], { axes }) => [[reduceSum(x, axes)], [reduceSum(t, axes)]],
-  transpose([ct], [x], { axes }) {
-    const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
-    const keep = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    return [broadcastInDim(ct, [...a.shape], keep)];
-  },
-});
-
-function checkAxes(op: string, axes: number[], ndim: number): void {
-  if (!axes.every((a, i) => Number.isInteger(a) && a >= 0 && a < ndim && (i === 0 || a > axes[i - 1]))) {
-    throw new ShapeError(`${op}: invalid axes ${JSON.stringify(axes)} for an array of rank ${ndim}; axes must be sorted, unique and in [0, ${ndim}).`);
-  }
-}
-
-// ---- reshape
-
-export const reshapeP: Primitive<{ newSizes: number[] }> = new Primitive("reshape", {
-  abstractEval([x], { newSizes }) {
-    if (sizeOf(newSizes) !== x.size) {
-      throw new ShapeError(`reshape: cannot reshape an array of shape ${fmtShape(x.shape)} (size ${x.size}) into shape ` +
-        `${fmtShape(newSizes)} (size ${sizeOf(newSizes)}). The total size must stay the same; use -1 for one inferred dimension.`);
-    }
-    return [new ShapedArray(newSizes, x.dtype, x.weakType)];
-  },
-  reference([x], [o]) { o.data.set(x.data as any); },
-  jvp: ([x], [t], { newSizes }) => [[reshape(x, newSizes)], [reshape(t, newSizes)]],
-  transpose: ([ct], [x]) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : reshape(ct, (x as UndefPrimal).aval.shape)],
-  printParams: ({ newSizes }) => ({ new_sizes: `(${newSizes.join(", ")}${newSizes.length === 1 ? "," : ""})`, dimensions: "None" }),
-});
-
-// ---- transpose
-
-export const transposeP: Primitive<{ permutation: number[] }> = new Primitive("transpose", {
-  abstractEval([x], { permutation: p }) {
-    const sorted = [...p].sort((a, b) => a - b);
-    if (p.length !== x.ndim || !sorted.every((v, i) => v === i)) {
-      throw new ShapeError(`transpose: permutation ${JSON.stringify(p)} is not a permutation of the ${x.ndim} axes of shape ${fmtShape(x.shape)}.`);
-    }
-    return [new ShapedArray(p.map((i) => x.shape[i]), x.dtype, x.weakType)];
-  },
-  reference([x], [o], { permutation: p }) {
-    const st = stridesOf(x.aval.shape);
-    forEachIndex(o.aval.shape, (i, idx) => {
-      let s = 0;
-      for (let d = 0; d < p.length; d++) s += idx[d] * st[p[d]];
-      o.data[i] = x.data[s];
-    });
-  },
-  jvp: ([x], [t], { permutation }) => [[transpose(x, permutation)], [transpose(t, permutation)]],
-  transpose([ct], [x], { permutation }) {
-    if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
-    const inv = new Array<number>(permutation.length);
-    permutation.forEach((p, i) => { inv[p] = i; });
-    return [transpose(ct, inv)];
-  },
-  printParams: ({ permutation }) => ({ permutation: `(${permutation.join(", ")}${permutation.length === 1 ? "," : ""})` }),
-});
-
 // ---- rev
 
-export const revP: Primitive<{ dimensions: number[] }> = new Primitive("rev", {
+export const revP: Primitive<{ dimensions: number[] }> = new Primitive<{ dimensions: number[] }>("rev", {
   abstractEval([x], { dimensions }) {
     checkAxes("rev", dimensions, x.ndim);
     return [x];
@@ -155,13 +32,14 @@ export const revP: Primitive<{ dimensions: number[] }> = new Primitive("rev", {
   },
   jvp: ([x], [t], { dimensions }) => [[rev(x, dimensions)], [rev(t, dimensions)]],
   transpose: ([ct], [x], { dimensions }) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : rev(ct, dimensions)],
+  batch: shiftAxesBatch(() => revP, (p) => ({ dimensions: p.dimensions.map((d: number) => d + 1) })),
 });
 
 // ---- slice
 
 export interface SliceParams { startIndices: number[]; limitIndices: number[]; strides: number[] | null }
 
-export const sliceP: Primitive<SliceParams> = new Primitive("slice", {
+export const sliceP: Primitive<SliceParams> = new Primitive<SliceParams>("slice", {
   abstractEval([x], { startIndices: s, limitIndices: l, strides }) {
     const ok = s.length === x.ndim && l.length === x.ndim && s.every((v, i) => v >= 0 && v <= l[i] && l[i] <= x.shape[i]) &&
       (!strides || (strides.length === x.ndim && strides.every((v) => v >= 1)));
@@ -191,11 +69,14 @@ export const sliceP: Primitive<SliceParams> = new Primitive("slice", {
     });
     return [pad(ct, full([], 0, ct.dtype), cfg)];
   },
+  batch: shiftAxesBatch(() => sliceP, (p: SliceParams) => ({
+    startIndices: [0, ...p.startIndices], limitIndices: [Infinity, ...p.limitIndices], strides: p.strides && [1, ...p.strides],
+  }), (p: SliceParams, x: JaxArray) => ({ ...p, limitIndices: [x.shape[0], ...p.limitIndices.slice(1)] })),
 });
 
 // ---- pad (negative low/high padding crops, as in lax.pad)
 
-export const padP: Primitive<{ paddingConfig: [number, number, number][] }> = new Primitive("pad", {
+export const padP: Primitive<{ paddingConfig: [number, number, number][] }> = new Primitive<{ paddingConfig: [number, number, number][] }>("pad", {
   abstractEval([x, v], { paddingConfig: cfg }) {
     if (v.ndim !== 0 || v.dtype !== x.dtype) {
       throw new ShapeError(`pad: the padding value must be a scalar of the operand's dtype ${x.dtype}, got ${v.str()}.`);
@@ -231,11 +112,23 @@ export const padP: Primitive<{ paddingConfig: [number, number, number][] }> = ne
     return [isUndef(x) ? tx : null, tv];
   },
   printParams: ({ paddingConfig }) => ({ padding_config: `(${paddingConfig.map((c) => `(${c.join(", ")})`).join(", ")})` }),
+  batch([x, v], [dx, dv], { paddingConfig }) {
+    const size = batchSize([x, v], [dx, dv]);
+    const xb = batchAtFront(x, dx, size);
+    const cfg: [number, number, number][] = [[0, 0, 0], ...paddingConfig];
+    if (dv === null) return [[pad(xb, v, cfg)], [0]];
+    // A batched padding value: pad with zeros, then select the value where the mask says padding.
+    const zero = full([], 0, x.dtype);
+    const padded = pad(xb, zero, cfg);
+    const inside = pad(full(xb.shape, 1, "bool"), full([], 0, "bool"), cfg);
+    const vb = broadcastInDim(moveAxis(v, dv, 0), padded.shape, [0]);
+    return [[select(inside, padded, vb)], [0]];
+  },
 });
 
 // ---- concatenate
 
-export const concatenateP: Primitive<{ dimension: number }> = new Primitive("concatenate", {
+export const concatenateP: Primitive<{ dimension: number }> = new Primitive<{ dimension: number }>("concatenate", {
   abstractEval(avals, { dimension: d }) {
     const [a] = avals;
     if (!avals.length) throw new ShapeError("concatenate: needs at least one array.");
@@ -276,11 +169,15 @@ export const concatenateP: Primitive<{ dimension: number }> = new Primitive("con
       return slice(ct, s, l, null);
     });
   },
+  batch(xs, dims, { dimension }) {
+    const size = batchSize(xs, dims);
+    return [[concatenate(xs.map((x, i) => batchAtFront(x, dims[i], size)), dimension + 1)], [0]];
+  },
 });
 
 // ---- iota
 
-export const iotaP: Primitive<{ dtype: DType; shape: number[]; dimension: number }> = new Primitive("iota", {
+export const iotaP: Primitive<{ dtype: DType; shape: number[]; dimension: number }> = new Primitive<{ dtype: DType; shape: number[]; dimension: number }>("iota", {
   abstractEval(_, { dtype, shape }) { return [new ShapedArray(shape, dtype)]; },
   reference(_, [o], { shape, dimension }) {
     forEachIndex(shape, (i, idx) => { o.data[i] = idx[dimension]; });
@@ -289,13 +186,6 @@ export const iotaP: Primitive<{ dtype: DType; shape: number[]; dimension: number
 
 // ---- wrappers
 
-export const broadcastInDim = (x: JaxArray, shape: readonly number[], broadcastDimensions: readonly number[]): JaxArray =>
-  bind1(broadcastInDimP, [x], { shape: [...shape], broadcastDimensions: [...broadcastDimensions] });
-export const reduceSum = (x: JaxArray, axes: readonly number[]): JaxArray => bind1(reduceSumP, [x], { axes: [...axes] });
-export const reshape = (x: JaxArray, newSizes: readonly number[]): JaxArray =>
-  x.shape.length === newSizes.length && x.shape.every((d, i) => d === newSizes[i]) ? x : bind1(reshapeP, [x], { newSizes: [...newSizes] });
-export const transpose = (x: JaxArray, permutation: readonly number[]): JaxArray =>
-  permutation.every((p, i) => p === i) ? x : bind1(transposeP, [x], { permutation: [...permutation] });
 export const rev = (x: JaxArray, dimensions: readonly number[]): JaxArray => bind1(revP, [x], { dimensions: [...dimensions] });
 export const slice = (x: JaxArray, startIndices: readonly number[], limitIndices: readonly number[], strides: readonly number[] | null = null): JaxArray =>
   bind1(sliceP, [x], { startIndices: [...startIndices], limitIndices: [...limitIndices], strides: strides && strides.every((s) => s === 1) ? null : strides && [...strides] });
