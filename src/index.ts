@@ -20,3 +20,5 @@ export { stopGradient } from "./primitives/arith.js";
 export { makeJaxpr } from "./jaxpr/make.js";
 export { ClosedJaxpr, Jaxpr } from "./jaxpr/jaxpr.js";
 export { vmap } from "./batching/vmap.js";
+export { jit } from "./jit/jit.js";
+export * as random from "./api/random.js";

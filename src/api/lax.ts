@@ -11,3 +11,5 @@ export { broadcastInDim, reduceSum, reshape, transpose, rev, slice, pad, concate
 export { reduceMax, reduceMin, reduceProd, reduceAnd, reduceOr, argmax, argmin } from "../primitives/reduce.js";
 export { gather, scatter } from "../primitives/indexing.js";
 export { dotGeneral } from "../primitives/linalg.js";
+export { cond, switch_ as switch } from "../control/cond.js";
+export { scan, whileLoop, foriLoop } from "../control/loops.js";

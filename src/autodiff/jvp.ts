@@ -36,6 +36,7 @@ export class JVPTrace extends Trace {
     const parent = this.parent!;
     if (!anyTangent) return withTrace(parent, () => bind(prim, primals, params));
     const rule = prim.rules.jvp;
+    if (!rule && prim.rules.inline) return withTrace(this, () => prim.rules.inline!(args, params));
     if (!rule) {
       throw new NotImplementedError(`Differentiation rule for '${prim.name}' not implemented (forward-mode jvp). ` +
         `Wrap the computation with customJvp/customVjp to supply one, or stopGradient its input.`);

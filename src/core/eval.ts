@@ -11,6 +11,7 @@ export class EvalTrace extends Trace {
   constructor() { super(null, "eager evaluation"); }
 
   process(prim: Primitive, args: JaxArray[], params: any): JaxArray[] {
+    if (prim.rules.impl) return prim.rules.impl(args, params);
     if (prim.rules.inline) return prim.rules.inline(args, params);
     const ins: KernelArg[] = new Array(args.length);
     let backend: Backend | undefined;

@@ -35,6 +35,10 @@ export interface PrimitiveRules<P> {
    * primitives. The eval trace runs it instead of a backend kernel; staging traces run it inline.
    */
   inline?(args: JaxArray[], params: P): JaxArray[];
+  /** How the eval trace runs it when that differs from `inline` (jit runs its compiled program). */
+  impl?(args: JaxArray[], params: P): JaxArray[];
+  /** Recorded as one equation by staging traces (nested jaxprs print inside it) instead of inlined. */
+  staged?: boolean;
   /** Params shown when a jaxpr is printed (defaults to all of them). */
   printParams?(params: P): Record<string, unknown>;
 }

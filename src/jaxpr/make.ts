@@ -2,8 +2,9 @@
 import { flatten, TreeDef, unflatten } from "../core/pytree.js";
 import { currentTrace, withTrace } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
+import { ShapedArray } from "../core/aval.js";
 import { asArray } from "../api/numpy/creation.js";
-import { ClosedJaxpr } from "./jaxpr.js";
+import { ClosedJaxpr, Jaxpr } from "./jaxpr.js";
 import { StagingTrace } from "./staging.js";
 
 export interface Traced {
@@ -16,7 +17,7 @@ export interface Traced {
 export function traceToJaxpr(f: (...args: any[]) => any, args: readonly unknown[], description: string): Traced {
   const [leaves, inDef] = flatten(args);
   const trace = new StagingTrace(currentTrace(), description, false);
-  const ins = leaves.map((l) => trace.newArg(asArray(l as any).aval));
+  const ins = leaves.map((l) => trace.newArg(l instanceof ShapedArray ? l : asArray(l as any).aval));
   let out: unknown;
   try {
     out = withTrace(trace, () => f(...unflatten(inDef, ins)));
@@ -35,3 +36,18 @@ export function makeJaxpr(f: (...args: any[]) => any): (...args: any[]) => Close
 }
 
 export type { JaxArray };
+
+/** A traced body with its constants turned into leading inputs, for control-flow primitives. */
+export interface Body {
+  /** invars = [...consts, ...args]; no constvars. */
+  jaxpr: ClosedJaxpr;
+  consts: JaxArray[];
+  outDef: TreeDef;
+}
+
+export function traceBody(f: (...args: any[]) => any, args: readonly unknown[], description: string): Body {
+  const t = traceToJaxpr(f, args, description);
+  const j = t.jaxpr.jaxpr;
+  const jaxpr = new ClosedJaxpr(new Jaxpr([], [...j.constvars, ...j.invars], j.eqns, j.outs), []);
+  return { jaxpr, consts: t.jaxpr.consts, outDef: t.outDef };
+}

@@ -1,0 +1,160 @@
+// jit: trace once per input signature, optimize the jaxpr, and run it as one program. Under other
+// transformations (grad, vmap) a jitted function is traced through; inside makeJaxpr or another
+// jit it appears as one `pjit` equation holding its program.
+import { ConcreteArray } from "../core/array.js";
+import { ShapedArray } from "../core/aval.js";
+import { DisposedArrayError, ShapeError, ValueError } from "../core/errors.js";
+import { Primitive } from "../core/primitive.js";
+import { flatten, TreeDef, treeDefString, unflatten } from "../core/pytree.js";
+import { bind, currentTrace, Tracer, withTrace } from "../core/trace.js";
+import { evalTrace } from "../core/eval.js";
+import { JaxArray } from "../core/value.js";
+import { asArray } from "../api/numpy/creation.js";
+import { ClosedJaxpr, evalJaxpr, Jaxpr, Var } from "../jaxpr/jaxpr.js";
+import { StagingTrace } from "../jaxpr/staging.js";
+import { Executable } from "./executor.js";
+import { optimize } from "./passes.js";
+
+interface PjitParams {
+  jaxpr: ClosedJaxpr;
+  name: string;
+  exe: { compiled?: Executable };
+  donated: boolean[];
+}
+
+export const pjitP: Primitive<PjitParams> = new Primitive<PjitParams>("pjit", {
+  abstractEval: (_avals, p) => p.jaxpr.outAvals,
+  reference() { throw new ValueError("pjit runs through its compiled program."); },
+  staged: true,
+  inline: (args, p) => evalJaxpr(p.jaxpr.jaxpr, p.jaxpr.consts, args),
+  impl(args, p) {
+    const exe = (p.exe.compiled ??= new Executable(optimize(p.jaxpr), p.donated));
+    const bufs = args.map((a, i) => (p.donated[i] ? (a as ConcreteArray).donate(`jit(${p.name})`) : (a as ConcreteArray).buffer(p.name)));
+    return exe.run(bufs, p.donated);
+  },
+  printParams: (p) => ({ jaxpr: p.jaxpr, name: p.name }),
+});
+
+export interface JitOptions {
+  /** Positions of arguments that are compile-time constants (part of the cache key, not traced). */
+  staticArgnums?: number | readonly number[];
+  /** Positions of arguments whose buffers the program may reuse; those arrays are invalid afterwards. */
+  donateArgnums?: number | readonly number[];
+}
+
+interface CacheEntry {
+  params: PjitParams;
+  outDef: TreeDef;
+  /** Number of leading jaxpr inputs that are hoisted closure values (tracers of an outer trace). */
+  hoisted: JaxArray[];
+}
+
+export interface Jitted<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** How many times the function has been traced (a new signature or static value each time). */
+  readonly traceCount: number;
+  /** The jaxpr for these arguments, like makeJaxpr. */
+  lower(...args: Parameters<F>): ClosedJaxpr;
+}
+
+const toList = (x: number | readonly number[] | undefined) => (x === undefined ? [] : typeof x === "number" ? [x] : [...x]);
+
+function avalKey(a: ShapedArray): string {
+  return `${a.dtype}[${a.shape.join(",")}]${a.weakType ? "w" : ""}`;
+}
+
+function staticKey(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x) => (typeof x === "function" ? `fn:${x.name}` : x)) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** jit(f, { staticArgnums, donateArgnums }): JAX's jit with a per-signature compile cache. */
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
+  const name = f.name || "<anonymous>";
+  const statics = toList(opts.staticArgnums);
+  const donate = toList(opts.donateArgnums);
+  const cache = new Map<string, CacheEntry>();
+  let traces = 0;
+
+  const split = (args: unknown[]) => {
+    const dyn = args.map((a, i) => (statics.includes(i) ? null : a));
+    const [leaves, def] = flatten(dyn);
+    const arrays = leaves.map((l) => asArray(l as any));
+    const donatedLeaves: boolean[] = [];
+    args.forEach((a, i) => {
+      if (statics.includes(i)) return;
+      const n = flatten(a)[0].length;
+      for (let k = 0; k < n; k++) donatedLeaves.push(donate.includes(i));
+    });
+    const key = `${treeDefString(def)}|${arrays.map((a) => avalKey(a.aval)).join(";")}|${statics.map((i) => staticKey(args[i])).join(";")}`;
+    return { arrays, def, key, donatedLeaves };
+  };
+
+  const trace = (args: unknown[], arrays: JaxArray[], def: TreeDef, donatedLeaves: boolean[]): CacheEntry => {
+    traces++;
+    const t = new StagingTrace(currentTrace(), `jit(${name})`, false);
+    const ins = arrays.map((a) => t.newArg(a.aval));
+    let out: unknown;
+    try {
+      out = withTrace(t, () => {
+        const dynArgs = unflatten(def, ins);
+        const full = args.map((a, i) => (statics.includes(i) ? a : dynArgs[i]));
+        return f(...full);
+      });
+    } catch (e) {
+      t.live = false;
+      throw e;
+    }
+    const [outs, outDef] = flatten(out);
+    const closed = withTrace(t, () => t.finish(ins, outs.map((o) => asArray(o as any))));
+    // Closure values from an enclosing trace become explicit inputs, so the program has only
+    // concrete constants.
+    const j = closed.jaxpr;
+    const hoistIdx = closed.consts.map((c, i) => (c instanceof Tracer ? i : -1)).filter((i) => i >= 0);
+    const hoisted = hoistIdx.map((i) => closed.consts[i]);
+    const constvars = j.constvars.filter((_, i) => !hoistIdx.includes(i));
+    const consts = closed.consts.filter((_, i) => !hoistIdx.includes(i));
+    const jaxpr = new ClosedJaxpr(new Jaxpr(constvars, [...hoistIdx.map((i) => j.constvars[i]), ...j.invars], j.eqns, j.outs), consts);
+    const donated = [...hoisted.map(() => false), ...donatedLeaves];
+    return { params: { jaxpr, name, exe: {}, donated }, outDef, hoisted };
+  };
+
+  const call = (...args: unknown[]) => {
+    for (const i of statics) if (i >= args.length) throw new ValueError(`jit(${name}): staticArgnums ${i} is out of range for ${args.length} arguments.`);
+    const { arrays, def, key, donatedLeaves } = split(args);
+    const inTrace = currentTrace() !== evalTrace;
+    let entry = cache.get(key);
+    if (!entry) {
+      entry = trace(args, arrays, def, donatedLeaves);
+      // Programs closing over an outer trace's values are specific to that trace: don't cache them.
+      if (!entry.hoisted.length) cache.set(key, entry);
+    }
+    if (!inTrace) {
+      for (const a of arrays) {
+        if ((a as ConcreteArray).isDisposed) (a as ConcreteArray).buffer(`jit(${name})`);
+      }
+      const seen = new Set<JaxArray>();
+      arrays.forEach((a, i) => {
+        if (!donatedLeaves[i]) return;
+        if (seen.has(a)) throw new DisposedArrayError(`jit(${name}): the same array is donated twice.`);
+        seen.add(a);
+      });
+    }
+    const outs = bind(pjitP, [...entry.hoisted, ...arrays], entry.params);
+    return unflatten(entry.outDef, outs);
+  };
+
+  const jitted = call as unknown as Jitted<F>;
+  Object.defineProperty(jitted, "traceCount", { get: () => traces });
+  Object.defineProperty(jitted, "name", { value: `jit(${name})` });
+  (jitted as any).lower = (...args: unknown[]) => {
+    const { arrays, def, donatedLeaves } = split(args);
+    return trace(args, arrays, def, donatedLeaves).params.jaxpr;
+  };
+  return jitted;
+}
+
+export type { Var, ShapeError };
