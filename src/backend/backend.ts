@@ -1,6 +1,7 @@
 import { ShapedArray } from "../core/aval.js";
 import { TypedArray } from "../core/dtype.js";
 import { Primitive } from "../core/primitive.js";
+import type { FusedPlan } from "../jit/fusion.js";
 
 /** Memory owned by a backend. Shared by arrays that view the same data (reshape); freed at refs 0. */
 export interface DeviceBuffer {
@@ -38,6 +39,8 @@ export interface Backend {
   /** Runs one primitive; returns freshly allocated output buffers (refs = 1). */
   execute(prim: Primitive, params: any, ins: KernelArg[], outAvals: ShapedArray[]): DeviceBuffer[];
   stats(): MemoryStats;
+  /** Runs a fused elementwise group (jit), where the backend has a fused kernel. */
+  runFused?(plan: FusedPlan, ins: DeviceBuffer[], outs: DeviceBuffer[]): void;
 }
 
 export function retain(buf: DeviceBuffer): DeviceBuffer {

@@ -8,6 +8,7 @@ import { keep } from "../core/memory.js";
 import { Primitive } from "../core/primitive.js";
 import { JaxArray } from "../core/value.js";
 import { Atom, ClosedJaxpr, Literal, Var } from "../jaxpr/jaxpr.js";
+import { fuse, FusedStep } from "./fusion.js";
 
 interface Step {
   prim: Primitive;
@@ -21,7 +22,7 @@ interface Step {
 }
 
 export class Executable {
-  private readonly steps: Step[] = [];
+  private steps: (Step | FusedStep)[] = [];
   private readonly nSlots: number;
   private readonly constSlots: [number, ConcreteArray][] = [];
   private readonly inSlots: number[];
@@ -61,6 +62,12 @@ export class Executable {
     this.steps.forEach((st, k) => st.ins.forEach((s) => last.set(s, k)));
     this.steps.forEach((st, k) => st.outs.forEach((s) => { if (!last.has(s)) last.set(s, k); }));
     for (const [s, k] of last) if (!pinned.has(s)) this.steps[k].free.push(s);
+    if (getBackend().runFused) {
+      const lastRead = new Map<number, number>();
+      this.steps.forEach((st, k) => st.ins.forEach((s) => lastRead.set(s, k)));
+      const outSet = new Set(this.outSlots);
+      this.steps = fuse(this.steps, (slot, k) => outSet.has(slot) || (lastRead.get(slot) ?? -1) > k);
+    }
   }
 
   /**
@@ -77,7 +84,10 @@ export class Executable {
         const ins: KernelArg[] = st.ins.map((s, i) => ({ buf: slots[s]!, aval: st.inAvals[i] }));
         let outs: DeviceBuffer[];
         const entry = st.prim.rules.impl ?? st.prim.rules.inline;
-        if (entry) {
+        if ("plan" in st) {
+          outs = st.outAvals.map((a) => backend.alloc(a.size * 4));
+          backend.runFused!(st.plan, ins.map((a) => a.buf), outs);
+        } else if (entry) {
           // Nested programs (jit inside jit, control flow) run through their own entry point.
           const vals = ins.map((a) => new ConcreteArray(retain(a.buf), a.aval));
           const res = entry(vals, st.params) as ConcreteArray[];

@@ -80,16 +80,28 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   let traces = 0;
 
   const split = (args: unknown[]) => {
-    const dyn = args.map((a, i) => (statics.includes(i) ? null : a));
+    const dyn = statics.length ? args.map((a, i) => (statics.includes(i) ? null : a)) : args;
     const [leaves, def] = flatten(dyn);
-    const arrays = leaves.map((l) => asArray(l as any));
+    const arrays = new Array<JaxArray>(leaves.length);
+    let key = "";
+    for (let i = 0; i < leaves.length; i++) {
+      const a = (arrays[i] = leaves[i] instanceof JaxArray ? (leaves[i] as JaxArray) : asArray(leaves[i] as any));
+      key += avalKey(a.aval) + ";";
+    }
+    // A flat argument list of arrays needs no structure in the key beyond the count.
+    const flat = def.kind === "array" && def.children.every((c) => c.kind === "leaf");
+    key += flat ? `#${leaves.length}` : treeDefString(def);
+    if (statics.length) key += "|" + statics.map((i) => staticKey(args[i])).join(";");
     const donatedLeaves: boolean[] = [];
-    args.forEach((a, i) => {
-      if (statics.includes(i)) return;
-      const n = flatten(a)[0].length;
-      for (let k = 0; k < n; k++) donatedLeaves.push(donate.includes(i));
-    });
-    const key = `${treeDefString(def)}|${arrays.map((a) => avalKey(a.aval)).join(";")}|${statics.map((i) => staticKey(args[i])).join(";")}`;
+    if (donate.length) {
+      args.forEach((a, i) => {
+        if (statics.includes(i)) return;
+        const n = flatten(a)[0].length;
+        for (let k = 0; k < n; k++) donatedLeaves.push(donate.includes(i));
+      });
+    } else {
+      for (let i = 0; i < leaves.length; i++) donatedLeaves.push(false);
+    }
     return { arrays, def, key, donatedLeaves };
   };
 
@@ -132,10 +144,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       // Programs closing over an outer trace's values are specific to that trace: don't cache them.
       if (!entry.hoisted.length) cache.set(key, entry);
     }
-    if (!inTrace) {
-      for (const a of arrays) {
-        if ((a as ConcreteArray).isDisposed) (a as ConcreteArray).buffer(`jit(${name})`);
-      }
+    if (!inTrace && donate.length) {
       const seen = new Set<JaxArray>();
       arrays.forEach((a, i) => {
         if (!donatedLeaves[i]) return;

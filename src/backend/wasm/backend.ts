@@ -5,9 +5,12 @@ import { Backend, DeviceBuffer, KernelArg, MemoryStats } from "../backend.js";
 import { WasmAllocator } from "./allocator.js";
 import { lowerings, WasmContext } from "./lowerings.js";
 import { KernelExports, WasmVariant } from "./module.js";
+import type { FusedPlan } from "../../jit/fusion.js";
 
 const SCRATCH_BYTES = 4096;
 const PRESSURE_STEP = 1 << 20;
+/** Floats per tile in assembly/kernels/fused.ts. */
+const FUSED_TILE = 512;
 
 /**
  * Arrays in one WebAssembly.Memory, run by AssemblyScript kernels. Primitives without a kernel (or
@@ -92,6 +95,23 @@ export class WasmBackend implements Backend, WasmContext {
       throw e;
     }
     return outs.map((o) => o.buf);
+  }
+
+  runFused(plan: FusedPlan, ins: DeviceBuffer[], outs: DeviceBuffer[]): void {
+    const nIn = ins.length;
+    const ints = [...plan.prog];
+    ins.forEach((b, i) => ints.push(b.handle, plan.strides[i]));
+    outs.forEach((b) => ints.push(b.handle));
+    const meta = this.meta(ints);
+    const nSlots = nIn + outs.length + plan.nScratch;
+    const tmp = this.alloc(nSlots * 4 + 64 + (nIn + plan.nScratch) * FUSED_TILE * 4);
+    try {
+      const table = tmp.handle, work = tmp.handle + Math.ceil((nSlots * 4) / 64) * 64 + 64;
+      this.k.fused_f32(meta, plan.nInstr, meta + plan.prog.length * 4, nIn, meta + (plan.prog.length + 2 * nIn) * 4,
+        outs.length, plan.nScratch, table, work, plan.n);
+    } finally {
+      this.free(tmp);
+    }
   }
 
   stats(): MemoryStats {

@@ -1,0 +1,157 @@
+// optax's building-block transformations, following optax's update formulas.
+import { JaxArray } from "../../core/value.js";
+import * as tree from "../tree.js";
+import * as jnp from "../numpy/index.js";
+import { fullLikeTree, GradientTransformation, Params, safeIncrement, ScalarOrSchedule, zerosLikeTree } from "./base.js";
+
+const count0 = () => jnp.zeros([], { dtype: "int32" });
+
+/** updates * step_size. */
+export function scale(stepSize: number): GradientTransformation {
+  return { init: () => ({}), update: (u, s) => [tree.map((g: JaxArray) => jnp.multiply(g, stepSize), u), s] };
+}
+
+/** updates * schedule(count), with count starting at 0. */
+export function scaleBySchedule(stepSizeFn: (count: JaxArray) => JaxArray | number): GradientTransformation {
+  return {
+    init: () => ({ count: count0() }),
+    update(u, s) {
+      const step = stepSizeFn(s.count);
+      return [tree.map((g: JaxArray) => jnp.astype(jnp.multiply(g, step), g.dtype), u), { count: safeIncrement(s.count) }];
+    },
+  };
+}
+
+/** -learning_rate * updates (a number or a schedule). */
+export function scaleByLearningRate(lr: ScalarOrSchedule, flipSign = true): GradientTransformation {
+  const m = flipSign ? -1 : 1;
+  if (typeof lr === "function") return scaleBySchedule((c) => jnp.multiply(lr(c), m));
+  return scale(m * lr);
+}
+
+/** Momentum: trace = g + decay * trace (Nesterov: g + decay * new trace). */
+export function trace(decay: number, nesterov = false): GradientTransformation {
+  return {
+    init: (p) => ({ trace: zerosLikeTree(p) }),
+    update(u, s) {
+      const f = (g: JaxArray, t: JaxArray) => jnp.add(g, jnp.multiply(decay, t));
+      const next = tree.map(f, u, s.trace);
+      return [nesterov ? tree.map(f, u, next) : next, { trace: next }];
+    },
+  };
+}
+
+const moment = (g: JaxArray, t: JaxArray, decay: number, order: 1 | 2) =>
+  jnp.add(jnp.multiply(1 - decay, order === 1 ? g : jnp.square(g)), jnp.multiply(decay, t));
+const biasCorrection = (t: JaxArray, decay: number, count: JaxArray) =>
+  jnp.divide(t, jnp.subtract(1, jnp.power(decay, jnp.astype(count, "float32"))).astype(t.dtype));
+
+export interface AdamOptions { b1?: number; b2?: number; eps?: number; epsRoot?: number; nesterov?: boolean }
+
+/** Adam's scaling: bias-corrected first over root of second moment. */
+export function scaleByAdam(o: AdamOptions = {}): GradientTransformation {
+  const b1 = o.b1 ?? 0.9, b2 = o.b2 ?? 0.999, eps = o.eps ?? 1e-8, epsRoot = o.epsRoot ?? 0;
+  return {
+    init: (p) => ({ count: count0(), mu: zerosLikeTree(p), nu: zerosLikeTree(p) }),
+    update(u, s) {
+      const mu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b1, 1), u, s.mu);
+      const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b2, 2), u, s.nu);
+      const count = safeIncrement(s.count);
+      const muHat = o.nesterov
+        ? tree.map((m: JaxArray, g: JaxArray) => jnp.add(jnp.multiply(b1, m), jnp.multiply(1 - b1, g)),
+          tree.map((m: JaxArray) => biasCorrection(m, b1, safeIncrement(count)), mu),
+          tree.map((g: JaxArray) => biasCorrection(g, b1, count), u))
+        : tree.map((m: JaxArray) => biasCorrection(m, b1, count), mu);
+      const nuHat = tree.map((v: JaxArray) => biasCorrection(v, b2, count), nu);
+      const out = tree.map((m: JaxArray, v: JaxArray) => jnp.divide(m, jnp.add(jnp.sqrt(jnp.add(v, epsRoot)), eps)), muHat, nuHat);
+      return [out, { count, mu, nu }];
+    },
+  };
+}
+
+export interface RmsOptions { decay?: number; eps?: number; initialScale?: number; epsInSqrt?: boolean; biasCorrection?: boolean }
+
+export function scaleByRms(o: RmsOptions = {}): GradientTransformation {
+  const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true;
+  return {
+    init: (p) => ({ count: count0(), nu: fullLikeTree(p, o.initialScale ?? 0) }),
+    update(u, s) {
+      const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, decay, 2), u, s.nu);
+      const count = safeIncrement(s.count);
+      const nuHat = o.biasCorrection ? tree.map((v: JaxArray) => biasCorrection(v, decay, count), nu) : nu;
+      const out = tree.map((v: JaxArray, g: JaxArray) => jnp.multiply(
+        epsInSqrt ? jnp.rsqrt(jnp.add(v, eps)) : jnp.divide(1, jnp.add(jnp.sqrt(v), eps)), g), nuHat, u);
+      return [out, { count, nu }];
+    },
+  };
+}
+
+/** Centered RMS: divides by the standard deviation estimate (rmsprop with centered=true). */
+export function scaleByStddev(o: RmsOptions = {}): GradientTransformation {
+  const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true;
+  return {
+    init: (p) => ({ count: count0(), mu: zerosLikeTree(p), nu: fullLikeTree(p, o.initialScale ?? 0) }),
+    update(u, s) {
+      const mu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, decay, 1), u, s.mu);
+      const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, decay, 2), u, s.nu);
+      const count = safeIncrement(s.count);
+      const out = tree.map((m: JaxArray, v: JaxArray, g: JaxArray) => {
+        const varr = jnp.subtract(v, jnp.square(m));
+        return jnp.multiply(epsInSqrt ? jnp.rsqrt(jnp.add(varr, eps)) : jnp.divide(1, jnp.add(jnp.sqrt(varr), eps)), g);
+      }, mu, nu, u);
+      return [out, { count, mu, nu }];
+    },
+  };
+}
+
+/** Adagrad's scaling by the root of the running sum of squares. */
+export function scaleByRss(o: { initialAccumulatorValue?: number; eps?: number } = {}): GradientTransformation {
+  const eps = o.eps ?? 1e-7;
+  return {
+    init: (p) => ({ sumOfSquares: fullLikeTree(p, o.initialAccumulatorValue ?? 0.1) }),
+    update(u, s) {
+      const ss = tree.map((g: JaxArray, t: JaxArray) => jnp.add(jnp.square(g), t), u, s.sumOfSquares);
+      const out = tree.map((t: JaxArray, g: JaxArray) => jnp.multiply(jnp.where(jnp.greater(t, 0), jnp.rsqrt(jnp.add(t, eps)), 0), g), ss, u);
+      return [out, { sumOfSquares: ss }];
+    },
+  };
+}
+
+export type Mask = Params | ((params: Params) => Params);
+
+/** updates + weight_decay * params, on the leaves the mask selects (all when no mask). */
+export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTransformation {
+  return {
+    init: () => ({}),
+    update(u, s, params) {
+      if (params === undefined) throw new Error("addDecayedWeights: update needs params (pass them as the third argument).");
+      const m = typeof mask === "function" ? mask(params) : mask;
+      const out = m === undefined
+        ? tree.map((g: JaxArray, p: JaxArray) => jnp.add(g, jnp.multiply(weightDecay, p)), u, params)
+        : tree.map((g: JaxArray, p: JaxArray, k: boolean) => (k ? jnp.add(g, jnp.multiply(weightDecay, p)) : g), u, params, m);
+      return [out, s];
+    },
+  };
+}
+
+/** Rescales all updates when their global L2 norm exceeds maxNorm. */
+export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
+  return {
+    init: () => ({}),
+    update(u, s) {
+      const norm = globalNorm(u);
+      const trigger = jnp.less(norm, maxNorm);
+      return [tree.map((t: JaxArray) => jnp.where(trigger, t, jnp.multiply(jnp.divide(t, norm.astype(t.dtype)), maxNorm)), u), s];
+    },
+  };
+}
+
+export function globalNorm(t: Params): JaxArray {
+  const leaves = tree.leaves(t) as JaxArray[];
+  return jnp.sqrt(leaves.reduce((acc: JaxArray, l) => jnp.add(acc, jnp.sum(jnp.square(l))), jnp.zeros([])));
+}
+
+/** Clips each update to [-maxDelta, maxDelta]. */
+export function clip(maxDelta: number): GradientTransformation {
+  return { init: () => ({}), update: (u, s) => [tree.map((g: JaxArray) => jnp.clip(g, -maxDelta, maxDelta), u), s] };
+}
