@@ -22,3 +22,4 @@ export { ClosedJaxpr, Jaxpr } from "./jaxpr/jaxpr.js";
 export { vmap } from "./batching/vmap.js";
 export { jit } from "./jit/jit.js";
 export * as random from "./api/random.js";
+export * as optax from "./api/optax/index.js";
