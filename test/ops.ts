@@ -53,6 +53,14 @@ export const cases: Case[] = [
   { name: "outer", f: (x, y) => jnp.outer(x, y), inputs: () => [u(-1, 1, 1, [3]), u(-1, 1, 2, [4])] },
   { name: "einsum", f: (x, y) => jnp.einsum("ij,kj->ik", x, y), inputs: () => [u(-1, 1, 1, [3, 4]), u(-1, 1, 2, [2, 4])] },
   { name: "tensordot", f: (x, y) => jnp.tensordot(x, y, 1), inputs: () => [u(-1, 1, 1, [2, 3]), u(-1, 1, 2, [3, 4])] },
+  { name: "conv NHWC SAME", f: (x, w) => lax.convGeneralDilated(x, w, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] }),
+    inputs: () => [u(-1, 1, 1, [1, 5, 5, 2]), u(-1, 1, 2, [3, 3, 2, 3])] },
+  { name: "conv NCHW strided dilated", f: (x, w) => lax.convGeneralDilated(x, w, [2, 1], [[1, 0], [2, 1]], { rhsDilation: [1, 2] }),
+    inputs: () => [u(-1, 1, 1, [2, 2, 6, 6]), u(-1, 1, 2, [3, 2, 3, 2])] },
+  { name: "conv groups", f: (x, w) => lax.convGeneralDilated(x, w, [1], "VALID", { featureGroupCount: 2 }),
+    inputs: () => [u(-1, 1, 1, [1, 4, 7]), u(-1, 1, 2, [4, 2, 3])] },
+  un("maxPool", (x) => lax.reduceWindow(jnp.reshape(x, [1, 3, 4, 1]), -Infinity, "max", [1, 2, 2, 1], [1, 1, 2, 1], "VALID")),
+  un("avgPool SAME", (x) => jnp.divide(lax.reduceWindow(jnp.reshape(x, [1, 3, 4, 1]), 0, "add", [1, 2, 2, 1], [1, 2, 2, 1], "SAME"), 4)),
   un("lax.erf", lax.erf), un("lax.logistic", lax.logistic), un("lax.integerPow", (x) => lax.integerPow(x, 4)),
 ];
 

@@ -13,3 +13,4 @@ export { gather, scatter } from "../primitives/indexing.js";
 export { dotGeneral } from "../primitives/linalg.js";
 export { cond, switch_ as switch } from "../control/cond.js";
 export { scan, whileLoop, foriLoop } from "../control/loops.js";
+export { convGeneralDilated, reduceWindow } from "./conv.js";
