@@ -3,6 +3,10 @@ export * from "./kernels/elementwise";
 export * from "./kernels/movement";
 export * from "./kernels/reduce";
 export * from "./kernels/matmul";
+export * from "./kernels/roofline";
+export * from "./kernels/threefry";
+export * from "./kernels/erfinv";
 
 /** First free byte after static data; the host allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
+export * from "./kernels/fused";

@@ -3,6 +3,7 @@
 // SIMD covers the body four f32 (two f64, four i32) lanes at a time; a scalar loop takes the tail.
 import * as O from "./opcodes";
 import { erf64 } from "./special";
+import { expV, logV, tanhV, erfV, logisticV } from "./transcendental";
 
 @inline function ptr(p: usize, i: i32, shift: i32): usize { return p + (<usize>i << shift); }
 
@@ -103,10 +104,53 @@ export function unary_f32(op: i32, x: usize, out: usize, n: i32): void {
           v128.store(ptr(out, i, 2), f32x4.mul(v, v));
         }
         break;
+      // Polynomial transcendentals: the tail goes through the same vector code (identical results
+      // wherever an element sits).
+      case O.EXP: i = transcendentalLoop(O.EXP, x, out, n); break;
+      case O.LOG: i = transcendentalLoop(O.LOG, x, out, n); break;
+      case O.TANH: i = transcendentalLoop(O.TANH, x, out, n); break;
+      case O.ERF: i = transcendentalLoop(O.ERF, x, out, n); break;
+      case O.LOGISTIC: i = transcendentalLoop(O.LOGISTIC, x, out, n); break;
       default: break;
     }
   }
   for (; i < n; i++) store<f32>(ptr(out, i, 2), unaryScalar<f32>(op, load<f32>(ptr(x, i, 2))));
+}
+
+@inline function transcendentalV(op: i32, v: v128): v128 {
+  switch (op) {
+    case O.EXP: return expV(v);
+    case O.LOG: return logV(v);
+    case O.TANH: return tanhV(v);
+    case O.ERF: return erfV(v);
+    default: return logisticV(v);
+  }
+}
+
+const TAIL = memory.data(16, 16);
+
+/**
+ * out = op(x) for a polynomial transcendental (a constant after inlining): two vectors per step
+ * (independent chains keep both FP ports busy), then the last n % 4 elements through a scratch
+ * vector so they get bit-identical results. Returns n.
+ */
+@inline function transcendentalLoop(op: i32, x: usize, out: usize, n: i32): i32 {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const a = transcendentalV(op, v128.load(ptr(x, i, 2)));
+    const b = transcendentalV(op, v128.load(ptr(x, i, 2), 16));
+    v128.store(ptr(out, i, 2), a);
+    v128.store(ptr(out, i, 2), b, 16);
+  }
+  for (; i + 4 <= n; i += 4) v128.store(ptr(out, i, 2), transcendentalV(op, v128.load(ptr(x, i, 2))));
+  const k = n - i;
+  if (k > 0) {
+    v128.store(TAIL, f32x4.splat(0));
+    memory.copy(TAIL, ptr(x, i, 2), <usize>k << 2);
+    v128.store(TAIL, transcendentalV(op, v128.load(TAIL)));
+    memory.copy(ptr(out, i, 2), TAIL, <usize>k << 2);
+  }
+  return n;
 }
 
 /** out[i] = op(x[i]) for float64. */
@@ -160,29 +204,56 @@ export function unary_i32(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
+@inline function opF32x4(op: i32, va: v128, vb: v128): v128 {
+  switch (op) {
+    case O.ADD: return f32x4.add(va, vb);
+    case O.SUB: return f32x4.sub(va, vb);
+    case O.MUL: return f32x4.mul(va, vb);
+    case O.DIV: return f32x4.div(va, vb);
+    case O.MAX: return f32x4.max(va, vb);
+    default: return f32x4.min(va, vb);
+  }
+}
+
+/**
+ * The SIMD body of binary_f32 for one op (a constant after inlining, so each case gets its own
+ * loop): both operands streamed, or one of them a broadcast scalar. Returns the elements done.
+ */
+@inline function binaryLoopF32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): i32 {
+  let i = 0;
+  if (sa && sb) {
+    for (; i + 8 <= n; i += 8) {
+      const pa = ptr(a, i, 2), pb = ptr(b, i, 2), po = ptr(out, i, 2);
+      const r0 = opF32x4(op, v128.load(pa), v128.load(pb));
+      const r1 = opF32x4(op, v128.load(pa, 16), v128.load(pb, 16));
+      v128.store(po, r0);
+      v128.store(po, r1, 16);
+    }
+    for (; i + 4 <= n; i += 4) v128.store(ptr(out, i, 2), opF32x4(op, v128.load(ptr(a, i, 2)), v128.load(ptr(b, i, 2))));
+  } else if (sb) {
+    const va = v128.load32_splat(a);
+    for (; i + 4 <= n; i += 4) v128.store(ptr(out, i, 2), opF32x4(op, va, v128.load(ptr(b, i, 2))));
+  } else if (sa) {
+    const vb = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) v128.store(ptr(out, i, 2), opF32x4(op, v128.load(ptr(a, i, 2)), vb));
+  }
+  return i;
+}
+
 /**
  * out[i] = op(a[i * sa], b[i * sb]) for float32, where sa, sb are 0 (a broadcast scalar) or 1.
  */
 export function binary_f32(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    if (op <= O.DIV || op == O.MAX || op == O.MIN) {
-      const sva = f32x4.splat(load<f32>(a));
-      const svb = f32x4.splat(load<f32>(b));
-      for (; i + 4 <= n; i += 4) {
-        const va = sa ? v128.load(ptr(a, i, 2)) : sva;
-        const vb = sb ? v128.load(ptr(b, i, 2)) : svb;
-        let r: v128;
-        switch (op) {
-          case O.ADD: r = f32x4.add(va, vb); break;
-          case O.SUB: r = f32x4.sub(va, vb); break;
-          case O.MUL: r = f32x4.mul(va, vb); break;
-          case O.DIV: r = f32x4.div(va, vb); break;
-          case O.MAX: r = f32x4.max(va, vb); break;
-          default: r = f32x4.min(va, vb);
-        }
-        v128.store(ptr(out, i, 2), r);
-      }
+    switch (op) {
+      case O.ADD: i = binaryLoopF32(O.ADD, a, sa, b, sb, out, n); break;
+      case O.SUB: i = binaryLoopF32(O.SUB, a, sa, b, sb, out, n); break;
+      case O.MUL: i = binaryLoopF32(O.MUL, a, sa, b, sb, out, n); break;
+      case O.DIV: i = binaryLoopF32(O.DIV, a, sa, b, sb, out, n); break;
+      case O.MAX: i = binaryLoopF32(O.MAX, a, sa, b, sb, out, n); break;
+      case O.MIN: i = binaryLoopF32(O.MIN, a, sa, b, sb, out, n); break;
+      default: break;
     }
   }
   for (; i < n; i++) {

@@ -1,54 +1,262 @@
-// Matrix multiply C[m,n] = A[m,k] @ B[k,n], row-major and contiguous. A 4x8 register tile
-// (eight f32x4 accumulators) walks k; rows and columns past the last full tile take scalar paths.
+// Matrix multiply C[m,n] = A[m,k] @ B[k,n] (batched), GotoBLAS/BLIS style: B is packed into
+// KC x NR micro-panels (one panel stays in L1), A into MR x KC micro-panels (the MC x KC block stays
+// in L2), and a 4x8 register tile (eight f32x4 accumulators) runs the inner product. Larger tiles
+// spill registers in V8's Wasm compiler. Packing also absorbs transposed operands: A and B take
+// arbitrary element strides, so `x @ w.T` never makes a transposed copy.
+
+const MR = 4;
+const NR = 8;
+const KC = 256;
+const MC = 128;
+const NC = 1024;
+
+/** Scratch for a partial (edge) tile: MR x NR floats. */
+const EDGE = memory.data(MR * NR * 4, 16);
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2); }
 
-export function matmul_f32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; i + 4 <= m; i += 4) {
-      const a0 = at(a, i * k), a1 = at(a, (i + 1) * k), a2 = at(a, (i + 2) * k), a3 = at(a, (i + 3) * k);
-      let j = 0;
-      for (; j + 8 <= n; j += 8) {
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        for (let p = 0; p < k; p++) {
-          const bp = at(b, p * n + j);
-          const b0 = v128.load(bp);
-          const b1 = v128.load(bp, 16);
-          const x0 = f32x4.splat(load<f32>(at(a0, p)));
-          const x1 = f32x4.splat(load<f32>(at(a1, p)));
-          const x2 = f32x4.splat(load<f32>(at(a2, p)));
-          const x3 = f32x4.splat(load<f32>(at(a3, p)));
-          c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-          c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-          c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-          c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-        }
-        v128.store(at(c, i * n + j), c00); v128.store(at(c, i * n + j), c01, 16);
-        v128.store(at(c, (i + 1) * n + j), c10); v128.store(at(c, (i + 1) * n + j), c11, 16);
-        v128.store(at(c, (i + 2) * n + j), c20); v128.store(at(c, (i + 2) * n + j), c21, 16);
-        v128.store(at(c, (i + 3) * n + j), c30); v128.store(at(c, (i + 3) * n + j), c31, 16);
+/** Bytes of workspace `matmul_f32` needs for these sizes (host allocates and passes it). */
+export function matmul_f32_workspace(m: i32, k: i32, n: i32): i32 {
+  const kc = min(k, KC);
+  const mc = (min(m, MC) + MR - 1) / MR * MR;
+  const nc = (min(n, NC) + NR - 1) / NR * NR;
+  return (mc * kc + kc * nc) * 4 + 64;
+}
+
+/**
+ * float32 batched matmul. A(b, i, p) is at a + 4*(b*sa + i*ars + p*acs), B(b, p, j) at
+ * b + 4*(b*sb + p*brs + j*bcs) (strides in elements, any sign-free layout: row-major, transposed,
+ * or batch stride 0 for a broadcast operand); C is contiguous [batch, m, n] and must not overlap
+ * A or B. `work` is a 16-byte aligned buffer of matmul_f32_workspace(m, k, n) bytes.
+ */
+export function matmul_f32(
+  a: usize, ars: i32, acs: i32, sa: i32,
+  b: usize, brs: i32, bcs: i32, sb: i32,
+  c: usize, batch: i32, m: i32, k: i32, n: i32, work: usize,
+): void {
+  for (let t = 0; t < batch; t++) {
+    const at_ = a + (<usize>t * <usize>sa << 2);
+    const bt = b + (<usize>t * <usize>sb << 2);
+    const ct = c + (<usize>t * <usize>m * <usize>n << 2);
+    if (!ASC_FEATURE_SIMD || <i64>m * <i64>n * <i64>k < 512) {
+      gemmScalar(at_, ars, acs, bt, brs, bcs, ct, m, k, n);
+    } else if (m == 1) {
+      gemvRow(at_, acs, bt, brs, bcs, ct, k, n);
+    } else {
+      gemm(at_, ars, acs, bt, brs, bcs, ct, m, k, n, work);
+    }
+  }
+}
+
+function gemmScalar(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, m: i32, k: i32, n: i32): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s: f32 = 0;
+      for (let p = 0; p < k; p++) s += load<f32>(at(a, i * ars + p * acs)) * load<f32>(at(b, p * brs + j * bcs));
+      store<f32>(at(c, i * n + j), s);
+    }
+  }
+}
+
+/** c[j] = sum_p a[p] * B[p, j] for one row of A: a pass over B with no packing (memory-bound). */
+function gemvRow(a: usize, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, k: i32, n: i32): void {
+  if (bcs != 1) {
+    // Columns of B are contiguous (brs == 1 for a transposed B) or strided: one dot product each.
+    for (let j = 0; j < n; j++) {
+      const col = at(b, j * bcs);
+      let acc = f32x4.splat(0);
+      let p = 0;
+      if (brs == 1 && acs == 1) {
+        for (; p + 4 <= k; p += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(a, p)), v128.load(at(col, p))));
       }
-      for (; j < n; j++) {
-        for (let r = 0; r < 4; r++) store<f32>(at(c, (i + r) * n + j), dotCol(at(a, (i + r) * k), b, j, k, n));
+      let s: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      for (; p < k; p++) s += load<f32>(at(a, p * acs)) * load<f32>(at(col, p * brs));
+      store<f32>(at(c, j), s);
+    }
+    return;
+  }
+  memory.fill(c, 0, <usize>n << 2);
+  for (let p = 0; p < k; p++) {
+    const x = f32x4.splat(load<f32>(at(a, p * acs)));
+    const xs = load<f32>(at(a, p * acs));
+    const row = at(b, p * brs);
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const q = at(c, j), r = at(row, j);
+      v128.store(q, f32x4.add(v128.load(q), f32x4.mul(x, v128.load(r))));
+      v128.store(q, f32x4.add(v128.load(q, 16), f32x4.mul(x, v128.load(r, 16))), 16);
+    }
+    for (; j < n; j++) store<f32>(at(c, j), load<f32>(at(c, j)) + xs * load<f32>(at(row, j)));
+  }
+}
+
+function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, m: i32, k: i32, n: i32, work: usize): void {
+  if (k == 0) {
+    memory.fill(c, 0, <usize>m * <usize>n << 2);
+    return;
+  }
+  const kcMax = min(k, KC);
+  const ap = work;
+  const bp = work + (<usize>((min(m, MC) + MR - 1) / MR * MR * kcMax) << 2);
+  const ldc = <usize>n << 2;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(at(b, pc * brs + jc * bcs), brs, bcs, kc, nc, bp);
+      const first = pc == 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(at(a, ic * ars + pc * acs), ars, acs, mc, kc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bpanel = bp + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cp = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+            kernel4x8(kc, ap + (<usize>(ir * kc) << 2), bpanel, cp, ldc, first, mr, nr);
+          }
+        }
       }
     }
   }
-  for (; i < m; i++) {
-    for (let j = 0; j < n; j++) store<f32>(at(c, i * n + j), dotCol(at(a, i * k), b, j, k, n));
+}
+
+/**
+ * The register tile: acc[4][8] = Apanel (kc x 4, packed by k) . Bpanel (kc x 8), then stored to C
+ * (or added to it when `first` is false). Partial tiles go through EDGE.
+ */
+@inline function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, first: bool, mr: i32, nr: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    ap += 16;
+    bp += 32;
+  }
+  if (mr == MR && nr == NR) {
+    const c0 = c, c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
+    if (!first) {
+      c00 = f32x4.add(c00, v128.load(c0)); c01 = f32x4.add(c01, v128.load(c0, 16));
+      c10 = f32x4.add(c10, v128.load(c1)); c11 = f32x4.add(c11, v128.load(c1, 16));
+      c20 = f32x4.add(c20, v128.load(c2)); c21 = f32x4.add(c21, v128.load(c2, 16));
+      c30 = f32x4.add(c30, v128.load(c3)); c31 = f32x4.add(c31, v128.load(c3, 16));
+    }
+    v128.store(c0, c00); v128.store(c0, c01, 16);
+    v128.store(c1, c10); v128.store(c1, c11, 16);
+    v128.store(c2, c20); v128.store(c2, c21, 16);
+    v128.store(c3, c30); v128.store(c3, c31, 16);
+    return;
+  }
+  v128.store(EDGE, c00); v128.store(EDGE, c01, 16);
+  v128.store(EDGE, c10, 32); v128.store(EDGE, c11, 48);
+  v128.store(EDGE, c20, 64); v128.store(EDGE, c21, 80);
+  v128.store(EDGE, c30, 96); v128.store(EDGE, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    const crow = c + <usize>r * ldc;
+    const erow = EDGE + (<usize>(r * NR) << 2);
+    for (let j = 0; j < nr; j++) {
+      const v = load<f32>(at(erow, j));
+      store<f32>(at(crow, j), first ? v : load<f32>(at(crow, j)) + v);
+    }
   }
 }
 
-@inline function dotCol(arow: usize, b: usize, j: i32, k: i32, n: i32): f32 {
-  let s: f32 = 0;
-  for (let p = 0; p < k; p++) s += load<f32>(at(arow, p)) * load<f32>(at(b, p * n + j));
-  return s;
+/** Packs rows [0, mc) x cols [0, kc) of A into MR-row panels: panel r holds A[r*MR + i, p] at p*MR + i. */
+function packA(a: usize, ars: i32, acs: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const d = dst + (<usize>(ir * kc) << 2);
+    const src = at(a, ir * ars);
+    if (mr == MR && acs == 1) {
+      // Four rows, contiguous along p: 4x4 transposes.
+      const r0 = src, r1 = at(src, ars), r2 = at(src, 2 * ars), r3 = at(src, 3 * ars);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        transpose4Store(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), d + (o << 2));
+      }
+      for (; p < kc; p++) {
+        const q = d + (<usize>(p * MR) << 2);
+        store<f32>(q, load<f32>(at(r0, p))); store<f32>(q, load<f32>(at(r1, p)), 4);
+        store<f32>(q, load<f32>(at(r2, p)), 8); store<f32>(q, load<f32>(at(r3, p)), 12);
+      }
+    } else if (mr == MR && ars == 1) {
+      // A transposed: the four rows of one p are contiguous.
+      for (let p = 0; p < kc; p++) v128.store(d + (<usize>(p * MR) << 2), v128.load(at(src, p * acs)));
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const q = d + (<usize>(p * MR) << 2);
+        for (let i = 0; i < MR; i++) store<f32>(at(q, i), i < mr ? load<f32>(at(src, i * ars + p * acs)) : 0);
+      }
+    }
+  }
 }
 
-/** float64 matmul, same layout (ikj order so B is read along rows). */
+/** Packs rows [0, kc) x cols [0, nc) of B into NR-column panels: panel j holds B[p, j*NR + t] at p*NR + t. */
+function packB(b: usize, brs: i32, bcs: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const d = dst + (<usize>(jr * kc) << 2);
+    const src = at(b, jr * bcs);
+    if (nr == NR && bcs == 1) {
+      for (let p = 0; p < kc; p++) {
+        const s = at(src, p * brs), q = d + (<usize>(p * NR) << 2);
+        v128.store(q, v128.load(s));
+        v128.store(q, v128.load(s, 16), 16);
+      }
+    } else if (nr == NR && brs == 1) {
+      // B transposed (columns contiguous): 4x4 transposes of columns t..t+3 at p..p+3.
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const q = d + (<usize>(p * NR) << 2);
+        const s = at(src, p);
+        for (let t = 0; t < NR; t += 4) {
+          const c0 = at(s, t * bcs), c1 = at(s, (t + 1) * bcs), c2 = at(s, (t + 2) * bcs), c3 = at(s, (t + 3) * bcs);
+          transpose4StoreStrided(v128.load(c0), v128.load(c1), v128.load(c2), v128.load(c3), q + (<usize>t << 2), NR * 4);
+        }
+      }
+      for (; p < kc; p++) {
+        const q = d + (<usize>(p * NR) << 2);
+        for (let t = 0; t < NR; t++) store<f32>(at(q, t), load<f32>(at(src, p + t * bcs)));
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const q = d + (<usize>(p * NR) << 2);
+        for (let t = 0; t < NR; t++) store<f32>(at(q, t), t < nr ? load<f32>(at(src, p * brs + t * bcs)) : 0);
+      }
+    }
+  }
+}
+
+/** Stores the transpose of the 4x4 block with rows r0..r3 as 16 consecutive floats. */
+@inline function transpose4Store(r0: v128, r1: v128, r2: v128, r3: v128, d: usize): void {
+  transpose4StoreStrided(r0, r1, r2, r3, d, 16);
+}
+
+@inline function transpose4StoreStrided(r0: v128, r1: v128, r2: v128, r3: v128, d: usize, stride: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+  v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(d + stride, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(d + 2 * stride, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(d + 3 * stride, i64x2.shuffle(t2, t3, 1, 3));
+}
+
+/** float64 matmul, row-major contiguous (ikj order so B is read along rows). */
 export function matmul_f64(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
   for (let i = 0; i < m; i++) {
     const crow = c + (<usize>(i * n) << 3);
@@ -56,7 +264,16 @@ export function matmul_f64(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32)
     for (let p = 0; p < k; p++) {
       const x = load<f64>(a + (<usize>(i * k + p) << 3));
       const brow = b + (<usize>(p * n) << 3);
-      for (let j = 0; j < n; j++) {
+      let j = 0;
+      if (ASC_FEATURE_SIMD) {
+        const xv = f64x2.splat(x);
+        for (; j + 4 <= n; j += 4) {
+          const q = crow + (<usize>j << 3), r = brow + (<usize>j << 3);
+          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(xv, v128.load(r))));
+          v128.store(q, f64x2.add(v128.load(q, 16), f64x2.mul(xv, v128.load(r, 16))), 16);
+        }
+      }
+      for (; j < n; j++) {
         const q = crow + (<usize>j << 3);
         store<f64>(q, load<f64>(q) + x * load<f64>(brow + (<usize>j << 3)));
       }

@@ -5,6 +5,9 @@
  * dst[sum_k i_k * ds_k] = src[sum_k i_k * ss_k] over the index space `shape`.
  * `meta` holds 4*ndim i32: shape, source strides, destination strides (in elements, may be
  * negative or 0) and scratch for the counters. `esize` is 1, 4 or 8 bytes.
+ * When the last destination dimension is contiguous and the source is contiguous along the
+ * second-to-last dimension instead (a transpose; the host orders dimensions so), the last two
+ * dimensions are copied in cache-sized tiles with 4x4 register transposes.
  */
 export function copy_strided(ndim: i32, meta: usize, src: usize, dst: usize, esize: i32): void {
   if (ndim == 0) {
@@ -23,12 +26,22 @@ export function copy_strided(ndim: i32, meta: usize, src: usize, dst: usize, esi
   const n = load<i32>(shape + (<usize>last << 2));
   const sInner = load<i32>(ss + (<usize>last << 2)) * esize;
   const dInner = load<i32>(ds + (<usize>last << 2)) * esize;
+  // Tile mode: shape [..., R, C], source strides [..., 1, sC], destination strides [..., dR, 1].
+  const tiled = ndim >= 2 && dInner == esize && sInner != esize && load<i32>(ss + (<usize>(last - 1) << 2)) == 1 &&
+    load<i32>(shape + (<usize>(last - 1) << 2)) >= 4 && n >= 4;
+  const outerLast = tiled ? last - 1 : last;
+  let rows = 0, dRow = 0;
+  if (tiled) {
+    rows = load<i32>(shape + (<usize>(last - 1) << 2));
+    dRow = load<i32>(ds + (<usize>(last - 1) << 2)) * esize;
+  }
   let s = src;
   let d = dst;
   while (true) {
-    copyRow(s, sInner, d, dInner, n, esize);
+    if (tiled) transposeTiles(s, sInner, d, dRow, rows, n, esize);
+    else copyRow(s, sInner, d, dInner, n, esize);
     // Advance the odometer over the outer dimensions.
-    let k = last - 1;
+    let k = outerLast - 1;
     while (k >= 0) {
       const c = load<i32>(ctr + (<usize>k << 2)) + 1;
       const sk = load<i32>(ss + (<usize>k << 2)) * esize;
@@ -45,6 +58,48 @@ export function copy_strided(ndim: i32, meta: usize, src: usize, dst: usize, esi
       k--;
     }
     if (k < 0) return;
+  }
+}
+
+const TILE: i32 = 16;
+
+/**
+ * d[r * dRow + c * esize] = s[c * sCol + r * esize] for r < rows, c < cols (byte strides): a 2-D
+ * transpose in TILE x TILE blocks, each made of 4x4 register transposes for 4-byte elements.
+ */
+function transposeTiles(s: usize, sCol: i32, d: usize, dRow: i32, rows: i32, cols: i32, esize: i32): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const rn = min(TILE, rows - r0);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const cn = min(TILE, cols - c0);
+      const sp = s + <usize>(c0 * sCol + r0 * esize);
+      const dp = d + <usize>(r0 * dRow + c0 * esize);
+      if (ASC_FEATURE_SIMD && esize == 4 && rn == TILE && cn == TILE) {
+        for (let r = 0; r < TILE; r += 4) {
+          for (let c = 0; c < TILE; c += 4) {
+            const a = sp + <usize>(c * sCol + (r << 2));
+            const q = dp + <usize>(r * dRow + (c << 2));
+            const v0 = v128.load(a), v1 = v128.load(a + sCol), v2 = v128.load(a + 2 * sCol), v3 = v128.load(a + 3 * sCol);
+            const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+            const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+            const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+            const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+            v128.store(q, i64x2.shuffle(t0, t1, 0, 2));
+            v128.store(q + dRow, i64x2.shuffle(t0, t1, 1, 3));
+            v128.store(q + 2 * dRow, i64x2.shuffle(t2, t3, 0, 2));
+            v128.store(q + 3 * dRow, i64x2.shuffle(t2, t3, 1, 3));
+          }
+        }
+        continue;
+      }
+      for (let r = 0; r < rn; r++) {
+        const q = dp + <usize>(r * dRow);
+        const a = sp + <usize>(r * esize);
+        if (esize == 4) for (let c = 0; c < cn; c++) store<u32>(q + (<usize>c << 2), load<u32>(a + <usize>(c * sCol)));
+        else if (esize == 8) for (let c = 0; c < cn; c++) store<u64>(q + (<usize>c << 3), load<u64>(a + <usize>(c * sCol)));
+        else for (let c = 0; c < cn; c++) store<u8>(q + <usize>c, load<u8>(a + <usize>(c * sCol)));
+      }
+    }
   }
 }
 

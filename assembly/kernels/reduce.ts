@@ -2,7 +2,13 @@
 // Sums over a contiguous axis (inner == 1) are pairwise, so error grows with log(len), not len.
 import * as O from "./opcodes";
 
-const BLOCK: i32 = 128;
+const BLOCK: i32 = 512;
+/** Rows per block of a column reduction; blocks are then combined pairwise. */
+const ROWBLOCK: i32 = 64;
+/** Columns per chunk of a column reduction and levels of its pairwise stack. */
+const COLCHUNK: i32 = 256;
+const LEVELS: i32 = 26;
+const STACK = memory.data(COLCHUNK * 4 * (LEVELS + 1), 16);
 
 @inline function identityF32(op: i32): f32 {
   return op == O.R_SUM ? 0 : op == O.R_PROD ? 1 : op == O.R_MAX ? -Infinity : Infinity;
@@ -16,32 +22,152 @@ const BLOCK: i32 = 128;
   return op == O.R_SUM ? f32x4.add(a, b) : op == O.R_PROD ? f32x4.mul(a, b) : op == O.R_MAX ? f32x4.max(a, b) : f32x4.min(a, b);
 }
 
-/** Reduces n contiguous f32 at p; pairwise above BLOCK elements, 16 SIMD lanes below. */
-function reduceRowF32(op: i32, p: usize, n: i32): f32 {
+@inline function horizontal(op: i32, v: v128): f32 {
+  return combineF32(op, combineF32(op, f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+    combineF32(op, f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+/**
+ * Reduces n (a multiple of 16) contiguous f32 at p to four lanes: pairwise halving above BLOCK
+ * elements, four accumulators below (each lane sums at most BLOCK/16 values in a row).
+ */
+function reduceBlocksV(op: i32, p: usize, n: i32): v128 {
   if (n > BLOCK) {
     const h = (n >> 1) & ~15;
-    return combineF32(op, reduceRowF32(op, p, h), reduceRowF32(op, p + (<usize>h << 2), n - h));
+    return combineV(op, reduceBlocksV(op, p, h), reduceBlocksV(op, p + (<usize>h << 2), n - h));
   }
+  const id = f32x4.splat(identityF32(op));
+  let a0 = id, a1 = id, a2 = id, a3 = id;
+  for (let i = 0; i < n; i += 16) {
+    const q = p + (<usize>i << 2);
+    a0 = combineV(op, a0, v128.load(q));
+    a1 = combineV(op, a1, v128.load(q, 16));
+    a2 = combineV(op, a2, v128.load(q, 32));
+    a3 = combineV(op, a3, v128.load(q, 48));
+  }
+  return combineV(op, combineV(op, a0, a1), combineV(op, a2, a3));
+}
+
+/**
+ * max/min of n (a multiple of 16) contiguous f32 with the one-instruction pmax/pmin, NaNs tracked
+ * on the side. Returns NaN when there is one; a zero result is recomputed by the caller, since
+ * pmax/pmin do not order -0 and +0 as max/min do.
+ */
+function extremumBlocksF32(op: i32, p: usize, n: i32): f32 {
+  const id = f32x4.splat(identityF32(op));
+  let a0 = id, a1 = id, a2 = id, a3 = id;
+  let nan = f32x4.splat(0);
+  for (let i = 0; i < n; i += 16) {
+    const q = p + (<usize>i << 2);
+    const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+    if (op == O.R_MAX) {
+      a0 = f32x4.pmax(a0, v0); a1 = f32x4.pmax(a1, v1); a2 = f32x4.pmax(a2, v2); a3 = f32x4.pmax(a3, v3);
+    } else {
+      a0 = f32x4.pmin(a0, v0); a1 = f32x4.pmin(a1, v1); a2 = f32x4.pmin(a2, v2); a3 = f32x4.pmin(a3, v3);
+    }
+    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+  }
+  if (v128.any_true(nan)) return NaN;
+  return horizontal(op, combineV(op, combineV(op, a0, a1), combineV(op, a2, a3)));
+}
+
+/** Reduces n contiguous f32 at p (pairwise for sums: error grows with log n). */
+function reduceRowF32(op: i32, p: usize, n: i32): f32 {
   let acc = identityF32(op);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     if (n >= 16) {
-      const id = f32x4.splat(acc);
-      let a0 = id, a1 = id, a2 = id, a3 = id;
-      for (; i + 16 <= n; i += 16) {
-        const q = p + (<usize>i << 2);
-        a0 = combineV(op, a0, v128.load(q));
-        a1 = combineV(op, a1, v128.load(q, 16));
-        a2 = combineV(op, a2, v128.load(q, 32));
-        a3 = combineV(op, a3, v128.load(q, 48));
+      i = n & ~15;
+      if (op == O.R_MAX || op == O.R_MIN) {
+        acc = extremumBlocksF32(op, p, i);
+        if (acc == 0) acc = horizontal(op, reduceBlocksV(op, p, i));
+      } else {
+        acc = horizontal(op, reduceBlocksV(op, p, i));
       }
-      const v = combineV(op, combineV(op, a0, a1), combineV(op, a2, a3));
-      acc = combineF32(op, combineF32(op, f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
-        combineF32(op, f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
     }
   }
   for (; i < n; i++) acc = combineF32(op, acc, load<f32>(p + (<usize>i << 2)));
   return acc;
+}
+
+/** dst[j] = (op) over r < rows of src[r * rowBytes + j], for j < w; a running reduction. */
+@inline function reduceRowsInto(op: i32, src: usize, rowBytes: usize, rows: i32, dst: usize, w: i32): void {
+  memory.copy(dst, src, <usize>w << 2);
+  for (let r = 1; r < rows; r++) {
+    const s = src + <usize>r * rowBytes;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 8 <= w; j += 8) {
+        const q = dst + (<usize>j << 2), t = s + (<usize>j << 2);
+        v128.store(q, combineV(op, v128.load(q), v128.load(t)));
+        v128.store(q, combineV(op, v128.load(q, 16), v128.load(t, 16)), 16);
+      }
+      for (; j + 4 <= w; j += 4) {
+        const q = dst + (<usize>j << 2);
+        v128.store(q, combineV(op, v128.load(q), v128.load(s + (<usize>j << 2))));
+      }
+    }
+    for (; j < w; j++) {
+      const q = dst + (<usize>j << 2);
+      store<f32>(q, combineF32(op, load<f32>(q), load<f32>(s + (<usize>j << 2))));
+    }
+  }
+}
+
+/** dst[j] = a[j] (op) b[j] for j < w. */
+@inline function combineInto(op: i32, a: usize, b: usize, dst: usize, w: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= w; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, combineV(op, v128.load(a + o), v128.load(b + o)));
+    }
+  }
+  for (; j < w; j++) {
+    const o = <usize>j << 2;
+    store<f32>(dst + o, combineF32(op, load<f32>(a + o), load<f32>(b + o)));
+  }
+}
+
+/**
+ * out[j] = reduce over r < len of x[r * inner + j] for j < inner (a strided, non-last axis).
+ * Rows stream through memory in order; max/min keep one running row. Sums and products reduce
+ * blocks of ROWBLOCK rows, then merge the block results pairwise through a binary-counter stack
+ * (numpy's cascade), so rounding error grows with log(len), like the contiguous case.
+ */
+function reduceColumnsF32(op: i32, x: usize, out: usize, len: i32, inner: i32): void {
+  const rowBytes = <usize>inner << 2;
+  if (op == O.R_MAX || op == O.R_MIN || len <= ROWBLOCK) {
+    reduceRowsInto(op, x, rowBytes, len, out, inner);
+    return;
+  }
+  const scratch = STACK + <usize>(LEVELS * COLCHUNK * 4);
+  for (let j0 = 0; j0 < inner; j0 += COLCHUNK) {
+    const w = min(COLCHUNK, inner - j0);
+    const src = x + (<usize>j0 << 2);
+    let count: u32 = 0;
+    for (let r0 = 0; r0 < len; r0 += ROWBLOCK) {
+      reduceRowsInto(op, src + <usize>r0 * rowBytes, rowBytes, min(ROWBLOCK, len - r0), scratch, w);
+      let level = 0;
+      while ((count >> level) & 1) {
+        const s = STACK + <usize>(level * COLCHUNK * 4);
+        combineInto(op, s, scratch, scratch, w);
+        level++;
+      }
+      memory.copy(STACK + <usize>(level * COLCHUNK * 4), scratch, <usize>w << 2);
+      count++;
+    }
+    // Fold what the stack holds, smallest blocks first.
+    let have = false;
+    const dst = out + (<usize>j0 << 2);
+    for (let level = 0; level < LEVELS; level++) {
+      if (!((count >> level) & 1)) continue;
+      const s = STACK + <usize>(level * COLCHUNK * 4);
+      if (have) combineInto(op, dst, s, dst, w);
+      else memory.copy(dst, s, <usize>w << 2);
+      have = true;
+    }
+  }
 }
 
 /** out[o, j] = reduce_r x[o, r, j] for float32. */
@@ -50,24 +176,13 @@ export function reduce_f32(op: i32, x: usize, out: usize, outer: i32, len: i32, 
     for (let o = 0; o < outer; o++) store<f32>(out + (<usize>o << 2), reduceRowF32(op, x + (<usize>(o * len) << 2), len));
     return;
   }
-  const id = identityF32(op);
+  if (len == 0) {
+    const id = identityF32(op);
+    for (let j = 0; j < outer * inner; j++) store<f32>(out + (<usize>j << 2), id);
+    return;
+  }
   for (let o = 0; o < outer; o++) {
-    const dst = out + (<usize>(o * inner) << 2);
-    for (let j = 0; j < inner; j++) store<f32>(dst + (<usize>j << 2), id);
-    for (let r = 0; r < len; r++) {
-      const src = x + (<usize>((o * len + r) * inner) << 2);
-      let j = 0;
-      if (ASC_FEATURE_SIMD) {
-        for (; j + 4 <= inner; j += 4) {
-          const q = dst + (<usize>j << 2);
-          v128.store(q, combineV(op, v128.load(q), v128.load(src + (<usize>j << 2))));
-        }
-      }
-      for (; j < inner; j++) {
-        const q = dst + (<usize>j << 2);
-        store<f32>(q, combineF32(op, load<f32>(q), load<f32>(src + (<usize>j << 2))));
-      }
-    }
+    reduceColumnsF32(op, x + (<usize>o * <usize>len * <usize>inner << 2), out + (<usize>(o * inner) << 2), len, inner);
   }
 }
 

@@ -7,10 +7,12 @@ import * as linalg from "./linalg.js";
 import * as math from "./math.js";
 import * as reduce from "./reduce.js";
 import * as structural from "./structural.js";
+import * as prng from "./prng.js";
+import * as sort from "./sort.js";
 
 export function allPrimitives(): Primitive[] {
   const seen = new Set<Primitive>();
-  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural]) {
+  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort]) {
     for (const v of Object.values(mod)) if (v instanceof Primitive) seen.add(v);
   }
   return [...seen];

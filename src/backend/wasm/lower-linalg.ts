@@ -1,5 +1,5 @@
 import { itemSize } from "../../core/dtype.js";
-import { sizeOf } from "../../core/shape.js";
+import { sizeOf, stridesOf } from "../../core/shape.js";
 import { DeviceBuffer, KernelArg } from "../backend.js";
 import { Lowering, WasmContext } from "./lowerings.js";
 import { transposeInto } from "./strided.js";
@@ -11,13 +11,42 @@ export interface DotParams {
   batch: [number[], number[]];
 }
 
-/** Makes `x` contiguous in `perm` order (batch, then rows, then columns), copying only if needed. */
+/**
+ * The single element stride that walks the axes `group` (in that order) as one flattened axis of a
+ * contiguous array with `strides`, or null when they do not flatten (then the caller copies).
+ * An empty group is one axis of size 1 (stride 0).
+ */
+export function groupStride(shape: readonly number[], strides: readonly number[], group: readonly number[]): number | null {
+  const big = group.filter((d) => shape[d] !== 1);
+  if (big.length === 0) return 0;
+  for (let i = 0; i + 1 < big.length; i++) {
+    if (strides[big[i]] !== strides[big[i + 1]] * shape[big[i + 1]]) return null;
+  }
+  return strides[big[big.length - 1]];
+}
+
+/** Makes `x` contiguous in `perm` order, copying; the copy is pushed to `temps`. */
 function arrange(ctx: WasmContext, x: KernelArg, perm: number[], temps: DeviceBuffer[]): number {
   if (perm.every((p, i) => p === i)) return x.buf.handle;
   const t = ctx.alloc(x.aval.size * itemSize[x.aval.dtype]);
   temps.push(t);
   transposeInto(ctx, x.aval.dtype, x.aval.shape, perm, x.buf.handle, t.handle);
   return t.handle;
+}
+
+interface Operand { ptr: number; batch: number; rows: number; cols: number }
+
+/**
+ * Strides (batch, rows, cols) of `x` viewed as [batch axes][row axes][col axes] without moving data;
+ * when an axis group does not flatten to one stride, the operand is first copied in that order.
+ */
+function strided(ctx: WasmContext, x: KernelArg, b: number[], r: number[], c: number[], temps: DeviceBuffer[]): Operand {
+  const shape = x.aval.shape, st = stridesOf(shape);
+  const sb = groupStride(shape, st, b), sr = groupStride(shape, st, r), sc = groupStride(shape, st, c);
+  if (sb !== null && sr !== null && sc !== null) return { ptr: x.buf.handle, batch: sb, rows: sr, cols: sc };
+  const ptr = arrange(ctx, x, [...b, ...r, ...c], temps);
+  const nr = sizeOf(r.map((d) => shape[d])), nc = sizeOf(c.map((d) => shape[d]));
+  return { ptr, batch: nr * nc, rows: nc, cols: 1 };
 }
 
 const dotGeneral: Lowering = (ctx, [a, b], [out], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
@@ -32,11 +61,18 @@ const dotGeneral: Lowering = (ctx, [a, b], [out], { contracting: [ca, cb], batch
   if (out.aval.size === 0) return true;
   const temps: DeviceBuffer[] = [];
   try {
+    if (dt === "float32") {
+      // A as (batch, M, K) and B as (batch, K, N) with any strides: packing absorbs transposes.
+      const A = strided(ctx, a, ba, fa, ca, temps);
+      const Bv = strided(ctx, b, bb, cb, fb, temps);
+      const work = ctx.alloc(ctx.k.matmul_f32_workspace(M, K, N));
+      temps.push(work);
+      ctx.k.matmul_f32(A.ptr, A.rows, A.cols, A.batch, Bv.ptr, Bv.rows, Bv.cols, Bv.batch, out.buf.handle, B, M, K, N, work.handle);
+      return true;
+    }
     const pa = arrange(ctx, a, [...ba, ...fa, ...ca], temps);
     const pb = arrange(ctx, b, [...bb, ...cb, ...fb], temps);
-    const es = itemSize[dt];
-    const mm = dt === "float32" ? ctx.k.matmul_f32 : ctx.k.matmul_f64;
-    for (let i = 0; i < B; i++) mm(pa + i * M * K * es, pb + i * K * N * es, out.buf.handle + i * M * N * es, M, K, N);
+    for (let i = 0; i < B; i++) ctx.k.matmul_f64(pa + i * M * K * 8, pb + i * K * N * 8, out.buf.handle + i * M * N * 8, M, K, N);
   } finally {
     for (const t of temps) ctx.free(t);
   }

@@ -5,6 +5,7 @@ import { elementwiseLowerings } from "./lower-elementwise.js";
 import { structuralLowerings } from "./lower-structural.js";
 import { reduceLowerings } from "./lower-reduce.js";
 import { linalgLowerings } from "./lower-linalg.js";
+import { prngLowerings } from "./lower-prng.js";
 
 /** What a lowering may use of the backend. */
 export interface WasmContext {
@@ -25,6 +26,7 @@ export const lowerings: Record<string, Lowering> = {
   ...structuralLowerings,
   ...reduceLowerings,
   ...linalgLowerings,
+  ...prngLowerings,
 };
 
 export type { ShapedArray };

@@ -27,6 +27,14 @@ export function stridedCopy(
     }
   }
   const nd = s.length;
+  // A transpose: the destination is contiguous along the last dimension but the source along an
+  // earlier one. Moving that dimension second-to-last lets the kernel copy the pair in tiles.
+  if (nd >= 2 && ds[nd - 1] === 1 && ss[nd - 1] !== 1) {
+    const q = ss.indexOf(1);
+    if (q >= 0 && q < nd - 2) {
+      for (const arr of [s, ss, ds]) arr.splice(nd - 2, 0, arr.splice(q, 1)[0]);
+    }
+  }
   const meta = ctx.meta([...s, ...ss, ...ds], nd);
   ctx.k.copy_strided(nd, meta, src, dst, itemSize[dtype]);
 }
