@@ -23,3 +23,5 @@ export { vmap } from "./batching/vmap.js";
 export { jit } from "./jit/jit.js";
 export * as random from "./api/random.js";
 export * as optax from "./api/optax/index.js";
+export * as linen from "./api/linen/index.js";
+export * as haiku from "./api/haiku/index.js";

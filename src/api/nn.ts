@@ -3,6 +3,7 @@ import { ArrayLike, JaxArray } from "../core/value.js";
 import * as jnp from "./numpy/index.js";
 import { logsumexp as lse } from "./numpy/reductions.js";
 import * as A from "../primitives/arith.js";
+export * as initializers from "./initializers.js";
 
 type Axis = { axis?: number | number[] | null };
 

@@ -70,6 +70,12 @@ export class Executable {
     }
   }
 
+  private ownsSlot(s: number, donated: boolean[]): boolean {
+    if (this.constSlots.some(([x]) => x === s)) return false;
+    const i = this.inSlots.indexOf(s);
+    return i < 0 || donated[i];
+  }
+
   /**
    * Runs the program on buffers of `args` (already checked against the traced avals). Buffers of
    * donated arguments belong to the program from here on; the others are only borrowed.
@@ -101,20 +107,16 @@ export class Executable {
       }
     } catch (e) {
       // Free what this run allocated (never the caller's arguments or the constants).
-      const mine = new Set(slots);
-      for (const [s] of this.constSlots) mine.delete(slots[s]);
-      args.forEach((a, i) => { if (!donated[i]) mine.delete(a); });
-      for (const b of mine) if (b) release(b);
+      slots.forEach((b, s) => { if (b && this.ownsSlot(s, donated)) release(b); });
       throw e;
     }
-    const borrowed = new Set<DeviceBuffer>(args.filter((_, i) => !donated[i]));
-    for (const [s] of this.constSlots) borrowed.add(slots[s]!);
-    const seen = new Set<DeviceBuffer>();
+    // Slots written by steps (and donated arguments) own one reference each; an output takes it
+    // over once, and any other use of the same buffer takes a new reference.
+    const handed = new Set<number>();
     return this.outSlots.map((s, i) => {
       const b = slots[s]!;
-      // An output that is a borrowed buffer or repeats another output shares it: one more reference.
-      const owned = !seen.has(b) && !borrowed.has(b);
-      seen.add(b);
+      const owned = this.ownsSlot(s, donated) && !handed.has(s);
+      handed.add(s);
       return new ConcreteArray(owned ? b : retain(b), this.outAvals[i]);
     });
   }

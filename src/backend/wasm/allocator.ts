@@ -71,6 +71,7 @@ export class WasmAllocator {
     }
     const p = this.top;
     this.top += size;
+
     return p;
   }
 

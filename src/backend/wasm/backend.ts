@@ -1,14 +1,15 @@
 import { ShapedArray } from "../../core/aval.js";
 import { itemSize, TypedArray, typedArrayFor } from "../../core/dtype.js";
 import { Primitive } from "../../core/primitive.js";
-import { Backend, DeviceBuffer, KernelArg, MemoryStats } from "../backend.js";
+import { Backend, DeviceBuffer, KernelArg, MemoryStats, retain } from "../backend.js";
 import { WasmAllocator } from "./allocator.js";
 import { lowerings, WasmContext } from "./lowerings.js";
 import { KernelExports, WasmVariant } from "./module.js";
 import type { FusedPlan } from "../../jit/fusion.js";
 
 const SCRATCH_BYTES = 4096;
-const PRESSURE_STEP = 1 << 20;
+const PRESSURE_STEP = 64 << 20;
+const ALIASING = new Set(["reshape", "stop_gradient"]);
 /** Floats per tile in assembly/kernels/fused.ts. */
 const FUSED_TILE = 512;
 
@@ -39,8 +40,9 @@ export class WasmBackend implements Backend, WasmContext {
   alloc(nbytes: number): DeviceBuffer {
     const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
     // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Every
-    // PRESSURE_STEP bytes allocated, one array carries an (untouched, so unbacked) ArrayBuffer of
-    // that size: V8 counts it as external memory and collects in proportion to the allocation rate.
+    // PRESSURE_STEP bytes allocated, one array carries an untouched ArrayBuffer of that size,
+    // which V8 counts as external memory and collects in proportion to. The step is above
+    // malloc's mmap threshold, so the buffer is never zeroed or even backed by pages.
     this.sincePressure += nbytes;
     if (this.sincePressure >= PRESSURE_STEP) {
       buf.pressure = new ArrayBuffer(this.sincePressure);
@@ -82,6 +84,8 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   execute(prim: Primitive, params: any, ins: KernelArg[], outAvals: ShapedArray[]): DeviceBuffer[] {
+    // Arrays are immutable, so a reshape (or stop_gradient) can share its input's memory.
+    if (ALIASING.has(prim.name)) return [retain(ins[0].buf)];
     const outs = outAvals.map((aval) => ({ buf: this.alloc(aval.size * itemSize[aval.dtype]), aval }));
     try {
       const lower = lowerings[prim.name];

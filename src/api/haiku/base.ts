@@ -1,0 +1,171 @@
+// Haiku's transform: functions that create parameters and state through getParameter/getState
+// become pure init/apply pairs. Modules get unique, nested names ("mlp/~/linear_0").
+import { DType } from "../../core/dtype.js";
+import { ValueError } from "../../core/errors.js";
+import { JaxArray } from "../../core/value.js";
+import * as jnp from "../numpy/index.js";
+import * as random from "../random.js";
+
+type Dict = Record<string, Record<string, JaxArray>>;
+
+interface Frame {
+  mode: "init" | "apply";
+  params: Dict;
+  state: Dict;
+  rng: JaxArray | null;
+  moduleStack: Module[];
+  /** Names used so far under each parent scope (for uniquifying). */
+  used: Map<string, Map<string, number>>;
+}
+
+let frame: Frame | null = null;
+
+function current(what: string): Frame {
+  if (!frame) throw new ValueError(`${what} must be called inside a function transformed by haiku.transform (or transformWithState).`);
+  return frame;
+}
+
+/** An initializer in Haiku's style: (shape, dtype) -> array, drawing keys with nextRngKey(). */
+export type HkInitializer = (shape: readonly number[], dtype: DType) => JaxArray;
+
+const scopeName = () => {
+  const f = current("scope");
+  const top = f.moduleStack[f.moduleStack.length - 1];
+  return top ? top.moduleName : "~";
+};
+
+export function getParameter(name: string, shape: readonly number[], opts: { dtype?: DType; init?: HkInitializer } = {}): JaxArray {
+  const f = current("getParameter");
+  const scope = scopeName();
+  const existing = f.params[scope]?.[name];
+  if (existing) {
+    if (existing.shape.join() !== shape.join()) throw new ValueError(`"${scope}/${name}" with retrieved shape [${existing.shape}] does not match shape=[${shape}].`);
+    return existing;
+  }
+  if (f.mode !== "init") throw new ValueError(`Unable to retrieve parameter "${name}" for module "${scope}". All parameters must be created as part of init.`);
+  if (!opts.init) throw new ValueError(`Initializer must be specified for parameter "${name}" in "${scope}".`);
+  const v = opts.init(shape, opts.dtype ?? "float32");
+  (f.params[scope] ??= {})[name] = v;
+  return v;
+}
+
+export function getState(name: string, shape?: readonly number[], opts: { dtype?: DType; init?: HkInitializer } = {}): JaxArray {
+  const f = current("getState");
+  const scope = scopeName();
+  const existing = f.state[scope]?.[name];
+  if (existing) return existing;
+  if (!opts.init || !shape) throw new ValueError(`Unable to retrieve state "${name}" for module "${scope}"; give shape and init to create it.`);
+  const v = opts.init(shape, opts.dtype ?? "float32");
+  (f.state[scope] ??= {})[name] = v;
+  return v;
+}
+
+export function setState(name: string, value: JaxArray): void {
+  const f = current("setState");
+  (f.state[scopeName()] ??= {})[name] = value;
+}
+
+/** A fresh key from the sequence seeded by the rng given to init/apply. */
+export function nextRngKey(): JaxArray {
+  const f = current("nextRngKey");
+  if (!f.rng) throw new ValueError("You must pass a non-null PRNGKey to init/apply to use nextRngKey (or random initializers).");
+  const [k, sub] = random.split(f.rng);
+  f.rng = k;
+  return sub;
+}
+
+const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase();
+
+/** A Haiku module: named at construction inside the running module's scope; methods run in its scope. */
+export abstract class Module {
+  readonly moduleName: string;
+  constructor(name?: string) {
+    const f = current("hk.Module");
+    const parent = f.moduleStack[f.moduleStack.length - 1];
+    const base = name ?? snake(new.target.name);
+    const scope = parent ? parent.moduleName : "";
+    let used = f.used.get(scope);
+    if (!used) f.used.set(scope, (used = new Map()));
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    const unique = n === 0 ? base : `${base}_${n}`;
+    this.moduleName = parent ? `${parent.moduleName}/~/${unique}` : unique;
+    return new Proxy(this, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== "function" || typeof prop !== "string" || prop === "constructor") return v;
+        return (...args: unknown[]) => {
+          const fr = current(`${(target as Module).moduleName}.${prop}`);
+          fr.moduleStack.push(receiver as Module);
+          try {
+            return v.apply(receiver, args);
+          } finally {
+            fr.moduleStack.pop();
+          }
+        };
+      },
+    });
+  }
+}
+
+function run<T>(mode: "init" | "apply", params: Dict, state: Dict, rng: JaxArray | null | undefined, fn: () => T): [T, Dict, Dict] {
+  const prev = frame;
+  frame = { mode, params: mode === "init" ? {} : copy(params), state: copy(state), rng: rng ?? null, moduleStack: [], used: new Map() };
+  const f = frame;
+  try {
+    const out = fn();
+    return [out, f.params, f.state];
+  } finally {
+    frame = prev;
+  }
+}
+
+function copy(d: Dict): Dict {
+  const o: Dict = {};
+  for (const k of Object.keys(d ?? {})) o[k] = { ...d[k] };
+  return o;
+}
+
+export interface Transformed<A extends unknown[], R> {
+  init(rng: JaxArray | null, ...args: A): Dict;
+  apply(params: Dict, rng: JaxArray | null, ...args: A): R;
+}
+
+export interface TransformedWithState<A extends unknown[], R> {
+  init(rng: JaxArray | null, ...args: A): [Dict, Dict];
+  apply(params: Dict, state: Dict, rng: JaxArray | null, ...args: A): [R, Dict];
+}
+
+/** hk.transform: fn may create parameters (not state). */
+export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transformed<A, R> {
+  return {
+    init: (rng, ...args) => {
+      const [, params, state] = run("init", {}, {}, rng, () => fn(...args));
+      if (Object.keys(state).length) throw new ValueError("hk.transform: the function uses state; use transformWithState.");
+      return params;
+    },
+    apply: (params, rng, ...args) => run("apply", params, {}, rng, () => fn(...args))[0],
+  };
+}
+
+/** hk.transformWithState: init -> [params, state]; apply(params, state, rng, ...) -> [out, state]. */
+export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R): TransformedWithState<A, R> {
+  return {
+    init: (rng, ...args) => {
+      const [, params, state] = run("init", {}, {}, rng, () => fn(...args));
+      return [params, state];
+    },
+    apply: (params, state, rng, ...args) => {
+      const [out, , st] = run("apply", params, state, rng, () => fn(...args));
+      return [out, st];
+    },
+  };
+}
+
+/** apply without the rng argument. */
+export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): { init: Transformed<A, R>["init"]; apply(params: Dict, ...args: A): R } {
+  return { init: t.init, apply: (params, ...args) => t.apply(params, null, ...args) };
+}
+
+export type { Dict };
+export const zerosInit: HkInitializer = (shape, dtype) => jnp.zeros(shape, { dtype });

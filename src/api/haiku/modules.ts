@@ -1,0 +1,126 @@
+// Haiku's standard modules with Haiku's names and shapes: Linear (w, b), Conv2D (w, b), BatchNorm
+// (scale, offset; state mean_ema/var_ema), MLP (linear_0, linear_1, ...), and dropout.
+import { ArrayLike, JaxArray } from "../../core/value.js";
+import * as jnp from "../numpy/index.js";
+import * as lax from "../lax.js";
+import * as random from "../random.js";
+import { relu } from "../nn.js";
+import { Padding } from "../conv.js";
+import { getParameter, getState, HkInitializer, Module, setState } from "./base.js";
+import { Constant, TruncatedNormal } from "./initializers.js";
+
+export class Linear extends Module {
+  constructor(readonly outputSize: number, readonly o: { withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; name?: string } = {}) {
+    super(o.name);
+  }
+  call(x: ArrayLike): JaxArray {
+    const a = jnp.asArray(x);
+    const inSize = a.shape[a.ndim - 1];
+    const w = getParameter("w", [inSize, this.outputSize], { dtype: a.dtype, init: this.o.wInit ?? TruncatedNormal(1 / Math.sqrt(inSize)) });
+    let y = jnp.matmul(a, w);
+    if (this.o.withBias ?? true) y = jnp.add(y, getParameter("b", [this.outputSize], { dtype: a.dtype, init: this.o.bInit ?? Constant(0) }));
+    return y;
+  }
+}
+
+export interface Conv2DOptions {
+  outputChannels: number; kernelShape: number | [number, number]; stride?: number | [number, number];
+  padding?: Padding; withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; dataFormat?: "NHWC" | "NCHW"; name?: string;
+}
+
+export class Conv2D extends Module {
+  constructor(readonly o: Conv2DOptions) { super(o.name); }
+  call(x: ArrayLike): JaxArray {
+    const a = jnp.asArray(x);
+    const nhwc = (this.o.dataFormat ?? "NHWC") === "NHWC";
+    const k = typeof this.o.kernelShape === "number" ? [this.o.kernelShape, this.o.kernelShape] : this.o.kernelShape;
+    const s = this.o.stride === undefined ? [1, 1] : typeof this.o.stride === "number" ? [this.o.stride, this.o.stride] : this.o.stride;
+    const inC = nhwc ? a.shape[a.ndim - 1] : a.shape[1];
+    const fanIn = k[0] * k[1] * inC;
+    const w = getParameter("w", [...k, inC, this.o.outputChannels], { dtype: a.dtype, init: this.o.wInit ?? TruncatedNormal(1 / Math.sqrt(fanIn)) });
+    let y = lax.convGeneralDilated(a, w, s, this.o.padding ?? "SAME", { dimensionNumbers: [nhwc ? "NHWC" : "NCHW", "HWIO", nhwc ? "NHWC" : "NCHW"] });
+    if (this.o.withBias ?? true) {
+      const b = getParameter("b", [this.o.outputChannels], { dtype: a.dtype, init: this.o.bInit ?? Constant(0) });
+      y = jnp.add(y, nhwc ? b : jnp.reshape(b, [this.o.outputChannels, 1, 1]));
+    }
+    return y;
+  }
+}
+
+/** hk.ExponentialMovingAverage with zero debiasing: state counter, hidden, average. */
+export class ExponentialMovingAverage extends Module {
+  constructor(readonly decay: number, name?: string) { super(name); }
+  call(value: JaxArray, updateStats = true): JaxArray {
+    const counter = jnp.add(getState("counter", [], { dtype: "int32", init: Constant(0) }), 1);
+    const hidden0 = getState("hidden", value.shape, { dtype: value.dtype, init: Constant(0) });
+    getState("average", value.shape, { dtype: value.dtype, init: Constant(0) });
+    const hidden = jnp.add(jnp.multiply(hidden0, this.decay), jnp.multiply(value, 1 - this.decay));
+    const average = jnp.divide(hidden, jnp.subtract(1, jnp.power(this.decay, counter.astype(value.dtype))));
+    if (updateStats) {
+      setState("counter", counter);
+      setState("hidden", hidden);
+      setState("average", average);
+    }
+    return average;
+  }
+  average(): JaxArray { return getState("average"); }
+}
+
+export interface BatchNormOptions { createScale: boolean; createOffset: boolean; decayRate: number; eps?: number; name?: string }
+
+export class BatchNorm extends Module {
+  meanEma: ExponentialMovingAverage;
+  varEma: ExponentialMovingAverage;
+  constructor(readonly o: BatchNormOptions) {
+    super(o.name);
+    this.meanEma = this.makeEma("mean_ema");
+    this.varEma = this.makeEma("var_ema");
+  }
+  makeEma(name: string): ExponentialMovingAverage { return new ExponentialMovingAverage(this.o.decayRate, name); }
+  call(x: ArrayLike, isTraining: boolean): JaxArray {
+    const a = jnp.asArray(x);
+    const axis = a.shape.map((_, i) => i).slice(0, -1);
+    let mean: JaxArray, variance: JaxArray;
+    if (isTraining) {
+      mean = jnp.mean(a, { axis, keepdims: true });
+      variance = jnp.subtract(jnp.mean(jnp.square(a), { axis, keepdims: true }), jnp.square(mean));
+      this.meanEma.call(mean);
+      this.varEma.call(variance);
+    } else {
+      mean = this.meanEma.average();
+      variance = this.varEma.average();
+    }
+    const wShape = a.shape.map((d, i) => (axis.includes(i) ? 1 : d));
+    let y = jnp.multiply(jnp.subtract(a, mean), jnp.rsqrt(jnp.add(variance, this.o.eps ?? 1e-5)));
+    if (this.o.createScale) y = jnp.multiply(y, getParameter("scale", wShape, { dtype: a.dtype, init: Constant(1) }));
+    if (this.o.createOffset) y = jnp.add(y, getParameter("offset", wShape, { dtype: a.dtype, init: Constant(0) }));
+    return y;
+  }
+}
+
+export class MLP extends Module {
+  layers: Linear[];
+  constructor(readonly outputSizes: number[], readonly o: { activation?: (x: JaxArray) => JaxArray; activateFinal?: boolean; withBias?: boolean; wInit?: HkInitializer; name?: string } = {}) {
+    super(o.name);
+    this.layers = [];
+  }
+  call(x: ArrayLike): JaxArray {
+    // Layers are created in this module's scope (haiku names them linear_0, linear_1, ...).
+    if (!this.layers.length) this.layers = this.outputSizes.map((n, i) => new Linear(n, { withBias: this.o.withBias, wInit: this.o.wInit, name: `linear_${i}` }));
+    let y = jnp.asArray(x);
+    const act = this.o.activation ?? ((z: JaxArray) => relu(z));
+    this.layers.forEach((l, i) => {
+      y = l.call(y);
+      if (i < this.layers.length - 1 || this.o.activateFinal) y = act(y);
+    });
+    return y;
+  }
+}
+
+/** hk.dropout(rng, rate, x). */
+export function dropout(rng: JaxArray, rate: number, x: ArrayLike): JaxArray {
+  const a = jnp.asArray(x);
+  if (rate === 0) return a;
+  const keep = 1 - rate;
+  return jnp.where(random.bernoulli(rng, keep, a.shape), jnp.divide(a, keep), 0);
+}

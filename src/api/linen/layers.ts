@@ -1,0 +1,183 @@
+// flax.linen's standard layers, with flax's parameter names, shapes and default initializers.
+import { DType } from "../../core/dtype.js";
+import { ArrayLike, JaxArray } from "../../core/value.js";
+import * as jnp from "../numpy/index.js";
+import * as lax from "../lax.js";
+import * as random from "../random.js";
+import { Initializer, lecunNormal, ones, varianceScaling, zeros } from "../initializers.js";
+import { Padding } from "../conv.js";
+import { Module, ModuleOptions } from "./module.js";
+
+export interface DenseOptions extends ModuleOptions { features: number; useBias?: boolean; kernelInit?: Initializer; biasInit?: Initializer; dtype?: DType }
+
+/** y = x @ kernel + bias, kernel [in, features]. */
+export class Dense extends Module {
+  features: number; useBias: boolean; kernelInit: Initializer; biasInit: Initializer;
+  constructor(o: DenseOptions) {
+    super(o);
+    this.features = o.features;
+    this.useBias = o.useBias ?? true;
+    this.kernelInit = o.kernelInit ?? lecunNormal();
+    this.biasInit = o.biasInit ?? zeros;
+  }
+  call(x: ArrayLike): JaxArray {
+    const a = jnp.asArray(x);
+    const kernel = this.param("kernel", this.kernelInit, [a.shape[a.ndim - 1], this.features]);
+    let y = jnp.tensordot(a, kernel, [[a.ndim - 1], [0]]);
+    if (this.useBias) y = jnp.add(y, this.param("bias", this.biasInit, [this.features]));
+    return y;
+  }
+}
+
+export interface ConvOptions extends ModuleOptions {
+  features: number; kernelSize: number[]; strides?: number | number[]; padding?: Padding | "CIRCULAR";
+  inputDilation?: number | number[]; kernelDilation?: number | number[]; featureGroupCount?: number;
+  useBias?: boolean; kernelInit?: Initializer; biasInit?: Initializer;
+}
+
+const perDim = (v: number | number[] | undefined, n: number, d: number) => (v === undefined ? Array(n).fill(d) : typeof v === "number" ? Array(n).fill(v) : v);
+
+/** N-d convolution over channels-last inputs; kernel (*kernelSize, in / groups, features). */
+export class Conv extends Module {
+  o: ConvOptions;
+  constructor(o: ConvOptions) { super(o); this.o = o; }
+  call(x: ArrayLike): JaxArray {
+    let a = jnp.asArray(x);
+    const nd = this.o.kernelSize.length;
+    const unbatched = a.ndim === nd + 1;
+    if (unbatched) a = jnp.expandDims(a, 0);
+    const inF = a.shape[a.ndim - 1], g = this.o.featureGroupCount ?? 1;
+    const kernel = this.param("kernel", this.o.kernelInit ?? lecunNormal(), [...this.o.kernelSize, inF / g, this.o.features]);
+    const spatial = "DHW".slice(3 - nd);
+    let y = lax.convGeneralDilated(a, kernel, perDim(this.o.strides, nd, 1), (this.o.padding ?? "SAME") as Padding, {
+      lhsDilation: perDim(this.o.inputDilation, nd, 1), rhsDilation: perDim(this.o.kernelDilation, nd, 1),
+      dimensionNumbers: [`N${spatial}C`, `${spatial}IO`, `N${spatial}C`], featureGroupCount: g,
+    });
+    if (this.o.useBias ?? true) y = jnp.add(y, this.param("bias", this.o.biasInit ?? zeros, [this.o.features]));
+    return unbatched ? jnp.squeeze(y, 0) : y;
+  }
+}
+
+export interface BatchNormOptions extends ModuleOptions {
+  useRunningAverage?: boolean; axis?: number; momentum?: number; epsilon?: number; useBias?: boolean; useScale?: boolean;
+  biasInit?: Initializer; scaleInit?: Initializer;
+}
+
+/** Batch normalization with running statistics in the "batch_stats" collection (mean, var). */
+export class BatchNorm extends Module {
+  o: BatchNormOptions;
+  constructor(o: BatchNormOptions = {}) { super(o); this.o = o; }
+  call(x: ArrayLike, opts: { useRunningAverage?: boolean } = {}): JaxArray {
+    const a = jnp.asArray(x);
+    const axis = (this.o.axis ?? -1) < 0 ? (this.o.axis ?? -1) + a.ndim : this.o.axis!;
+    const reduce = a.shape.map((_, i) => i).filter((i) => i !== axis);
+    const featShape = [a.shape[axis]];
+    const useRA = opts.useRunningAverage ?? this.o.useRunningAverage ?? false;
+    const raMean = this.variable("batch_stats", "mean", () => jnp.zeros(featShape));
+    const raVar = this.variable("batch_stats", "var", () => jnp.ones(featShape));
+    let mean: JaxArray, variance: JaxArray;
+    if (useRA) {
+      mean = raMean.value;
+      variance = raVar.value;
+    } else {
+      mean = jnp.mean(a, { axis: reduce });
+      const mean2 = jnp.mean(jnp.square(a), { axis: reduce });
+      variance = jnp.maximum(0, jnp.subtract(mean2, jnp.square(mean)));
+      if (!this.isInitializing()) {
+        const m = this.o.momentum ?? 0.99;
+        raMean.value = jnp.add(jnp.multiply(m, raMean.value), jnp.multiply(1 - m, mean));
+        raVar.value = jnp.add(jnp.multiply(m, raVar.value), jnp.multiply(1 - m, variance));
+      }
+    }
+    const shape = a.shape.map((d, i) => (i === axis ? d : 1));
+    let y = jnp.multiply(jnp.subtract(a, jnp.reshape(mean, shape)), jnp.rsqrt(jnp.add(jnp.reshape(variance, shape), this.o.epsilon ?? 1e-5)));
+    if (this.o.useScale ?? true) y = jnp.multiply(y, jnp.reshape(this.param("scale", this.o.scaleInit ?? ones, featShape), shape));
+    if (this.o.useBias ?? true) y = jnp.add(y, jnp.reshape(this.param("bias", this.o.biasInit ?? zeros, featShape), shape));
+    return y;
+  }
+}
+
+export interface LayerNormOptions extends ModuleOptions { epsilon?: number; useBias?: boolean; useScale?: boolean }
+
+/** Normalizes over the last axis, with learned "scale" and "bias". */
+export class LayerNorm extends Module {
+  o: LayerNormOptions;
+  constructor(o: LayerNormOptions = {}) { super(o); this.o = o; }
+  call(x: ArrayLike): JaxArray {
+    const a = jnp.asArray(x);
+    const f = a.shape[a.ndim - 1];
+    const mean = jnp.mean(a, { axis: -1, keepdims: true });
+    const variance = jnp.maximum(0, jnp.subtract(jnp.mean(jnp.square(a), { axis: -1, keepdims: true }), jnp.square(mean)));
+    let y = jnp.multiply(jnp.subtract(a, mean), jnp.rsqrt(jnp.add(variance, this.o.epsilon ?? 1e-6)));
+    if (this.o.useScale ?? true) y = jnp.multiply(y, this.param("scale", ones, [f]));
+    if (this.o.useBias ?? true) y = jnp.add(y, this.param("bias", zeros, [f]));
+    return y;
+  }
+}
+
+export interface DropoutOptions extends ModuleOptions { rate: number; deterministic?: boolean; rngCollection?: string }
+
+/** Zeroes a fraction `rate` of elements (scaling the rest) unless deterministic. Needs rngs: { dropout }. */
+export class Dropout extends Module {
+  o: DropoutOptions;
+  constructor(o: DropoutOptions) { super(o); this.o = o; }
+  call(x: ArrayLike, opts: { deterministic?: boolean } = {}): JaxArray {
+    const a = jnp.asArray(x);
+    const det = opts.deterministic ?? this.o.deterministic ?? false;
+    if (det || this.o.rate === 0) return a;
+    if (this.o.rate === 1) return jnp.zerosLike(a);
+    const keep = 1 - this.o.rate;
+    const mask = random.bernoulli(this.makeRng(this.o.rngCollection ?? "dropout"), keep, a.shape);
+    return jnp.where(mask, jnp.divide(a, keep), 0);
+  }
+}
+
+export interface EmbedOptions extends ModuleOptions { numEmbeddings: number; features: number; embeddingInit?: Initializer }
+
+/** A lookup table "embedding" [numEmbeddings, features]. */
+export class Embed extends Module {
+  o: EmbedOptions;
+  constructor(o: EmbedOptions) { super(o); this.o = o; }
+  call(indices: ArrayLike): JaxArray {
+    const table = this.param("embedding", this.o.embeddingInit ?? varianceScaling(1, "fan_in", "normal", { outAxis: 0 }), [this.o.numEmbeddings, this.o.features]);
+    return jnp.take(table, indices, 0);
+  }
+  attend(query: ArrayLike): JaxArray {
+    const table = this.param("embedding", this.o.embeddingInit ?? varianceScaling(1, "fan_in", "normal", { outAxis: 0 }), [this.o.numEmbeddings, this.o.features]);
+    return jnp.matmul(query, jnp.transpose(table));
+  }
+}
+
+/** Applies layers in order; a layer may be a Module or a plain function. Submodules are layers_0, layers_1, ... */
+export class Sequential extends Module {
+  layers: (Module | ((x: any) => any))[];
+  constructor(layers: (Module | ((x: any) => any))[], o: ModuleOptions = {}) { super(o); this.layers = layers; }
+  call(x: unknown, ...rest: unknown[]): any {
+    let y: any = x;
+    this.layers.forEach((l, i) => {
+      y = l instanceof Module ? (l as any).call(y, ...(i === 0 ? rest : [])) : l(y);
+    });
+    return y;
+  }
+}
+
+function pool(x: ArrayLike, init: number, op: "max" | "add", window: number[], strides?: number[], padding: Padding = "VALID"): JaxArray {
+  const a = jnp.asArray(x);
+  const nd = window.length;
+  const unbatched = a.ndim === nd + 1;
+  const b = unbatched ? jnp.expandDims(a, 0) : a;
+  const dims = [1, ...window, 1], st = [1, ...(strides ?? window.map(() => 1)), 1];
+  const pads = padding === "SAME" || padding === "VALID" ? padding : [[0, 0] as [number, number], ...padding, [0, 0] as [number, number]];
+  const y = lax.reduceWindow(b, init, op, dims, st, pads);
+  return unbatched ? jnp.squeeze(y, 0) : y;
+}
+
+/** Average pooling over windows of `windowShape` (channels-last), padding counted as in flax. */
+export function avgPool(x: ArrayLike, windowShape: number[], opts: { strides?: number[]; padding?: Padding } = {}): JaxArray {
+  const s = pool(x, 0, "add", windowShape, opts.strides, opts.padding);
+  return jnp.divide(s, windowShape.reduce((a, b) => a * b, 1));
+}
+
+export function maxPool(x: ArrayLike, windowShape: number[], opts: { strides?: number[]; padding?: Padding } = {}): JaxArray {
+  return pool(x, -Infinity, "max", windowShape, opts.strides, opts.padding);
+}
