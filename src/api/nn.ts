@@ -3,11 +3,14 @@ import { ArrayLike, JaxArray } from "../core/value.js";
 import * as jnp from "./numpy/index.js";
 import { logsumexp as lse } from "./numpy/reductions.js";
 import * as A from "../primitives/arith.js";
+import { customJvp } from "../autodiff/custom.js";
 export * as initializers from "./initializers.js";
 
 type Axis = { axis?: number | number[] | null };
 
-export const relu = (x: ArrayLike) => jnp.maximum(x, 0);
+/** max(x, 0), with JAX's derivative: 0 at x == 0 (a custom JVP, one select instead of max's rule). */
+export const relu = customJvp((x: JaxArray) => jnp.maximum(x, 0)).defjvp(([x]: JaxArray[], [t]: JaxArray[]) =>
+  [jnp.maximum(x, 0), jnp.where(jnp.greater(x, 0), t, 0)]) as (x: ArrayLike) => JaxArray;
 export const relu6 = (x: ArrayLike) => jnp.clip(x, 0, 6);
 export const sigmoid = jnp.sigmoid;
 export const softplus = (x: ArrayLike) => jnp.logaddexp(x, 0);

@@ -41,14 +41,19 @@ const slice: Lowering = (ctx, [x], [out], p: { startIndices: number[]; strides: 
 };
 
 const pad: Lowering = (ctx, [x, v], [out], { paddingConfig }: { paddingConfig: [number, number, number][] }) => {
-  if (paddingConfig.some(([lo, hi]) => lo < 0 || hi < 0)) return false;
+  const interior = paddingConfig.some(([, , i]) => i > 0);
+  if (interior && paddingConfig.some(([lo, hi]) => lo < 0 || hi < 0)) return false;
   const es = itemSize[out.aval.dtype];
-  const ost = stridesOf(out.aval.shape);
-  // Fill with the padding value by broadcasting the scalar, then copy the operand over it.
+  const ost = stridesOf(out.aval.shape), ist = stridesOf(x.aval.shape);
+  // Fill with the padding value by broadcasting the scalar, then copy the operand over it; a
+  // negative low/high pad crops the operand instead.
   stridedCopy(ctx, out.aval.dtype, out.aval.shape, v.buf.handle, ost.map(() => 0), out.buf.handle, ost);
-  const off = paddingConfig.reduce((acc, [lo], i) => acc + lo * ost[i], 0);
+  const shape = x.aval.shape.map((n, i) => n - Math.max(0, -paddingConfig[i][0]) - Math.max(0, -paddingConfig[i][1]));
+  if (shape.some((n) => n <= 0)) return true;
+  const srcOff = paddingConfig.reduce((acc, [lo], i) => acc + Math.max(0, -lo) * ist[i], 0);
+  const dstOff = paddingConfig.reduce((acc, [lo], i) => acc + Math.max(0, lo) * ost[i], 0);
   const dst = ost.map((s, i) => s * (paddingConfig[i][2] + 1));
-  stridedCopy(ctx, x.aval.dtype, x.aval.shape, x.buf.handle, stridesOf(x.aval.shape), out.buf.handle + off * es, dst);
+  stridedCopy(ctx, x.aval.dtype, shape, x.buf.handle + srcOff * es, ist, out.buf.handle + dstOff * es, dst);
   return true;
 };
 
