@@ -14,3 +14,5 @@ export { dotGeneral } from "../primitives/linalg.js";
 export { cond, switch_ as switch } from "../control/cond.js";
 export { scan, whileLoop, foriLoop } from "../control/loops.js";
 export { convGeneralDilated, reduceWindow } from "./conv.js";
+export { axisIndex } from "../batching/collectives.js";
+export { psum, pmax, pmin, pmean, allGather, ppermute } from "../batching/collective-api.js";

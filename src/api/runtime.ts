@@ -3,6 +3,7 @@ import { ConcreteArray, fromHost } from "../core/array.js";
 import { ValueError } from "../core/errors.js";
 import { JaxArray } from "../core/value.js";
 import { backendNames, defaultDevice as setDefault, getBackend, wasm } from "../backend/registry.js";
+import { cpuDeviceCount, setCpuDeviceCount } from "../batching/pmap.js";
 
 export interface MemoryInfo {
   /** Bytes held by live arrays (and jit buffers), by size class. */
@@ -23,6 +24,8 @@ export function memoryStats(): MemoryInfo {
 const settings = {
   /** Cap on Wasm linear memory in bytes (default 4 GiB, the Wasm32 ceiling). */
   wasmMemoryLimit: 4 * 1024 ** 3,
+  /** CPU devices pmap maps over (like XLA's --xla_force_host_platform_device_count). */
+  cpuDeviceCount: 1,
 };
 export type ConfigName = keyof typeof settings;
 
@@ -31,13 +34,19 @@ export const config = {
   update(name: ConfigName, value: number): void {
     if (!(name in settings)) throw new ValueError(`config.update: unknown option ${JSON.stringify(name)}; known: ${Object.keys(settings).join(", ")}.`);
     if (name === "wasmMemoryLimit") wasm.allocator.limit = value;
+    if (name === "cpuDeviceCount") setCpuDeviceCount(value);
     settings[name] = value;
   },
   get(name: ConfigName): number { return settings[name]; },
 };
 
-export function devices(): { platform: string; id: number }[] {
-  return backendNames().map((platform, id) => ({ platform, id }));
+export interface Device { id: number; platform: string; kind: string }
+
+/** The devices pmap maps over: cpuDeviceCount CPU (Wasm) devices, then any other backend. */
+export function devices(): Device[] {
+  const cpu = Array.from({ length: cpuDeviceCount() }, (_, id) => ({ id, platform: "cpu", kind: "wasm" }));
+  const others = backendNames().filter((b) => b !== "wasm").map((b, i) => ({ id: cpu.length + i, platform: b === "webgpu" ? "gpu" : b, kind: b }));
+  return [...cpu, ...others];
 }
 
 /** Starts every backend this runtime has (Wasm is always ready); returns their names. */

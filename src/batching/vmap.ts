@@ -20,7 +20,9 @@ export class BatchTracer extends Tracer {
 }
 
 export class BatchTrace extends Trace {
-  constructor(parent: Trace, description: string, readonly axisSize: number) { super(parent, description); }
+  constructor(parent: Trace, description: string, readonly axisSize: number, readonly axisName: string | null = null) {
+    super(parent, description);
+  }
 
   unpack(x: JaxArray): [JaxArray, BatchDim] {
     if (this.owns(x)) return [(x as BatchTracer).val, (x as BatchTracer).bdim];
@@ -33,6 +35,11 @@ export class BatchTrace extends Trace {
       const [v, d] = this.unpack(a);
       vals.push(v);
       dims.push(d);
+    }
+    if (prim.rules.collective && this.axisName !== null && params.axisName === this.axisName) {
+      // A collective over this vmap/pmap's named axis: it acts across the batch.
+      const [outs, outDims] = withTrace(this.parent!, () => prim.rules.collective!(vals, dims, params, this.axisSize));
+      return outs.map((o, i) => new BatchTracer(this, o, outDims[i]));
     }
     if (dims.every((d) => d === null)) return withTrace(this.parent!, () => bind(prim, vals, params));
     const rule = prim.rules.batch;
@@ -55,6 +62,8 @@ export interface VmapOptions {
   outAxes?: unknown;
   /** Batch size when no argument is mapped. */
   axisSize?: number;
+  /** Name of the mapped axis, for collectives inside (lax.psum(x, name), ...). */
+  axisName?: string;
 }
 
 /** Broadcasts a pytree prefix of axis specs onto the leaves of `tree`. */
@@ -114,7 +123,7 @@ export function vmap<F extends (...args: any[]) => any>(f: F, opts: VmapOptions 
     }
     let size = sizes.length ? sizes[0].size : opts.axisSize;
     if (size === undefined) throw new ValueError("vmap must have at least one non-None value in in_axes, or be given axisSize.");
-    const trace = new BatchTrace(currentTrace(), `vmap of ${name}`, size);
+    const trace = new BatchTrace(currentTrace(), `vmap of ${name}`, size, opts.axisName ?? null);
     let out: unknown;
     try {
       const ins = arrays.map((a, i) => (norm[i] === null ? a : new BatchTracer(trace, a, norm[i])));

@@ -39,6 +39,11 @@ export interface PrimitiveRules<P> {
   impl?(args: JaxArray[], params: P): JaxArray[];
   /** Recorded as one equation by staging traces (nested jaxprs print inside it) instead of inlined. */
   staged?: boolean;
+  /**
+   * For collectives (psum, allGather, ...): the batching rule over the named axis they reduce,
+   * given that axis's size. Other batch axes use `batch`.
+   */
+  collective?(args: JaxArray[], dims: BatchDim[], params: P, axisSize: number): [JaxArray[], BatchDim[]];
   /** Params shown when a jaxpr is printed (defaults to all of them). */
   printParams?(params: P): Record<string, unknown>;
 }
