@@ -82,12 +82,13 @@ function planGroup<S extends FusableStep>(group: S[], usedAfter: (slot: number, 
   const addInput = (slot: number, stride: number) => {
     if (!inputIndex.has(slot)) { inputIndex.set(slot, inputs.length); inputs.push(slot); strides.push(stride); }
   };
+  const n = real[0].outAvals[0].size;
   for (const s of real) {
-    for (const a of s.ins) {
-      if (defined.has(a)) continue;
+    s.ins.forEach((a, k) => {
+      if (defined.has(a)) return;
       if (splatSrc.has(a)) addInput(splatSrc.get(a)!, 0);
-      else addInput(a, 1);
-    }
+      else addInput(a, s.inAvals[k].size === 1 && n > 1 ? 0 : 1);
+    });
   }
   const outputs = [...defined].filter((d) => usedAfter(d, last));
   if (!outputs.length) return null;
@@ -117,6 +118,6 @@ function planGroup<S extends FusableStep>(group: S[], usedAfter: (slot: number, 
     ins: inputs, inAvals: inputs.map((x) => avalOf.get(x)!),
     outs: outputs, outAvals: outputs.map((x) => avalOf.get(x)!),
     free,
-    plan: { prog, nInstr: real.length, strides, nOut: outputs.length, nScratch: temps.length, n: real[0].outAvals[0].size },
+    plan: { prog, nInstr: real.length, strides, nOut: outputs.length, nScratch: temps.length, n },
   };
 }

@@ -5,7 +5,7 @@ import { DTypeError } from "../core/errors.js";
 import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { apply1, apply2, checkKinds, defElementwise, ElementFn, full, sameShapeDtype, zerosLike } from "./helpers.js";
+import { apply1, apply2, checkKinds, defElementwise, ElementFn, full, sameShapeDtype, unbroadcastScalar, zerosLike } from "./helpers.js";
 import { batchAtFront, batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./layout.js";
 
 const INT_MIN = -2147483648;
@@ -33,6 +33,10 @@ export function ipow(a: number, b: number, unsigned: boolean): number {
   return unsigned ? r >>> 0 : r;
 }
 
+/** A cotangent for operand x, summed to a scalar when x was a broadcast scalar. */
+const ub = (ct: JaxArray | Zero, x: JaxArray | UndefPrimal): JaxArray | Zero =>
+  ct instanceof Zero ? (x.aval.ndim === 0 ? new Zero(x.aval) : ct) : unbroadcastScalar(ct, x.aval);
+
 const byKind = (float: (...x: number[]) => number, int: (...x: number[]) => number, uint = int): ElementFn =>
   (d) => (isFloat(d) ? float : d === "uint32" ? uint : int);
 const same = (f: (...x: number[]) => number): ElementFn => () => f;
@@ -42,19 +46,19 @@ const same = (f: (...x: number[]) => number): ElementFn => () => f;
 export const addP = defElementwise("add", same((a, b) => a + b), {
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[add(x, y)], [add(tx, ty)]],
-  transpose: ([ct]) => [ct, ct],
+  transpose: ([ct], [x, y]) => [ub(ct, x), ub(ct, y)],
 });
 export const subP = defElementwise("sub", same((a, b) => a - b), {
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[sub(x, y)], [sub(tx, ty)]],
-  transpose: ([ct]) => [ct, ct instanceof Zero ? ct : neg(ct)],
+  transpose: ([ct], [x, y]) => [ub(ct, x), ct instanceof Zero ? ub(ct, y) : ub(neg(ct), y)],
 });
 export const mulP = defElementwise("mul", byKind((a, b) => a * b, Math.imul, (a, b) => Math.imul(a, b) >>> 0), {
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[mul(x, y)], [add(mul(tx, y), mul(x, ty))]],
   transpose: ([ct], [x, y]) => {
-    if (ct instanceof Zero) return [x instanceof UndefPrimal ? ct : null, y instanceof UndefPrimal ? ct : null];
-    return [x instanceof UndefPrimal ? mul(ct, y as JaxArray) : null, y instanceof UndefPrimal ? mul(x as JaxArray, ct) : null];
+    if (ct instanceof Zero) return [x instanceof UndefPrimal ? ub(ct, x) : null, y instanceof UndefPrimal ? ub(ct, y) : null];
+    return [x instanceof UndefPrimal ? ub(mul(ct, y as JaxArray), x) : null, y instanceof UndefPrimal ? ub(mul(x as JaxArray, ct), y) : null];
   },
 });
 export const divP = defElementwise("div", byKind((a, b) => a / b, idiv, (a, b) => (b === 0 ? 0xffffffff : Math.trunc(a / b))), {
@@ -67,7 +71,7 @@ export const divP = defElementwise("div", byKind((a, b) => a / b, idiv, (a, b) =
     if (!(x instanceof UndefPrimal) || y instanceof UndefPrimal) {
       throw new DTypeError("div: only the numerator of a division is linear; transposing in the denominator is a bug.");
     }
-    return [ct instanceof Zero ? ct : div(ct, y), null];
+    return [ct instanceof Zero ? ub(ct, x) : ub(div(ct, y), x), null];
   },
 });
 export const negP = defElementwise("neg", byKind((a) => -a, (a) => -a | 0, (a) => -a >>> 0), {

@@ -7,7 +7,7 @@ import { fmtShape, shapesEqual } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { getBackend } from "../backend/registry.js";
-import { elementwiseBatch } from "./layout.js";
+import { broadcastInDimP, elementwiseBatch, reduceSumP } from "./layout.js";
 
 /** A constant array filled with `value` (a concrete array: a constant to any trace). */
 export function full(shape: readonly number[], value: number, dtype: DType, weakType = false): JaxArray {
@@ -51,19 +51,40 @@ export function checkKinds(op: string, kinds: Kinds, avals: ShapedArray[]): void
   }
 }
 
-/** Elementwise shape rule: operands of one shape and dtype (the jnp layer broadcasts and promotes). */
+/**
+ * Elementwise shape rule: operands of one dtype and one shape, except that rank-0 operands
+ * (scalars) broadcast, as in JAX's jaxprs (`mul a 2.0:f32[]`). The jnp layer broadcasts the rest.
+ */
 export function sameShapeDtype(op: string, avals: ShapedArray[]): void {
-  const [a] = avals;
-  for (const b of avals.slice(1)) {
+  const shaped = avals.filter((x) => x.ndim > 0);
+  const [a] = shaped;
+  for (const b of shaped.slice(1)) {
     if (!shapesEqual(a.shape, b.shape)) {
       throw new ShapeError(`${op} requires operands of the same shape, got ${avals.map((x) => fmtShape(x.shape)).join(" and ")}. ` +
         `jnp functions broadcast for you; with lax, broadcast first (lax.broadcastInDim).`);
     }
-    if (a.dtype !== b.dtype) {
+  }
+  for (const b of avals.slice(1)) {
+    if (avals[0].dtype !== b.dtype) {
       throw new DTypeError(`${op} requires operands of the same dtype, got ${avals.map((x) => x.dtype).join(" and ")}. ` +
         `jnp functions promote for you; with lax, convert first (lax.convertElementType).`);
     }
   }
+}
+
+/** The result shape of an elementwise op: that of its non-scalar operands. */
+export function elementwiseShape(avals: readonly { shape: readonly number[]; ndim: number }[]): readonly number[] {
+  return avals.find((x) => x.ndim > 0)?.shape ?? [];
+}
+
+/** x broadcast to `shape` when it is a scalar standing in for a full operand. */
+export function expandScalar(x: JaxArray, shape: readonly number[]): JaxArray {
+  return x.ndim === 0 && shape.length > 0 ? bind1(broadcastInDimP, [x], { shape: [...shape], broadcastDimensions: [] }) : x;
+}
+
+/** A cotangent summed down to a scalar operand's shape (the transpose of scalar broadcasting). */
+export function unbroadcastScalar(ct: JaxArray, aval: ShapedArray): JaxArray {
+  return aval.ndim === 0 && ct.ndim > 0 ? bind1(reduceSumP, [ct], { axes: ct.shape.map((_, i) => i) }) : ct;
 }
 
 export interface ElementwiseSpec {
@@ -84,23 +105,29 @@ export function defElementwise(name: string, impl: ElementFn, spec: ElementwiseS
       sameShapeDtype(name, avals);
       checkKinds(name, spec.kinds, avals);
       const weak = avals.every((a) => a.weakType);
-      return [new ShapedArray(avals[0].shape, spec.outDtype ?? avals[0].dtype, weak)];
+      return [new ShapedArray(elementwiseShape(avals), spec.outDtype ?? avals[0].dtype, weak)];
     },
     reference(ins: HostArray[], [out]: HostArray[]) {
       const f = impl(ins[ins.length - 1].aval.dtype);
       const o = out.data, n = o.length;
+      // A scalar operand is read with stride 0.
+      const st = ins.map((x) => (x.data.length === 1 ? 0 : 1));
       if (ins.length === 1) {
         const x = ins[0].data;
         for (let i = 0; i < n; i++) o[i] = f(x[i]);
       } else if (ins.length === 2) {
-        const a = ins[0].data, b = ins[1].data;
-        for (let i = 0; i < n; i++) o[i] = f(a[i], b[i]);
+        const a = ins[0].data, b = ins[1].data, sa = st[0], sb = st[1];
+        for (let i = 0; i < n; i++) o[i] = f(a[i * sa], b[i * sb]);
       } else {
         const ds = ins.map((x) => x.data);
-        for (let i = 0; i < n; i++) o[i] = f(...ds.map((d) => d[i]));
+        for (let i = 0; i < n; i++) o[i] = f(...ds.map((d, k) => d[i * st[k]]));
       }
     },
-    jvp: spec.jvp,
+    // Rules see full-shaped operands: a scalar operand is broadcast first.
+    jvp: spec.jvp && ((primals, tangents, params) => {
+      const shape = elementwiseShape(primals);
+      return spec.jvp!(primals.map((x) => expandScalar(x, shape)), tangents.map((t) => expandScalar(t, shape)), params);
+    }),
     transpose: spec.transpose,
     batch: elementwiseBatch(() => p),
   });

@@ -179,15 +179,32 @@ export function batchSize(args: JaxArray[], dims: BatchDim[]): number {
   return 1;
 }
 
-/** vmap rule of a primitive mapping elementwise over same-shaped operands: batch axes are aligned at 0. */
+/**
+ * vmap rule of a primitive mapping elementwise over same-shaped operands (scalars broadcast):
+ * batch axes are aligned at 0; an unbatched scalar stays a scalar.
+ */
 export function elementwiseBatch(prim: () => Primitive) {
   return (args: JaxArray[], dims: BatchDim[], params: any): [JaxArray[], BatchDim[]] => {
     if (args.length === 1) return [[bind1(prim(), args, params)], [dims[0]]];
+    const rank = (x: JaxArray, d: BatchDim) => x.ndim - (d === null ? 0 : 1);
+    const outRank = Math.max(...args.map((x, i) => rank(x, dims[i])));
     const first = dims.find((d) => d !== null)!;
-    // Common case: every operand batched along the same axis.
-    if (dims.every((d) => d === first)) return [[bind1(prim(), args, params)], [first]];
+    // Common case: every operand batched along the same axis with the full per-example shape.
+    if (args.every((x, i) => (dims[i] === first && rank(x, first) === outRank) || (dims[i] === null && x.ndim === 0))) {
+      return [[bind1(prim(), args, params)], [first]];
+    }
     const size = batchSize(args, dims);
-    return [[bind1(prim(), args.map((a, i) => batchAtFront(a, dims[i], size)), params)], [0]];
+    let full: readonly number[] | null = null;
+    args.forEach((x, i) => {
+      if (full === null && rank(x, dims[i]) === outRank) full = dims[i] === null ? x.shape : x.shape.filter((_, k) => k !== dims[i]);
+    });
+    const target = [size, ...(full ?? [])];
+    const moved = args.map((x, i) => {
+      if (dims[i] === null && x.ndim === 0) return x;
+      const b = batchAtFront(x, dims[i], size);
+      return b.ndim < target.length ? broadcastInDim(b, target, [0]) : b;
+    });
+    return [[bind1(prim(), moved, params)], [0]];
   };
 }
 

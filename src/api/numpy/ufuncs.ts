@@ -39,6 +39,15 @@ export function promote(op: string, xs: ArrayLike[], atLeast?: "float"): JaxArra
   });
 }
 
+/**
+ * Broadcasts non-scalar arrays to their common shape (numpy rules); scalars stay scalars, which
+ * elementwise primitives accept. `op` names the caller in errors.
+ */
+export function broadcastOperands(op: string, xs: JaxArray[]): JaxArray[] {
+  const shape = broadcastShapes(op, ...xs.map((x) => x.shape));
+  return xs.map((x) => (x.ndim === 0 ? x : broadcastTo_(x, shape)));
+}
+
 /** Broadcasts arrays to their common shape (numpy rules); `op` names the caller in errors. */
 export function broadcastAll(op: string, xs: JaxArray[]): JaxArray[] {
   const shape = broadcastShapes(op, ...xs.map((x) => x.shape));
@@ -53,7 +62,7 @@ export function broadcastTo_(x: JaxArray, shape: readonly number[]): JaxArray {
 
 function binary(op: string, p: Primitive, atLeast?: "float", onBool?: Primitive) {
   return (x: ArrayLike, y: ArrayLike): JaxArray => {
-    const [a, b] = broadcastAll(op, promote(op, [x, y], atLeast));
+    const [a, b] = broadcastOperands(op, promote(op, [x, y], atLeast));
     return bind1(onBool && a.dtype === "bool" ? onBool : p, [a, b]);
   };
 }
@@ -85,7 +94,7 @@ export const rightShift = binary("right_shift", A.shiftRightP);
 
 function logical(op: string, p: Primitive) {
   return (x: ArrayLike, y: ArrayLike) => {
-    const [a, b] = broadcastAll(op, [toBool(asArray(x)), toBool(asArray(y))]);
+    const [a, b] = broadcastOperands(op, [toBool(asArray(x)), toBool(asArray(y))]);
     return bind1(p, [a, b]);
   };
 }
