@@ -1,5 +1,6 @@
 // Making arrays from JS data, and the creation functions (zeros, arange, eye, ...).
-import { fromHost } from "../../core/array.js";
+import { ConcreteArray, fromHost } from "../../core/array.js";
+import { keep } from "../../core/memory.js";
 import { ShapedArray } from "../../core/aval.js";
 import { checkDType, DType, dtypeOfTypedArray, isFloat, TypedArray, typedArrayFor } from "../../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../core/errors.js";
@@ -77,6 +78,23 @@ export function scalar(v: number, dtype: DType, weak = false): JaxArray {
   const td = new C(1) as TypedArray;
   td[0] = v;
   return fromHost(getBackend(), td, new ShapedArray([], dtype, weak));
+}
+
+const constants = new Map<string, JaxArray>();
+
+/**
+ * A shared, never-freed scalar for a JS number used as an operand (x.mul(2)): immutable, so one
+ * array per (value, dtype, weak) serves every op, and no op allocates for its constants.
+ */
+export function scalarConstant(v: number, dtype: DType, weak: boolean): JaxArray {
+  const key = `${dtype}${weak ? "w" : ""}:${Object.is(v, -0) ? "-0" : v}`;
+  let c = constants.get(key);
+  if (c === undefined || (c as ConcreteArray).isDisposed) {
+    if (constants.size >= 1024) constants.clear();
+    c = keep(scalar(v, dtype, weak));
+    constants.set(key, c);
+  }
+  return c;
 }
 
 export function full(shape: number | readonly number[], fillValue: number | boolean, opts: { dtype?: DType } = {}): JaxArray {

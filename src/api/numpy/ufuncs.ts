@@ -10,7 +10,7 @@ import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import * as M from "../../primitives/math.js";
 import { broadcastInDim } from "../../primitives/structural.js";
-import { asArray, scalar } from "./creation.js";
+import { asArray, scalar, scalarConstant } from "./creation.js";
 
 /** Converts operands to arrays of one dtype (JAX promotion; JS numbers are weak). */
 export function promote(op: string, xs: ArrayLike[], atLeast?: "float"): JaxArray[] {
@@ -34,7 +34,7 @@ export function promote(op: string, xs: ArrayLike[], atLeast?: "float"): JaxArra
   return xs.map((x, i) => {
     const a = arrs[i];
     if (a) return A.convertElementType(a, d, weak);
-    if (typeof x === "number" || typeof x === "boolean") return scalar(+x, d, weak);
+    if (typeof x === "number" || typeof x === "boolean") return scalarConstant(+x, d, weak);
     return A.convertElementType(asArray(x), d, weak);
   });
 }
