@@ -41,29 +41,24 @@ export const psumP: Primitive<AxisParams> = new Primitive<AxisParams>("psum", {
   collective: reduceAcross((xb) => reduceSum(xb, [0])),
 });
 
-export const pmaxP: Primitive<AxisParams> = new Primitive<AxisParams>("pmax", {
-  abstractEval: shapeRule,
-  reference: (_i, _o, p) => noRef(p),
-  batch: elementwiseBatch(() => pmaxP),
-  collective: reduceAcross((xb) => reduceMax(xb, [0])),
-  jvp([x], [t], p) {
-    const m = pmax(x, p.axisName);
-    const hit = A.convertElementType(A.eq(x, m), x.dtype);
-    return [[m], [A.div(psum(A.mul(t, hit), p.axisName), psum(hit, p.axisName))]];
-  },
-});
+/** pmax/pmin: the extremum across the axis; its tangent averages over the examples attaining it. */
+function defChooser(name: string, reduce: (xb: JaxArray) => JaxArray, apply: (x: JaxArray, axis: string) => JaxArray): Primitive<AxisParams> {
+  const p: Primitive<AxisParams> = new Primitive<AxisParams>(name, {
+    abstractEval: shapeRule,
+    reference: (_i, _o, q) => noRef(q),
+    batch: elementwiseBatch(() => p),
+    collective: reduceAcross(reduce),
+    jvp([x], [t], q) {
+      const m = apply(x, q.axisName);
+      const hit = A.convertElementType(A.eq(x, m), x.dtype);
+      return [[m], [A.div(psum(A.mul(t, hit), q.axisName), psum(hit, q.axisName))]];
+    },
+  });
+  return p;
+}
 
-export const pminP: Primitive<AxisParams> = new Primitive<AxisParams>("pmin", {
-  abstractEval: shapeRule,
-  reference: (_i, _o, p) => noRef(p),
-  batch: elementwiseBatch(() => pminP),
-  collective: reduceAcross((xb) => reduceMin(xb, [0])),
-  jvp([x], [t], p) {
-    const m = pmin(x, p.axisName);
-    const hit = A.convertElementType(A.eq(x, m), x.dtype);
-    return [[m], [A.div(psum(A.mul(t, hit), p.axisName), psum(hit, p.axisName))]];
-  },
-});
+export const pmaxP = defChooser("pmax", (xb) => reduceMax(xb, [0]), (x, a) => pmax(x, a));
+export const pminP = defChooser("pmin", (xb) => reduceMin(xb, [0]), (x, a) => pmin(x, a));
 
 /** Stacks every example's value along a new leading axis (tiled: concatenated along axis 0). */
 export const allGatherP: Primitive<AxisParams & { tiled: boolean; size: number }> = new Primitive<AxisParams & { tiled: boolean; size: number }>("all_gather", {

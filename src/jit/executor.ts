@@ -8,18 +8,10 @@ import { keep } from "../core/memory.js";
 import { Primitive } from "../core/primitive.js";
 import { JaxArray } from "../core/value.js";
 import { Atom, ClosedJaxpr, Literal, Var } from "../jaxpr/jaxpr.js";
-import { fuse, FusedStep } from "./fusion.js";
+import { fuse, FusableStep, FusedStep } from "./fusion.js";
 
-interface Step {
-  prim: Primitive;
-  params: any;
-  ins: number[];
-  inAvals: ShapedArray[];
-  outs: number[];
-  outAvals: ShapedArray[];
-  /** Slots whose last use is this step (released after it runs). */
-  free: number[];
-}
+/** One primitive application over buffer slots; `free` lists slots whose last use it is. */
+type Step = FusableStep;
 
 export class Executable {
   private steps: (Step | FusedStep)[] = [];
