@@ -64,6 +64,14 @@ export const cases: Case[] = [
     inputs: () => [u(-1, 1, 1, [1, 4, 7]), u(-1, 1, 2, [4, 2, 3])] },
   un("maxPool", (x) => lax.reduceWindow(jnp.reshape(x, [1, 3, 4, 1]), -Infinity, "max", [1, 2, 2, 1], [1, 1, 2, 1], "VALID")),
   un("avgPool SAME", (x) => jnp.divide(lax.reduceWindow(jnp.reshape(x, [1, 3, 4, 1]), 0, "add", [1, 2, 2, 1], [1, 2, 2, 1], "SAME"), 4)),
+  { name: "linalg.solve", f: (a, b) => jnp.linalg.solve(jnp.add(a, jnp.multiply(jnp.eye(3, 3, { dtype: "float64" }), 3)), b),
+    inputs: () => [u(-1, 1, 1, [3, 3]), u(-1, 1, 2, [3, 2])] },
+  { name: "linalg.inv", f: (a) => jnp.linalg.inv(jnp.add(a, jnp.multiply(jnp.eye(3, 3, { dtype: "float64" }), 3))), inputs: () => [u(-1, 1, 1, [3, 3])] },
+  { name: "linalg.det", f: (a) => jnp.linalg.det(a), inputs: () => [u(-1, 1, 1, [2, 3, 3])] },
+  { name: "linalg.cholesky", f: (a) => jnp.linalg.cholesky(jnp.add(jnp.matmul(a, jnp.swapaxes(a, -1, -2)), jnp.multiply(jnp.eye(3, 3, { dtype: "float64" }), 3))),
+    inputs: () => [u(-1, 1, 1, [3, 3])] },
+  un("trace/diagonal", (x) => jnp.add(jnp.trace(x, 1), jnp.sum(jnp.diagonal(x, -1)))),
+  un("tril/triu", (x) => jnp.add(jnp.tril(x), jnp.triu(x, 2))),
   un("lax.erf", lax.erf), un("lax.logistic", lax.logistic), un("lax.integerPow", (x) => lax.integerPow(x, 4)),
 ];
 

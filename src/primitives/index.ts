@@ -9,10 +9,11 @@ import * as reduce from "./reduce.js";
 import * as structural from "./structural.js";
 import * as prng from "./prng.js";
 import * as sort from "./sort.js";
+import * as decomp from "./linalg-decomp.js";
 
 export function allPrimitives(): Primitive[] {
   const seen = new Set<Primitive>();
-  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort]) {
+  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort, decomp]) {
     for (const v of Object.values(mod)) if (v instanceof Primitive) seen.add(v);
   }
   return [...seen];

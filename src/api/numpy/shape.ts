@@ -244,3 +244,56 @@ function broadcastDim(a: number, b: number): number {
   if (a === 1) return b;
   throw new ShapeError(`take_along_axis: index shape does not broadcast with the array (${a} vs ${b}).`);
 }
+
+/** The k-th diagonal over axes (axis1, axis2), as the last axis. */
+export function diagonal(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): JaxArray {
+  const a = asArray(x);
+  const i = normAxis("diagonal", axis1, a.ndim), j = normAxis("diagonal", axis2, a.ndim);
+  const moved = moveaxis(a, [i, j], [-2, -1]);
+  const n = moved.shape[moved.ndim - 2], m = moved.shape[moved.ndim - 1];
+  const len = Math.max(0, Math.min(n, m - offset, n + offset, m));
+  const rows = arange(len), cols = arange(len);
+  const r = offset >= 0 ? rows : A.add(rows, scalar(-offset, "int32"));
+  const c = offset >= 0 ? A.add(cols, scalar(offset, "int32")) : cols;
+  const flat = reshape(moved, [...moved.shape.slice(0, -2), n * m]);
+  const lin = A.add(A.mul(r, scalar(m, "int32")), c);
+  return gather(flat, lin, flat.ndim - 1);
+}
+
+/** A 1-D input becomes a diagonal matrix; a 2-D input gives its k-th diagonal. */
+export function diag(x: ArrayLike, k = 0): JaxArray {
+  const a = asArray(x);
+  if (a.ndim === 2) return diagonal(a, k);
+  if (a.ndim !== 1) throw new ShapeError(`diag: input must be 1-D or 2-D, got shape ${fmtShape(a.shape)}.`);
+  const n = a.shape[0] + Math.abs(k);
+  const z = broadcastTo_(scalar(0, a.dtype), [n, n]);
+  const idx = arange(a.shape[0]);
+  const rows = k >= 0 ? idx : A.add(idx, scalar(-k, "int32")), cols = k >= 0 ? A.add(idx, scalar(k, "int32")) : idx;
+  return z.at(rows, cols).set(a);
+}
+
+export function trace(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): JaxArray {
+  const d = diagonal(x, offset, axis1, axis2);
+  return S.reduceSum(d.dtype === "bool" ? A.convertElementType(d, "int32") : d, [d.ndim - 1]);
+}
+
+function triMask(n: number, m: number, k: number, lower: boolean): JaxArray {
+  const r = S.broadcastInDim(arange(n), [n, m], [0]), c = S.broadcastInDim(arange(m), [n, m], [1]);
+  const diff = A.sub(c, r);
+  const kk = broadcastTo_(scalar(k, "int32"), [n, m]);
+  return lower ? A.le(diff, kk) : A.ge(diff, kk);
+}
+
+/** Lower triangle (elements above the k-th diagonal zeroed). */
+export function tril(x: ArrayLike, k = 0): JaxArray {
+  const a = asArray(x);
+  const [n, m] = a.shape.slice(-2);
+  return A.select(S.broadcastInDim(triMask(n, m, k, true), a.shape, [a.ndim - 2, a.ndim - 1]), a, broadcastTo_(scalar(0, a.dtype), a.shape));
+}
+
+/** Upper triangle (elements below the k-th diagonal zeroed). */
+export function triu(x: ArrayLike, k = 0): JaxArray {
+  const a = asArray(x);
+  const [n, m] = a.shape.slice(-2);
+  return A.select(S.broadcastInDim(triMask(n, m, k, false), a.shape, [a.ndim - 2, a.ndim - 1]), a, broadcastTo_(scalar(0, a.dtype), a.shape));
+}
