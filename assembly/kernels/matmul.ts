@@ -6,9 +6,16 @@
 
 const MR = 4;
 const NR = 8;
-const KC = 256;
+/** Most k per packed block; k is split into equal blocks of at most this (288 = 1 x 288, not 256 + 32). */
+const KC = 320;
 const MC = 128;
 const NC = 1024;
+
+/** The k-block size for depth k: ceil(k / blocks) with as few blocks as KC allows. */
+@inline function kcFor(k: i32): i32 {
+  const blocks = (k + KC - 1) / KC;
+  return (k + blocks - 1) / blocks;
+}
 
 /** Scratch for a partial (edge) tile: MR x NR floats. */
 const EDGE = memory.data(MR * NR * 4, 16);
@@ -17,7 +24,7 @@ const EDGE = memory.data(MR * NR * 4, 16);
 
 /** Bytes of workspace `matmul_f32` needs for these sizes (host allocates and passes it). */
 export function matmul_f32_workspace(m: i32, k: i32, n: i32): i32 {
-  const kc = min(k, KC);
+  const kc = k > 0 ? kcFor(k) : 0;
   const mc = (min(m, MC) + MR - 1) / MR * MR;
   const nc = (min(n, NC) + NR - 1) / NR * NR;
   return (mc * kc + kc * nc) * 4 + 64;
@@ -42,13 +49,31 @@ export function matmul_f32(
       gemmScalar(at_, ars, acs, bt, brs, bcs, ct, m, k, n);
     } else if (m == 1) {
       gemvRow(at_, acs, bt, brs, bcs, ct, k, n);
+    } else if (n == 1) {
+      gemvCol(at_, ars, acs, bt, brs, ct, m, k);
     } else {
       gemm(at_, ars, acs, bt, brs, bcs, ct, m, k, n, work);
     }
   }
 }
 
+/**
+ * Tiny products, and everything in the scalar build: rows of B streamed (i, p, j order) when B is
+ * row-major, one dot product per element otherwise. Both sum over p in order.
+ */
 function gemmScalar(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, m: i32, k: i32, n: i32): void {
+  if (bcs == 1) {
+    for (let i = 0; i < m; i++) {
+      const crow = at(c, i * n);
+      memory.fill(crow, 0, <usize>n << 2);
+      for (let p = 0; p < k; p++) {
+        const x = load<f32>(at(a, i * ars + p * acs));
+        const brow = at(b, p * brs);
+        for (let j = 0; j < n; j++) store<f32>(at(crow, j), load<f32>(at(crow, j)) + x * load<f32>(at(brow, j)));
+      }
+    }
+    return;
+  }
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s: f32 = 0;
@@ -90,19 +115,39 @@ function gemvRow(a: usize, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, k: 
   }
 }
 
+/** c[i] = sum_p A[i, p] * b[p] for a single column of B: one dot product per row of A. */
+function gemvCol(a: usize, ars: i32, acs: i32, b: usize, brs: i32, c: usize, m: i32, k: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = at(a, i * ars);
+    let p = 0;
+    let s: f32 = 0;
+    if (acs == 1 && brs == 1) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+      for (; p + 8 <= k; p += 8) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(at(row, p)), v128.load(at(b, p))));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(at(row, p), 16), v128.load(at(b, p), 16)));
+      }
+      const v = f32x4.add(a0, a1);
+      s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+    }
+    for (; p < k; p++) s += load<f32>(at(row, p * acs)) * load<f32>(at(b, p * brs));
+    store<f32>(at(c, i), s);
+  }
+}
+
 function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, m: i32, k: i32, n: i32, work: usize): void {
   if (k == 0) {
     memory.fill(c, 0, <usize>m * <usize>n << 2);
     return;
   }
-  const kcMax = min(k, KC);
+  const kcMax = kcFor(k);
   const ap = work;
   const bp = work + (<usize>((min(m, MC) + MR - 1) / MR * MR * kcMax) << 2);
   const ldc = <usize>n << 2;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = min(kcMax, k - pc);
       packB(at(b, pc * brs + jc * bcs), brs, bcs, kc, nc, bp);
       const first = pc == 0;
       for (let ic = 0; ic < m; ic += MC) {

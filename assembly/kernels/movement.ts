@@ -61,11 +61,13 @@ export function copy_strided(ndim: i32, meta: usize, src: usize, dst: usize, esi
   }
 }
 
-const TILE: i32 = 16;
+const TILE: i32 = 32;
 
 /**
  * d[r * dRow + c * esize] = s[c * sCol + r * esize] for r < rows, c < cols (byte strides): a 2-D
- * transpose in TILE x TILE blocks, each made of 4x4 register transposes for 4-byte elements.
+ * transpose in TILE x TILE blocks (each block's source and destination lines stay cached while it
+ * is copied), made of 4x4 register transposes for 4-byte elements; leftover rows and columns of a
+ * block go element by element.
  */
 function transposeTiles(s: usize, sCol: i32, d: usize, dRow: i32, rows: i32, cols: i32, esize: i32): void {
   for (let r0 = 0; r0 < rows; r0 += TILE) {
@@ -74,9 +76,12 @@ function transposeTiles(s: usize, sCol: i32, d: usize, dRow: i32, rows: i32, col
       const cn = min(TILE, cols - c0);
       const sp = s + <usize>(c0 * sCol + r0 * esize);
       const dp = d + <usize>(r0 * dRow + c0 * esize);
-      if (ASC_FEATURE_SIMD && esize == 4 && rn == TILE && cn == TILE) {
-        for (let r = 0; r < TILE; r += 4) {
-          for (let c = 0; c < TILE; c += 4) {
+      let r4 = 0, c4 = 0;
+      if (ASC_FEATURE_SIMD && esize == 4) {
+        r4 = rn & ~3;
+        c4 = cn & ~3;
+        for (let r = 0; r < r4; r += 4) {
+          for (let c = 0; c < c4; c += 4) {
             const a = sp + <usize>(c * sCol + (r << 2));
             const q = dp + <usize>(r * dRow + (c << 2));
             const v0 = v128.load(a), v1 = v128.load(a + sCol), v2 = v128.load(a + 2 * sCol), v3 = v128.load(a + 3 * sCol);
@@ -90,14 +95,15 @@ function transposeTiles(s: usize, sCol: i32, d: usize, dRow: i32, rows: i32, col
             v128.store(q + 3 * dRow, i64x2.shuffle(t2, t3, 1, 3));
           }
         }
-        continue;
       }
+      // Rows below r4 still lack columns c4..cn; rows r4..rn lack all columns.
       for (let r = 0; r < rn; r++) {
         const q = dp + <usize>(r * dRow);
         const a = sp + <usize>(r * esize);
-        if (esize == 4) for (let c = 0; c < cn; c++) store<u32>(q + (<usize>c << 2), load<u32>(a + <usize>(c * sCol)));
-        else if (esize == 8) for (let c = 0; c < cn; c++) store<u64>(q + (<usize>c << 3), load<u64>(a + <usize>(c * sCol)));
-        else for (let c = 0; c < cn; c++) store<u8>(q + <usize>c, load<u8>(a + <usize>(c * sCol)));
+        const c1 = r < r4 ? c4 : 0;
+        if (esize == 4) for (let c = c1; c < cn; c++) store<u32>(q + (<usize>c << 2), load<u32>(a + <usize>(c * sCol)));
+        else if (esize == 8) for (let c = c1; c < cn; c++) store<u64>(q + (<usize>c << 3), load<u64>(a + <usize>(c * sCol)));
+        else for (let c = c1; c < cn; c++) store<u8>(q + <usize>c, load<u8>(a + <usize>(c * sCol)));
       }
     }
   }
@@ -105,7 +111,16 @@ function transposeTiles(s: usize, sCol: i32, d: usize, dRow: i32, rows: i32, col
 
 @inline function copyRow(s: usize, sb: i32, d: usize, db: i32, n: i32, esize: i32): void {
   if (sb == esize && db == esize) {
-    memory.copy(d, s, <usize>(n * esize));
+    const bytes = n * esize;
+    // Short rows (im2col patches, concatenation of narrow arrays) copy inline: memory.copy is a
+    // call into the engine that costs more than moving a few vectors.
+    if (ASC_FEATURE_SIMD && bytes <= 512) {
+      let i = 0;
+      for (; i + 16 <= bytes; i += 16) v128.store(d + <usize>i, v128.load(s + <usize>i));
+      for (; i < bytes; i++) store<u8>(d + <usize>i, load<u8>(s + <usize>i));
+      return;
+    }
+    memory.copy(d, s, <usize>bytes);
     return;
   }
   if (sb == 0 && db == esize) {

@@ -1,5 +1,7 @@
 // Reductions and scans over the middle axis of an (outer, len, inner) view of a contiguous buffer.
-// Sums over a contiguous axis (inner == 1) are pairwise, so error grows with log(len), not len.
+// float32 sums are pairwise along every axis (contiguous rows by recursive halving, strided columns
+// by a cascade of row blocks), so rounding error grows with log(len), not len. max/min run on the
+// one-instruction pmax/pmin with NaN and signed-zero cases detected and redone exactly.
 import * as O from "./opcodes";
 
 const BLOCK: i32 = 512;
@@ -114,6 +116,50 @@ function reduceRowF32(op: i32, p: usize, n: i32): f32 {
   }
 }
 
+/**
+ * The fast path of a column max/min: one-instruction pmax/pmin, with a single flag for NaNs seen
+ * anywhere. Returns false (the caller then redoes the exact reduction) when there was a NaN or a
+ * result is zero, since pmax/pmin neither propagate NaN nor order -0 and +0 as max/min must.
+ */
+function extremumRowsInto(op: i32, src: usize, rowBytes: usize, rows: i32, dst: usize, w: i32): bool {
+  const w4 = w & ~3;
+  memory.copy(dst, src, <usize>w4 << 2);
+  let nan = f32x4.splat(0);
+  for (let j = 0; j < w4; j += 4) {
+    const v = v128.load(src + (<usize>j << 2));
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  for (let r = 1; r < rows; r++) {
+    const s = src + <usize>r * rowBytes;
+    let j = 0;
+    for (; j + 8 <= w4; j += 8) {
+      const q = dst + (<usize>j << 2), t = s + (<usize>j << 2);
+      const v0 = v128.load(t), v1 = v128.load(t, 16);
+      nan = v128.or(nan, v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)));
+      if (op == O.R_MAX) {
+        v128.store(q, f32x4.pmax(v128.load(q), v0));
+        v128.store(q, f32x4.pmax(v128.load(q, 16), v1), 16);
+      } else {
+        v128.store(q, f32x4.pmin(v128.load(q), v0));
+        v128.store(q, f32x4.pmin(v128.load(q, 16), v1), 16);
+      }
+    }
+    for (; j < w4; j += 4) {
+      const q = dst + (<usize>j << 2);
+      const v = v128.load(s + (<usize>j << 2));
+      nan = v128.or(nan, f32x4.ne(v, v));
+      v128.store(q, op == O.R_MAX ? f32x4.pmax(v128.load(q), v) : f32x4.pmin(v128.load(q), v));
+    }
+  }
+  if (v128.any_true(nan)) return false;
+  let zero = f32x4.splat(0);
+  for (let j = 0; j < w4; j += 4) zero = v128.or(zero, f32x4.eq(v128.load(dst + (<usize>j << 2)), f32x4.splat(0)));
+  if (v128.any_true(zero)) return false;
+  // Columns past the last multiple of 4 go the exact way.
+  if (w4 < w) reduceRowsInto(op, src + (<usize>w4 << 2), rowBytes, rows, dst + (<usize>w4 << 2), w - w4);
+  return true;
+}
+
 /** dst[j] = a[j] (op) b[j] for j < w. */
 @inline function combineInto(op: i32, a: usize, b: usize, dst: usize, w: i32): void {
   let j = 0;
@@ -131,13 +177,18 @@ function reduceRowF32(op: i32, p: usize, n: i32): f32 {
 
 /**
  * out[j] = reduce over r < len of x[r * inner + j] for j < inner (a strided, non-last axis).
- * Rows stream through memory in order; max/min keep one running row. Sums and products reduce
+ * Rows stream through memory in order; max/min keep one running row (pmax/pmin first, the exact
+ * combine when that meets a NaN or a zero). Sums and products reduce
  * blocks of ROWBLOCK rows, then merge the block results pairwise through a binary-counter stack
  * (numpy's cascade), so rounding error grows with log(len), like the contiguous case.
  */
 function reduceColumnsF32(op: i32, x: usize, out: usize, len: i32, inner: i32): void {
   const rowBytes = <usize>inner << 2;
-  if (op == O.R_MAX || op == O.R_MIN || len <= ROWBLOCK) {
+  if (op == O.R_MAX || op == O.R_MIN) {
+    if (!ASC_FEATURE_SIMD || !extremumRowsInto(op, x, rowBytes, len, out, inner)) reduceRowsInto(op, x, rowBytes, len, out, inner);
+    return;
+  }
+  if (len <= ROWBLOCK) {
     reduceRowsInto(op, x, rowBytes, len, out, inner);
     return;
   }
