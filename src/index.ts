@@ -1,5 +1,7 @@
 // tinyjax's public surface.
 import "./core/eval.js";
+// The array methods' type declarations (module augmentation) must reach index.d.ts.
+import "./api/methods.js";
 import { installArrayMethods } from "./api/methods.js";
 
 installArrayMethods();
@@ -11,7 +13,7 @@ export * as jnp from "./api/numpy/index.js";
 export * as lax from "./api/lax.js";
 export * as nn from "./api/nn.js";
 export { tidy, keep } from "./core/memory.js";
-export { memoryStats, config, devices, init, defaultDevice, devicePut } from "./api/runtime.js";
+export { memoryStats, config, devices, init, defaultDevice, devicePut, devicePutAsync } from "./api/runtime.js";
 export * from "./core/errors.js";
 export * as tree from "./api/tree.js";
 export { grad, valueAndGrad, jvp, vjp, linearize, jacfwd, jacrev, hessian } from "./autodiff/api.js";

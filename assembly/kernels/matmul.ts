@@ -17,8 +17,6 @@ const NC = 1024;
   return (k + blocks - 1) / blocks;
 }
 
-/** Scratch for a partial (edge) tile: MR x NR floats. */
-const EDGE = memory.data(MR * NR * 4, 16);
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2); }
 
@@ -27,7 +25,9 @@ export function matmul_f32_workspace(m: i32, k: i32, n: i32): i32 {
   const kc = k > 0 ? kcFor(k) : 0;
   const mc = (min(m, MC) + MR - 1) / MR * MR;
   const nc = (min(n, NC) + NR - 1) / NR * NR;
-  return (mc * kc + kc * nc) * 4 + 64;
+  // Packed A and B panels, then MR x NR floats for partial (edge) tiles: all in the caller's
+  // workspace, so concurrent calls from worker threads share no scratch.
+  return (mc * kc + kc * nc + MR * NR) * 4 + 64;
 }
 
 /**
@@ -143,6 +143,7 @@ function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usi
   const kcMax = kcFor(k);
   const ap = work;
   const bp = work + (<usize>((min(m, MC) + MR - 1) / MR * MR * kcMax) << 2);
+  const edge = (bp + (<usize>(kcMax * ((min(n, NC) + NR - 1) / NR * NR)) << 2) + 15) & ~15;
   const ldc = <usize>n << 2;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
@@ -159,7 +160,7 @@ function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usi
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
-            kernel4x8(kc, ap + (<usize>(ir * kc) << 2), bpanel, cp, ldc, first, mr, nr);
+            kernel4x8(kc, ap + (<usize>(ir * kc) << 2), bpanel, cp, ldc, first, mr, nr, edge);
           }
         }
       }
@@ -169,9 +170,9 @@ function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usi
 
 /**
  * The register tile: acc[4][8] = Apanel (kc x 4, packed by k) . Bpanel (kc x 8), then stored to C
- * (or added to it when `first` is false). Partial tiles go through EDGE.
+ * (or added to it when `first` is false). Partial tiles go through the `edge` scratch.
  */
-@inline function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, first: bool, mr: i32, nr: i32): void {
+@inline function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, first: bool, mr: i32, nr: i32, edge: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -204,13 +205,13 @@ function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usi
     v128.store(c3, c30); v128.store(c3, c31, 16);
     return;
   }
-  v128.store(EDGE, c00); v128.store(EDGE, c01, 16);
-  v128.store(EDGE, c10, 32); v128.store(EDGE, c11, 48);
-  v128.store(EDGE, c20, 64); v128.store(EDGE, c21, 80);
-  v128.store(EDGE, c30, 96); v128.store(EDGE, c31, 112);
+  v128.store(edge, c00); v128.store(edge, c01, 16);
+  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
+  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
+  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
   for (let r = 0; r < mr; r++) {
     const crow = c + <usize>r * ldc;
-    const erow = EDGE + (<usize>(r * NR) << 2);
+    const erow = edge + (<usize>(r * NR) << 2);
     for (let j = 0; j < nr; j++) {
       const v = load<f32>(at(erow, j));
       store<f32>(at(crow, j), first ? v : load<f32>(at(crow, j)) + v);

@@ -2,7 +2,8 @@
 import { ConcreteArray, fromHost } from "../core/array.js";
 import { ValueError } from "../core/errors.js";
 import { JaxArray } from "../core/value.js";
-import { backendNames, defaultDevice as setDefault, getBackend, wasm } from "../backend/registry.js";
+import { backendNames, defaultDevice as setDefault, getBackend, registerBackend, wasm } from "../backend/registry.js";
+import { startWebGpu } from "../webgpu/index.js";
 import { cpuDeviceCount, setCpuDeviceCount } from "../batching/pmap.js";
 
 export interface MemoryInfo {
@@ -26,6 +27,8 @@ const settings = {
   wasmMemoryLimit: 4 * 1024 ** 3,
   /** CPU devices pmap maps over (like XLA's --xla_force_host_platform_device_count). */
   cpuDeviceCount: 1,
+  /** Threads Wasm kernels use (default: the cores, where shared memory and blocking waits exist). */
+  numThreads: wasm.numThreads,
 };
 export type ConfigName = keyof typeof settings;
 
@@ -35,6 +38,7 @@ export const config = {
     if (!(name in settings)) throw new ValueError(`config.update: unknown option ${JSON.stringify(name)}; known: ${Object.keys(settings).join(", ")}.`);
     if (name === "wasmMemoryLimit") wasm.allocator.limit = value;
     if (name === "cpuDeviceCount") setCpuDeviceCount(value);
+    if (name === "numThreads") { wasm.setNumThreads(value); value = wasm.numThreads; }
     settings[name] = value;
   },
   get(name: ConfigName): number { return settings[name]; },
@@ -49,17 +53,33 @@ export function devices(): Device[] {
   return [...cpu, ...others];
 }
 
-/** Starts every backend this runtime has (Wasm is always ready); returns their names. */
+/**
+ * Starts every backend this runtime has and returns their names: Wasm is always ready; "webgpu"
+ * joins where an adapter exists (navigator.gpu in browsers and Deno, the `webgpu` package in Node).
+ */
 export async function init(): Promise<string[]> {
+  const gpu = await startWebGpu();
+  if (gpu) registerBackend(gpu);
   return backendNames();
 }
 
 export const defaultDevice = setDefault;
 
-/** Copies an array to another device (a no-op when it is already there). */
+/**
+ * Copies an array to another device (a no-op when it is already there). Needs a synchronous read
+ * of the source: from "webgpu", use devicePutAsync.
+ */
 export function devicePut(x: JaxArray, device?: string): JaxArray {
   const b = getBackend(device);
   if (!(x instanceof ConcreteArray)) throw new ValueError("devicePut: expected a concrete array, got a tracer.");
   if (x.backend === b) return x;
   return fromHost(b, x.dataSync(), x.aval);
+}
+
+/** devicePut that reads the source asynchronously (works from every device, "webgpu" included). */
+export async function devicePutAsync(x: JaxArray, device?: string): Promise<JaxArray> {
+  const b = getBackend(device);
+  if (!(x instanceof ConcreteArray)) throw new ValueError("devicePutAsync: expected a concrete array, got a tracer.");
+  if (x.backend === b) return x;
+  return fromHost(b, await x.data(), x.aval);
 }

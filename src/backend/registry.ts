@@ -5,8 +5,8 @@ import { loadKernels } from "./wasm/module.js";
 
 // Top-level await: the Wasm module is compiled while the package is imported, so Wasm needs no
 // init() and the first op pays no compile cost. Browsers forbid large synchronous compiles.
-const { exports, variant } = await loadKernels();
-export const wasm = new WasmBackend(exports, variant);
+const loaded = await loadKernels();
+export const wasm = new WasmBackend(loaded.exports, loaded.variant, loaded.module);
 
 const backends = new Map<string, Backend>([["wasm", wasm]]);
 let defaultName = "wasm";

@@ -89,6 +89,9 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
       key += avalKey(a.aval) + ";";
     }
     // A flat argument list of arrays needs no structure in the key beyond the count.
+    // A program is compiled for the device its arguments live on.
+    const first = arrays.find((a) => a instanceof ConcreteArray) as ConcreteArray | undefined;
+    key += first && !first.isDisposed ? first.device : "";
     const flat = def.kind === "array" && def.children.every((c) => c.kind === "leaf");
     key += flat ? `#${leaves.length}` : treeDefString(def);
     if (statics.length) key += "|" + statics.map((i) => staticKey(args[i])).join(";");

@@ -84,10 +84,10 @@ const constants = new Map<string, JaxArray>();
 
 /**
  * A shared, never-freed scalar for a JS number used as an operand (x.mul(2)): immutable, so one
- * array per (value, dtype, weak) serves every op, and no op allocates for its constants.
+ * array per (device, value, dtype, weak) serves every op, and no op allocates for its constants.
  */
 export function scalarConstant(v: number, dtype: DType, weak: boolean): JaxArray {
-  const key = `${dtype}${weak ? "w" : ""}:${Object.is(v, -0) ? "-0" : v}`;
+  const key = `${getBackend().name}:${dtype}${weak ? "w" : ""}:${Object.is(v, -0) ? "-0" : v}`;
   let c = constants.get(key);
   if (c === undefined || (c as ConcreteArray).isDisposed) {
     if (constants.size >= 1024) constants.clear();

@@ -5,6 +5,7 @@ import { Backend, DeviceBuffer, KernelArg, MemoryStats, retain } from "../backen
 import { WasmAllocator } from "./allocator.js";
 import { lowerings, WasmContext } from "./lowerings.js";
 import { KernelExports, WasmVariant } from "./module.js";
+import { defaultThreadCount, ThreadPool, WorkerStartError } from "./threads.js";
 import type { FusedPlan } from "../../jit/fusion.js";
 
 const SCRATCH_BYTES = 4096;
@@ -26,10 +27,51 @@ export class WasmBackend implements Backend, WasmContext {
   private readonly scratch: number;
   private sincePressure = 0;
 
-  constructor(readonly k: KernelExports, readonly variant: WasmVariant) {
+  /** Threads kernels may use (1 unless this is the shared-memory build). */
+  private threads: number;
+  private pool: ThreadPool | null = null;
+
+  constructor(readonly k: KernelExports, readonly variant: WasmVariant, private readonly module?: WebAssembly.Module) {
     this.allocator = new WasmAllocator(k.memory, k.heapBase(), () => this.refreshViews());
     this.refreshViews();
     this.scratch = this.allocator.alloc(SCRATCH_BYTES);
+    this.threads = module ? defaultThreadCount() : 1;
+  }
+
+  get numThreads(): number { return this.threads; }
+
+  /** Sets the threads kernels may use (capped at 1 without the shared-memory build). */
+  setNumThreads(n: number): void {
+    const t = this.module ? Math.max(1, Math.floor(n)) : 1;
+    if (this.pool && this.pool.size !== t) {
+      this.pool.terminate();
+      this.pool = null;
+    }
+    this.threads = t;
+  }
+
+  /**
+   * Runs kernel `name` once per piece of arguments, spread over the worker threads (the first
+   * piece on this thread). Returns false (running nothing) when there is only one thread.
+   */
+  parallel(name: keyof KernelExports, pieces: number[][]): boolean {
+    if (this.threads < 2 || pieces.length < 2 || !this.module) return false;
+    const fn = (this.k as any)[name] as (...a: number[]) => void;
+    try {
+      if (!this.pool) {
+        const names = Object.keys(this.k).filter((n) => typeof (this.k as any)[n] === "function");
+        this.pool = new ThreadPool(this.module, this.k.memory, this.threads, (bytes) => this.allocator.alloc(bytes), names);
+      }
+      this.pool.run(name as string, pieces, (args) => fn(...args));
+    } catch (e) {
+      if (!(e instanceof WorkerStartError)) throw e;
+      // Workers are unavailable here: run single-threaded from now on.
+      this.pool?.terminate();
+      this.pool = null;
+      this.threads = 1;
+      return false;
+    }
+    return true;
   }
 
   private refreshViews(): void {

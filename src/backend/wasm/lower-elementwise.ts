@@ -1,6 +1,7 @@
 import * as O from "../../../assembly/kernels/opcodes.js";
 import { DType } from "../../core/dtype.js";
-import { Lowering } from "./lowerings.js";
+import { Lowering, WasmContext } from "./lowerings.js";
+import { KernelExports } from "./module.js";
 
 const unaryOps: Record<string, number> = {
   neg: O.NEG, abs: O.ABS, sign: O.SIGN, floor: O.FLOOR, ceil: O.CEIL, round: O.ROUND, sqrt: O.SQRT,
@@ -20,11 +21,29 @@ const binaryOps: Record<string, number> = {
 const compareOps: Record<string, number> = { eq: O.EQ, ne: O.NE, lt: O.LT, le: O.LE, gt: O.GT, ge: O.GE };
 const typeCode: Record<DType, number> = { float32: O.T_F32, float64: O.T_F64, int32: O.T_I32, uint32: O.T_U32, bool: O.T_BOOL };
 
+/** Elements below which one thread does the whole op (thread handoff costs a few microseconds). */
+const PARALLEL_MIN = 1 << 18;
+
+/**
+ * Splits [0, n) into one contiguous range per thread (64-element aligned, byte offsets of `esize`
+ * elements) and runs the kernel call `piece(byteOffset, length)` describes on each.
+ */
+function splitRange(ctx: WasmContext, n: number, esize: number, piece: (byteOffset: number, len: number) => [string, ...number[]]): boolean {
+  const t = ctx.numThreads;
+  if (t < 2 || n < PARALLEL_MIN) return false;
+  const chunk = Math.ceil(n / t / 64) * 64;
+  const calls: [string, ...number[]][] = [];
+  for (let s = 0; s < n; s += chunk) calls.push(piece(s * esize, Math.min(chunk, n - s)));
+  return ctx.parallel(calls[0][0] as keyof KernelExports, calls.map((c) => c.slice(1) as number[]));
+}
+
 function unary(op: number): Lowering {
   return (ctx, [x], [out]) => {
     const n = x.aval.size;
     switch (x.aval.dtype) {
-      case "float32": ctx.k.unary_f32(op, x.buf.handle, out.buf.handle, n); return true;
+      case "float32":
+        if (!splitRange(ctx, n, 4, (s, len) => ["unary_f32", op, x.buf.handle + s, out.buf.handle + s, len])) ctx.k.unary_f32(op, x.buf.handle, out.buf.handle, n);
+        return true;
       case "float64": ctx.k.unary_f64(op, x.buf.handle, out.buf.handle, n); return true;
       case "int32": if (!intUnary.has(op)) return false; break;
       case "uint32": if (!uintUnary.has(op)) return false; break;
@@ -40,7 +59,12 @@ function binary(op: number): Lowering {
     const n = out.aval.size;
     const sa = a.aval.size === 1 ? 0 : 1, sb = b.aval.size === 1 ? 0 : 1;
     switch (a.aval.dtype) {
-      case "float32": if (op > O.ATAN2) return false; ctx.k.binary_f32(op, a.buf.handle, sa, b.buf.handle, sb, out.buf.handle, n); return true;
+      case "float32":
+        if (op > O.ATAN2) return false;
+        if (!splitRange(ctx, n, 4, (s, len) => ["binary_f32", op, a.buf.handle + s * sa, sa, b.buf.handle + s * sb, sb, out.buf.handle + s, len])) {
+          ctx.k.binary_f32(op, a.buf.handle, sa, b.buf.handle, sb, out.buf.handle, n);
+        }
+        return true;
       case "float64": if (op > O.ATAN2) return false; ctx.k.binary_f64(op, a.buf.handle, sa, b.buf.handle, sb, out.buf.handle, n); return true;
       case "int32": case "uint32":
         if (op === O.ATAN2) return false;

@@ -49,6 +49,9 @@ function strided(ctx: WasmContext, x: KernelArg, b: number[], r: number[], c: nu
   return { ptr, batch: nr * nc, rows: nc, cols: 1 };
 }
 
+/** Multiply-adds below which a matmul stays on one thread. */
+const PARALLEL_FLOPS = 1 << 21;
+
 const dotGeneral: Lowering = (ctx, [a, b], [out], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
   const dt = a.aval.dtype;
   if (dt !== "float32" && dt !== "float64") return false;
@@ -65,9 +68,27 @@ const dotGeneral: Lowering = (ctx, [a, b], [out], { contracting: [ca, cb], batch
       // A as (batch, M, K) and B as (batch, K, N) with any strides: packing absorbs transposes.
       const A = strided(ctx, a, ba, fa, ca, temps);
       const Bv = strided(ctx, b, bb, cb, fb, temps);
-      const work = ctx.alloc(ctx.k.matmul_f32_workspace(M, K, N));
-      temps.push(work);
-      ctx.k.matmul_f32(A.ptr, A.rows, A.cols, A.batch, Bv.ptr, Bv.rows, Bv.cols, Bv.batch, out.buf.handle, B, M, K, N, work.handle);
+      // Split across threads by batch, or by blocks of rows (multiples of the 4-row tile, so every
+      // element is computed exactly as on one thread): each piece packs into its own workspace.
+      const t = B * M * N * K >= PARALLEL_FLOPS ? ctx.numThreads : 1;
+      const pieces: number[][] = [];
+      const call = (aPtr: number, cPtr: number, bt: number, m: number, bPtr: number) => {
+        const work = ctx.alloc(ctx.k.matmul_f32_workspace(m, K, N));
+        temps.push(work);
+        pieces.push([aPtr, A.rows, A.cols, A.batch, bPtr, Bv.rows, Bv.cols, Bv.batch, cPtr, bt, m, K, N, work.handle]);
+      };
+      if (t > 1 && B >= t) {
+        const per = Math.ceil(B / t);
+        for (let s = 0; s < B; s += per) call(A.ptr + s * A.batch * 4, out.buf.handle + s * M * N * 4, Math.min(per, B - s), M, Bv.ptr + s * Bv.batch * 4);
+      } else if (t > 1 && B === 1 && M >= 8 * t) {
+        const per = Math.ceil(M / t / 4) * 4;
+        for (let r = 0; r < M; r += per) call(A.ptr + r * A.rows * 4, out.buf.handle + r * N * 4, 1, Math.min(per, M - r), Bv.ptr);
+      } else {
+        call(A.ptr, out.buf.handle, B, M, Bv.ptr);
+      }
+      if (pieces.length < 2 || !ctx.parallel("matmul_f32", pieces)) {
+        for (const p of pieces) (ctx.k.matmul_f32 as (...a: number[]) => void)(...p);
+      }
       return true;
     }
     const pa = arrange(ctx, a, [...ba, ...fa, ...ca], temps);

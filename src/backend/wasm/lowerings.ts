@@ -13,6 +13,9 @@ export interface WasmContext {
   alloc(nbytes: number): DeviceBuffer;
   free(buf: DeviceBuffer): void;
   meta(ints: readonly number[], extra?: number): number;
+  /** Runs a kernel once per piece of arguments across worker threads; false when single-threaded. */
+  parallel(name: keyof KernelExports, pieces: number[][]): boolean;
+  readonly numThreads: number;
 }
 
 /**

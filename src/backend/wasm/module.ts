@@ -1,5 +1,6 @@
 import * as O from "../../../assembly/kernels/opcodes.js";
-import { scalarWasm, simdWasm } from "./binaries.js";
+import { scalarWasm, simdWasm, threadsWasm } from "./binaries.js";
+import { defaultThreadCount } from "./threads.js";
 
 /** The kernel exports of assembly/index.ts. Pointers are byte addresses in the module's memory. */
 export interface KernelExports {
@@ -56,15 +57,33 @@ function decode(b64: string): Uint8Array {
   return out;
 }
 
-export type WasmVariant = "simd" | "scalar";
+export type WasmVariant = "simd" | "scalar" | "threads";
 
-/** Instantiates the SIMD build where the runtime validates SIMD, else the scalar build. */
-export async function loadKernels(variant: WasmVariant = simdSupported() ? "simd" : "scalar"): Promise<{ exports: KernelExports; variant: WasmVariant }> {
-  const bytes = decode(variant === "simd" ? simdWasm : scalarWasm);
-  const { instance } = await WebAssembly.instantiate(bytes as BufferSource, { env: { abort: wasmAbort } }) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
-  const exports = instance.exports as unknown as KernelExports;
+export interface LoadedKernels {
+  exports: KernelExports;
+  variant: WasmVariant;
+  /** The compiled module and its memory, for worker threads (threads variant only). */
+  module?: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
+
+/**
+ * Instantiates the best build this runtime runs: SIMD over shared memory where worker threads
+ * can share it (SharedArrayBuffer, and cross-origin isolation in browsers), else SIMD, else scalar.
+ */
+export async function loadKernels(variant?: WasmVariant): Promise<LoadedKernels> {
+  const simd = simdSupported();
+  const v: WasmVariant = variant ?? (simd && defaultThreadCount() > 1 ? "threads" : simd ? "simd" : "scalar");
+  const bytes = decode(v === "threads" ? threadsWasm : v === "simd" ? simdWasm : scalarWasm);
+  const module = await WebAssembly.compile(bytes as BufferSource);
+  const env: Record<string, unknown> = { abort: wasmAbort };
+  let memory: WebAssembly.Memory | undefined;
+  if (v === "threads") env.memory = memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env } as WebAssembly.Imports);
+  if (!memory) memory = (instance.exports as unknown as KernelExports).memory;
+  const exports = { ...instance.exports, memory } as unknown as KernelExports;
   warmUp(exports);
-  return { exports, variant };
+  return { exports, variant: v, module: v === "threads" ? module : undefined, memory };
 }
 
 /**

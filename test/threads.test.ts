@@ -1,0 +1,49 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { execFileSync } from "node:child_process";
+import { jnp, memoryStats, config, tidy, Array as JArray } from "../src/index.js";
+import { randArray } from "./helpers.js";
+
+const bits = (x: JArray) => Array.from(new Uint32Array((x.dataSync() as Float32Array).buffer));
+
+function withThreads<T>(n: number, f: () => T): T {
+  const prev = config.get("numThreads");
+  config.update("numThreads", n);
+  try { return f(); } finally { config.update("numThreads", prev); }
+}
+
+test("Node gets the shared-memory build with worker threads", () => {
+  assert.equal(memoryStats().wasmVariant, "threads");
+  assert.ok(config.get("numThreads") >= 1);
+});
+
+test("multithreaded kernels are bit-identical to one thread (matmul, batched matmul, elementwise)", () => {
+  tidy(() => {
+    const a = randArray([300, 257], -1, 1, "float32"), b = randArray([257, 129], -1, 1, "float32", 2);
+    const batchedA = randArray([6, 64, 70], -1, 1, "float32", 3), batchedB = randArray([6, 70, 33], -1, 1, "float32", 4);
+    const big = randArray([1 << 19], -3, 3, "float32", 5);
+    const run = () => [jnp.matmul(a, b), jnp.matmul(batchedA, batchedB), jnp.tanh(big), jnp.multiply(big, 1.5), jnp.add(big, big)];
+    const one = withThreads(1, run).map(bits);
+    const two = withThreads(2, run).map(bits);
+    one.forEach((r, i) => assert.ok(r.length === two[i].length && r.every((v, k) => v === two[i][k]), `result ${i} differs`));
+    return null;
+  });
+});
+
+test("without SharedArrayBuffer the single-threaded SIMD build loads and works", () => {
+  const url = new URL("../src/index.js", import.meta.url).href;
+  const out = execFileSync(process.execPath, ["--no-harmony-sharedarraybuffer", "--input-type=module", "-e",
+    `const { jnp, memoryStats } = await import(${JSON.stringify(url)}); console.log(memoryStats().wasmVariant, typeof SharedArrayBuffer, jnp.sum(jnp.matmul(jnp.ones([300, 300]), jnp.ones([300, 300]))).item());`],
+  { encoding: "utf8" }).trim();
+  assert.equal(out, "simd undefined 27000000");
+});
+
+test("worker threads do not keep a Node process alive", () => {
+  const url = new URL("../src/index.js", import.meta.url).href;
+  const t0 = Date.now();
+  execFileSync(process.execPath, ["--input-type=module", "-e",
+    `const { jnp } = await import(${JSON.stringify(url)}); jnp.matmul(jnp.ones([512, 512]), jnp.ones([512, 512])).dataSync();`], { timeout: 20_000 });
+  assert.ok(Date.now() - t0 < 20_000);
+});
+
+test.run();
