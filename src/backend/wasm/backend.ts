@@ -121,7 +121,7 @@ export class WasmBackend implements Backend, WasmContext {
   meta(ints: readonly number[], extra = 0): number {
     if ((ints.length + extra) * 4 > SCRATCH_BYTES) throw new RangeError("tinyjax: too many dimensions for a wasm kernel");
     if (this.u8.byteLength === 0) this.refreshViews();
-    this.i32.set(ints, this.scratch >> 2);
+    this.i32.set(ints, this.scratch >>> 2);
     return this.scratch;
   }
 

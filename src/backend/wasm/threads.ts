@@ -8,7 +8,7 @@ const WORKER_SOURCE = `
 const start = ({ module, memory, ctrl, names }) => {
   const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
   const i32 = new Int32Array(memory.buffer);
-  const b = ctrl >> 2;
+  const b = ctrl >>> 2;
   Atomics.store(i32, b, 2);
   Atomics.notify(i32, b);
   for (;;) {
@@ -80,9 +80,9 @@ export class ThreadPool {
     const i32 = this.i32();
     const deadline = Date.now() + 10_000;
     for (const c of this.ctrl) {
-      while (Atomics.load(i32, c >> 2) === 0) {
+      while (Atomics.load(i32, c >>> 2) === 0) {
         if (Date.now() > deadline) throw new WorkerStartError("tinyjax: worker threads did not start within 10 s");
-        if (canBlock) Atomics.wait(i32, c >> 2, 0, 50);
+        if (canBlock) Atomics.wait(i32, c >>> 2, 0, 50);
       }
     }
     this.ready = true;
@@ -98,7 +98,7 @@ export class ThreadPool {
     const fn = this.nameIndex.get(name)!;
     const used = Math.min(pieces.length - 1, this.workers.length);
     for (let w = 0; w < used; w++) {
-      const b = this.ctrl[w] >> 2, args = pieces[w + 1];
+      const b = this.ctrl[w] >>> 2, args = pieces[w + 1];
       if (args.length > MAX_ARGS) throw new Error("thread pool: too many kernel arguments");
       i32[b + 1] = fn;
       i32[b + 2] = args.length;
@@ -111,7 +111,7 @@ export class ThreadPool {
     for (let p = used + 1; p < pieces.length; p++) runHere(pieces[p]);
     let failed = false;
     for (let w = 0; w < used; w++) {
-      const b = this.ctrl[w] >> 2;
+      const b = this.ctrl[w] >>> 2;
       waitWhile(i32, b, 1);
       if (i32[b + CTRL_INTS - 1]) failed = true;
     }
@@ -120,7 +120,7 @@ export class ThreadPool {
 
   terminate(): void {
     const i32 = this.i32();
-    for (const c of this.ctrl) { Atomics.store(i32, c >> 2, 3); Atomics.notify(i32, c >> 2); }
+    for (const c of this.ctrl) { Atomics.store(i32, c >>> 2, 3); Atomics.notify(i32, c >>> 2); }
     for (const w of this.workers) w.terminate();
   }
 }
