@@ -44,10 +44,10 @@ async function main(): Promise<void> {
   const x = jnp.array(rand(1 << 20, 1), { shape: [1 << 20] });
   const chain = (v: TArray) => v.mul(1.5).add(0.5).mul(v).sub(0.25).abs().maximum(0.1).mul(2).add(1);
   const jchain = jit(chain);
-  row("chain of 8 elementwise ops (mul/add/sub/abs/max), 1M floats: jit vs eager", timeMs(() => tidy(() => jchain(x))), timeMs(() => tidy(() => chain(x))), "tinyjax eager");
+  row("chain of 8 elementwise ops (mul/add/sub/abs/max), 1M floats: jit vs eager", timeMs(() => tidy(() => { jchain(x); })), timeMs(() => tidy(() => { chain(x); })), "tinyjax eager");
   const tchain = (v: TArray) => jnp.tanh(v.mul(1.5).add(0.5)).mul(v).sub(0.25).abs().sqrt().add(1);
   const jtchain = jit(tchain);
-  row("chain of 8 ops with tanh and sqrt, 1M floats: jit vs eager", timeMs(() => tidy(() => jtchain(x))), timeMs(() => tidy(() => tchain(x))), "tinyjax eager");
+  row("chain of 8 ops with tanh and sqrt, 1M floats: jit vs eager", timeMs(() => tidy(() => { jtchain(x); })), timeMs(() => tidy(() => { tchain(x); })), "tinyjax eager");
 
   // Per-call overhead of a jitted function on 4-element inputs.
   const small = jnp.ones([4]);
@@ -75,9 +75,15 @@ async function main(): Promise<void> {
   };
   const jstep = jit(stepFn, { donateArgnums: [0, 1] });
   let pj: P = tree.map((a: TArray) => jnp.add(a, 0), params0), sj = opt.init(pj);
-  const tJit = timeMs(() => { [pj, sj] = jstep(pj, sj, X, Y) as [P, unknown]; }, 1500, 200);
-  let pe: P = params0, se = opt.init(pe);
-  const tEager = timeMs(() => { [pe, se] = tidy(() => { const [a, b] = stepFn(pe, se, X, Y); return [a, b]; }) as [P, unknown]; }, 1500, 200);
+  // The step's loss output is not needed: free it (params and state are donated back each step).
+  const runJit = () => { let l: TArray; [pj, sj, l] = jstep(pj, sj, X, Y) as [P, unknown, TArray]; l.dispose(); };
+  const tJit = timeMs(runJit, 1500, 200);
+  let pe: P = tree.map((a: TArray) => jnp.add(a, 0), params0), se = opt.init(pe);
+  const tEager = timeMs(() => {
+    const old = [pe, se];
+    [pe, se] = tidy(() => { const [a, b] = stepFn(pe, se, X, Y); return [a, b]; }) as [P, unknown];
+    for (const a of tree.leaves(old) as TArray[]) a.dispose();
+  }, 1500, 200);
   row("MLP step 784-256-256-10, batch 128, Adam: jit vs eager", tJit, tEager, "tinyjax eager");
 
   const tfVars = init.map((l, i) => ({ w: tf.variable(tf.tensor2d(l.w, [sizes[i], sizes[i + 1]])), b: tf.variable(tf.tensor1d(l.b)) }));
@@ -115,7 +121,7 @@ async function main(): Promise<void> {
       const upd = (pp: any, gg: any, mm: any, vv: any) => {
         const m2 = mm.mul(0.9).add(gg.ref.mul(0.1));
         const v2 = vv.mul(0.999).add(gg.ref.mul(gg).mul(0.001));
-        const p2 = pp.sub(m2.ref.mul(1e-3 / c1).div(v2.ref.mul(1 / c2).sqrt().add(1e-8)));
+        const p2 = pp.sub(m2.ref.mul(1e-3 / c1).div(jnpJs.sqrt(v2.ref.mul(1 / c2)).add(1e-8)));
         return [p2, m2, v2];
       };
       const next = jp.map((q, i) => {
@@ -137,8 +143,8 @@ async function main(): Promise<void> {
   // PRNG throughput, 16M float32.
   const key = random.key(0);
   const N = 1 << 24;
-  row("random.uniform 16M float32", timeMs(() => tidy(() => random.uniform(key, [N])), 2000, 20), timeMs(() => tf.tidy(() => tf.randomUniform([N])), 2000, 20), "tfjs-wasm tf.randomUniform");
-  row("random.normal 16M float32", timeMs(() => tidy(() => random.normal(key, [N])), 3000, 10), timeMs(() => tf.tidy(() => tf.randomNormal([N])), 3000, 20), "tfjs-wasm tf.randomNormal");
+  row("random.uniform 16M float32", timeMs(() => tidy(() => { random.uniform(key, [N]); }), 2000, 20), timeMs(() => tf.tidy(() => { tf.randomUniform([N]); }), 2000, 20), "tfjs-wasm tf.randomUniform");
+  row("random.normal 16M float32", timeMs(() => tidy(() => { random.normal(key, [N]); }), 3000, 10), timeMs(() => tf.tidy(() => { tf.randomNormal([N]); }), 3000, 20), "tfjs-wasm tf.randomNormal");
 
   // Threads: the same kernels on 1 and 2 threads.
   const threads = config.get("numThreads");
@@ -146,12 +152,12 @@ async function main(): Promise<void> {
     const on = (n: number, f: () => unknown) => { config.update("numThreads", n); try { return timeMs(f, 800, 200); } finally { config.update("numThreads", threads); } };
     for (const n of [256, 512, 1024]) {
       const a = jnp.array(rand(n * n, n), { shape: [n, n] });
-      row(`matmul ${n}: 2 threads vs 1`, on(2, () => tidy(() => jnp.matmul(a, a))), on(1, () => tidy(() => jnp.matmul(a, a))), "1 thread");
+      row(`matmul ${n}: 2 threads vs 1`, on(2, () => tidy(() => { jnp.matmul(a, a); })), on(1, () => tidy(() => { jnp.matmul(a, a); })), "1 thread");
     }
     const big = jnp.array(rand(1 << 24, 3), { shape: [1 << 24] });
-    row("add 16M: 2 threads vs 1", on(2, () => tidy(() => big.add(big))), on(1, () => tidy(() => big.add(big))), "1 thread", "bandwidth-bound");
-    row("exp 16M: 2 threads vs 1", on(2, () => tidy(() => jnp.exp(big))), on(1, () => tidy(() => jnp.exp(big))), "1 thread");
-    row("MLP step (jit): 2 threads vs 1", on(2, () => { [pj, sj] = jstep(pj, sj, X, Y) as [P, unknown]; }), on(1, () => { [pj, sj] = jstep(pj, sj, X, Y) as [P, unknown]; }), "1 thread");
+    row("add 16M: 2 threads vs 1", on(2, () => tidy(() => { big.add(big); })), on(1, () => tidy(() => { big.add(big); })), "1 thread", "bandwidth-bound");
+    row("exp 16M: 2 threads vs 1", on(2, () => tidy(() => { jnp.exp(big); })), on(1, () => tidy(() => { jnp.exp(big); })), "1 thread");
+    row("MLP step (jit): 2 threads vs 1", on(2, runJit), on(1, runJit), "1 thread");
   }
 
   const md = [
