@@ -58,6 +58,8 @@ suite("webgpu-transforms", () => {
     { name: "argmax/argmin with NaN and ties", f: (x) => [jnp.argmax(x), jnp.argmin(x), jnp.argmax(x.get("3:")), jnp.argmin(x.get("3:9"))], inputs: () => [special()] },
     { name: "all/any", f: (x) => [jnp.all(jnp.greater(x, 0), { axis: 1 }), jnp.any(jnp.greater(x, 0.9), { axis: 0 })], inputs: () => [f32([4, 6])] },
     { name: "cumsum/cumprod/cummax/cummin", f: (x) => [jnp.cumsum(x, { axis: 0 }), jnp.cumprod(x, { axis: 1 }), cumulative(cummaxP, x, 1), cumulative(cumminP, x, 0, true)], inputs: () => [f32([5, 7], 0.5, 1.5)], tol: CLOSE },
+    { name: "long scans (blocked), float", f: (x) => [jnp.cumsum(x, { axis: 1 }), cumulative(cumminP, x, 1, true)], inputs: () => [f32([2, 20000], -1, 1, 6)], tol: { rtol: 1e-4, atol: 1e-3 } },
+    { name: "long scans (blocked), int", f: (x) => [jnp.cumsum(x), cumulative(cummaxP, x, 0, true)], inputs: () => [ints([9000], -1000, 1000)] },
     { name: "cumsum ints and bools", f: (x) => [jnp.cumsum(x), jnp.cumsum(jnp.greater(x, 0))], inputs: () => [ints([50], -9, 9)] },
     // integer and bit ops
     { name: "int division and remainder", f: (a, b) => [lax.div(a, b), lax.rem(a, b), jnp.floorDivide(a, b), jnp.mod(a, b)], inputs: () => [jnp.array([7, -7, 7, -7, 5, -2147483648, 0], { dtype: "int32" }), jnp.array([2, 2, -2, -2, 0, -1, 3], { dtype: "int32" })] },
@@ -68,6 +70,7 @@ suite("webgpu-transforms", () => {
     { name: "rounding on the bits", f: (x) => [jnp.floor(x), jnp.ceil(x), jnp.round(x), jnp.trunc(x), jnp.sign(x)], inputs: () => [jnp.array([-0.5, 0.5, 1.5, 2.5, -2.5, -0.4, 1e-40, -1e-40, 8388609, -0, 0.49999997], { dtype: "float32" })] },
     // tiled matmul: edges that are not multiples of the 64x64 tile, batches, transposed operands
     { name: "matmul 130x70 @ 70x90", f: (a, b) => jnp.matmul(a, b), inputs: () => [f32([130, 70]), f32([70, 90], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-4 } },
+    { name: "matmul 300x40 @ 40x260 (128x128 tiles), transposed lhs", f: (a, b) => [jnp.matmul(a, b), jnp.matmul(jnp.transpose(jnp.matmul(a, b)), a)], inputs: () => [f32([300, 40]), f32([40, 260], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-3 } },
     { name: "batched matmul with a transposed operand", f: (a, b) => jnp.matmul(a, jnp.swapaxes(b, 1, 2)), inputs: () => [f32([3, 17, 9]), f32([3, 21, 9], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-4 } },
     { name: "einsum with merged and copied axes", f: (a, b) => jnp.einsum("abcd,cbe->ade", a, b), inputs: () => [f32([2, 3, 4, 5]), f32([4, 3, 6], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-4 } },
     { name: "int matmul", f: (a, b) => jnp.matmul(a, b), inputs: () => [ints([5, 6], -9, 9), ints([6, 4], -9, 9, 5)] },

@@ -11,7 +11,7 @@
 // the absolute part also admits a subnormal result flushed to zero).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { devicePut, devicePutAsync, DeviceError, jit, jnp, OutOfMemoryError, random, tidy } from "../src/index.js";
+import { devicePut, devicePutAsync, DeviceError, jit, jnp, lax, OutOfMemoryError, random, tidy } from "../src/index.js";
 import {
   decodeData, describe, EncodedArray, FILES, FILTER, fmt, GoldenCase, isEncoded, loadCases, MAX_LISTED_FAILURES,
   MAX_MISMATCHES_SHOWN, resolveFn, Tol, unravel, valuesMatch, VERBOSE,
@@ -125,6 +125,10 @@ function registerPrng(): void {
     { name: "bernoulli", f: (key) => random.bernoulli(key, 0.3, [500]) },
     { name: "permutation (sort)", f: (key) => random.permutation(key, 300) },
     { name: "choice", f: (key) => random.choice(key, 50, [20]) },
+    { name: "partitionable threefry", f: (key) => {
+      random.setThreefryPartitionable(true);
+      try { return [random.bits(key, [3, 5]), random.uniform(key, [100]), random.split(key, 4)]; } finally { random.setThreefryPartitionable(false); }
+    } },
     // A jitted function per device: jit's cache is keyed by shapes and dtypes, not by device.
     { name: "jit(normal)", f: (key) => jit((kk: any) => random.normal(kk, [512]))(key) },
   ];
@@ -172,6 +176,19 @@ function registerMemory(): void {
     assert.throws(() => y.dataSync(), (e: unknown) => e instanceof DeviceError && /await x\.data\(\)/.test(String(e)));
     assert.equal(Array.from(await y.data()), [2, 4, 6]);
     assert.equal(await y.toArrayAsync(), [2, 4, 6]);
+  });
+
+  test("webgpu control flow: host-known predicates and counters work, GPU-computed ones say why", async () => {
+    const x = jnp.arange(4).astype("float32");
+    const c = lax.cond(true, (v: any) => v.mul(2), (v: any) => v, x);
+    assert.equal(Array.from(await c.data()), [0, 2, 4, 6]);
+    const [, w] = lax.whileLoop(([i]: any[]) => i.lt(3), ([i, v]: any[]) => [i.add(1), jnp.sin(v).add(v)], [jnp.array(0), x]);
+    const wantW = onWasm(() => lax.whileLoop(([i]: any[]) => i.lt(3), ([i, v]: any[]) => [i.add(1), jnp.sin(v).add(v)], [jnp.array(0), jnp.arange(4).astype("float32")])[1]);
+    assert.is(await compare(w, wantW, { rtol: 1e-6, atol: 1e-6 }), null);
+    const f = lax.foriLoop(0, 3, (_i: any, v: any) => v.mul(2), x);
+    assert.equal(Array.from(await f.data()), [0, 8, 16, 24]);
+    const pred = jnp.sum(jnp.ones([10]).mul(x.get(1))).gt(0);
+    assert.throws(() => lax.cond(pred, (v: any) => v, (v: any) => v, x), (e: unknown) => e instanceof DeviceError && /await x\.data\(\)/.test(String(e)));
   });
 
   test("webgpu: mixing devices in one op says to devicePut", () => {

@@ -104,6 +104,7 @@ export class WebGpuBackend implements Backend, GpuCtx {
 
   /** A buffer for an array of `aval`, with its GPU memory. */
   allocFor(aval: ShapedArray): GpuBuffer {
+    this.checkSize(aval.size * gpuItemSize(aval.dtype), `an array ${aval.str()}`);
     const b = this.alloc(aval.size * itemSize[aval.dtype]) as GpuBuffer;
     this.materialize(b, aval.size * gpuItemSize(aval.dtype), aval.str(), true);
     return b;
@@ -178,6 +179,7 @@ export class WebGpuBackend implements Backend, GpuCtx {
       return;
     }
     this.materialize(b, words.byteLength);
+    if (words.byteLength === 0) return;
     const g = b.gpu!;
     const copy = this.busy && words === data ? data.slice() : words;
     this.run(() => this.device.queue.writeBuffer(g, 0, copy.buffer, copy.byteOffset, copy.byteLength));
@@ -308,6 +310,14 @@ export class WebGpuBackend implements Backend, GpuCtx {
       this.layouts.set(access, layout);
     }
     const module = this.device.createShaderModule({ code: k.source() });
+    // Compilation errors are reported asynchronously; surface them (naming the kernel) at the next read.
+    module.getCompilationInfo?.().then((info) => {
+      const errors = info.messages.filter((msg) => msg.type === "error");
+      if (errors.length) {
+        this.deferredError ??= new DeviceError(`webgpu: kernel ${k.key} failed to compile: ` +
+          errors.map((e) => `${e.lineNum}:${e.linePos} ${e.message}`).join("; "));
+      }
+    }, () => {});
     const pipeline = this.device.createComputePipeline({
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: "main" },
@@ -362,9 +372,11 @@ export class WebGpuBackend implements Backend, GpuCtx {
   // ---- primitives
 
   execute(prim: Primitive, params: any, ins: KernelArg[], outAvals: ShapedArray[]): DeviceBuffer[] {
+    this.checkOwned(prim.name, ins.map((a) => a.buf));
     if (ALIASING.has(prim.name)) return [retain(ins[0].buf)];
-    const outs: GpuArg[] = outAvals.map((aval) => ({ buf: this.allocFor(aval), aval }));
     const args = ins as GpuArg[];
+    if (outAvals.every((a) => a.size <= 1) && args.every((a) => a.buf.host)) return this.scalarOnHost(prim, params, args, outAvals);
+    const outs: GpuArg[] = outAvals.map((aval) => ({ buf: this.allocFor(aval), aval }));
     try {
       const lower = lowerings[prim.name];
       const f64 = args.some((a) => a.aval.dtype === "float64") || outs.some((o) => o.aval.dtype === "float64");
@@ -374,6 +386,21 @@ export class WebGpuBackend implements Backend, GpuCtx {
       throw e;
     }
     return outs.map((o) => o.buf);
+  }
+
+  /**
+   * Scalar results of operands whose values the host knows (uploaded, or computed here) are computed
+   * on the host, synchronously, and keep host copies: a kernel launch costs more than the math, and
+   * control flow (cond, while, fori loops) can read predicates and counters derived from host values.
+   */
+  private scalarOnHost(prim: Primitive, params: any, args: GpuArg[], outAvals: ShapedArray[]): DeviceBuffer[] {
+    const host = outAvals.map((aval) => ({ data: new (typedArrayFor(aval.dtype))(aval.size), aval }));
+    prim.rules.reference(args.map((a) => ({ data: a.buf.host!, aval: a.aval })), host, params);
+    return host.map((h) => {
+      const b = this.alloc(h.data.byteLength);
+      this.write(b, h.data);
+      return b;
+    });
   }
 
   /** Runs the primitive's reference implementation on host copies of its inputs (see the top). */
@@ -400,7 +427,18 @@ export class WebGpuBackend implements Backend, GpuCtx {
     });
   }
 
+  /** Operands from another backend reach here only through a jitted program reused across devices. */
+  private checkOwned(op: string, bufs: DeviceBuffer[]): void {
+    const other = bufs.find((b) => b.backend !== this);
+    if (other) {
+      throw new DeviceError(`webgpu: ${op} got an operand on the ${other.backend.name} device. Operands must live on ` +
+        `one device: move them with devicePut. A jitted function called on arrays of another device than its first ` +
+        `call does this (its compiled program keeps constants on the first device): make one jit(f) per device.`);
+    }
+  }
+
   runFused(plan: FusedPlan, ins: DeviceBuffer[], outs: DeviceBuffer[]): void {
+    this.checkOwned("a fused jit kernel", ins);
     for (const o of outs) this.materialize(o as GpuBuffer, plan.n * 4, "a fused result", true);
     runFusedPlan(this, plan, ins as GpuBuffer[], outs as GpuBuffer[]);
   }

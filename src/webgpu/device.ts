@@ -38,8 +38,8 @@ export let unavailableReason = "";
 async function gpuEntryPoint(): Promise<GPU | null> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (!proc?.versions?.node) {
+  const proc = (globalThis as { process?: { versions?: { node?: string; bun?: string } } }).process;
+  if (!proc?.versions?.node || proc.versions.bun) {
     unavailableReason = "this runtime has no navigator.gpu (WebGPU is off or unsupported)";
     return null;
   }

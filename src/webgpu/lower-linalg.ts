@@ -1,19 +1,34 @@
 // dot_general as a batched matmul out[b, i, j] = sum_k A[b, i, k] B[b, k, j], with A and B read
 // through strides (so transposed operands need no copy; only operands whose batch, free or
 // contracting axes cannot be merged into one stride each are copied first). The kernel is tiled:
-// a workgroup of 16x16 invocations computes a 64x64 output tile, each invocation a 4x4 block held
-// in registers, and K advances in steps of 16 through workgroup-memory tiles of A and B.
+// a workgroup of 16x16 invocations computes a 64x64 output tile (4x4 per invocation, K steps of
+// 16), or 128x128 (8x8 per invocation, K steps of 8) when both M and N are at least 256.
 import { sizeOf, stridesOf } from "../core/shape.js";
 import type { GpuBuffer } from "./buffers.js";
 import type { GpuArg, GpuCtx, Lowering } from "./lowerings.js";
 import { stridedCopy } from "./lower-structural.js";
 import { kernel, Scalar, wgslType } from "./wgsl/builder.js";
 
-const TILE = 64, TK = 16, T = 16, R = TILE / T;
+const T = 16;
 
-function matmulKernel(t: Scalar) {
-  return kernel(`matmul|${t}`, () => {
+/**
+ * The tiled kernel for a TILE x TILE output tile (64 or 128) by 16 x 16 invocations, each holding
+ * R x R results (R = TILE / 16) in registers; K advances by TK through workgroup-memory tiles.
+ * Loads walk the operand's unit-stride axis across neighbouring invocations (coalesced), chosen at
+ * run time from the strides (a uniform branch).
+ */
+function matmulKernel(t: Scalar, TILE: number) {
+  const R = TILE / T, TK = TILE === 64 ? 16 : 8, LOADS = (TK * TILE) / (T * T);
+  return kernel(`matmul|${t}|${TILE}`, () => {
     const zero = t === "f32" ? "0.0" : t === "i32" ? "0" : "0u";
+    const rs = [...Array(R).keys()];
+    // Unrolled so the R x R accumulators stay in registers.
+    const accDecl = rs.flatMap((r) => rs.map((c) => `  var c${r}_${c}: ${t} = ${zero};`)).join("\n");
+    const loadA = rs.map((r) => `let a${r} = As[o + l.y + ${r * T}u];`).join(" ");
+    const loadB = rs.map((c) => `let b${c} = Bs[o + l.x + ${c * T}u];`).join(" ");
+    const fma = rs.flatMap((r) => rs.map((c) => `c${r}_${c} = c${r}_${c} + a${r} * b${c};`)).join(" ");
+    const store = rs.flatMap((r) => rs.map((c) =>
+      `  if (row0 + l.y + ${r * T}u < M && col0 + l.x + ${c * T}u < N) { C[(b * M + row0 + l.y + ${r * T}u) * N + col0 + l.x + ${c * T}u] = c${r}_${c}; }`)).join("\n");
     return {
       bindings: [{ name: "A", type: t }, { name: "B", type: t }, { name: "C", type: t, write: true }],
       workgroup: [T, T],
@@ -24,35 +39,31 @@ function matmulKernel(t: Scalar) {
   let b = w.z;
   let row0 = w.y * ${TILE}u; let col0 = w.x * ${TILE}u;
   let tid = l.y * ${T}u + l.x;
-  var acc: array<array<${t}, ${R}>, ${R}>;
-  for (var r = 0u; r < ${R}u; r = r + 1u) { for (var c = 0u; c < ${R}u; c = c + 1u) { acc[r][c] = ${zero}; } }
+  let aKFast = sAk == 1u; let bKFast = sBk == 1u && sBn != 1u;
+${accDecl}
   for (var k0 = 0u; k0 < K; k0 = k0 + ${TK}u) {
-    for (var q = 0u; q < ${(TK * TILE) / (T * T)}u; q = q + 1u) {
+    for (var q = 0u; q < ${LOADS}u; q = q + 1u) {
       let e = tid + q * ${T * T}u;
-      let kk = e / ${TILE}u; let rr = e % ${TILE}u;
+      let kk = select(e / ${TILE}u, e % ${TK}u, aKFast); let rr = select(e % ${TILE}u, e / ${TK}u, aKFast);
       let ar = row0 + rr; let ak = k0 + kk;
       var av = ${zero};
       if (ar < M && ak < K) { av = A[b * sAb + ar * sAm + ak * sAk]; }
-      As[e] = av;
-      let bc = col0 + rr;
+      As[kk * ${TILE}u + rr] = av;
+      let bk = select(e / ${TILE}u, e % ${TK}u, bKFast); let bc = select(e % ${TILE}u, e / ${TK}u, bKFast);
+      let gk = k0 + bk; let gc = col0 + bc;
       var bv = ${zero};
-      if (bc < N && ak < K) { bv = B[b * sBb + ak * sBk + bc * sBn]; }
-      Bs[e] = bv;
+      if (gc < N && gk < K) { bv = B[b * sBb + gk * sBk + gc * sBn]; }
+      Bs[bk * ${TILE}u + bc] = bv;
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${TK}u; kk = kk + 1u) {
-      var a: array<${t}, ${R}>; var bb: array<${t}, ${R}>;
-      for (var r = 0u; r < ${R}u; r = r + 1u) { a[r] = As[kk * ${TILE}u + l.y + r * ${T}u]; bb[r] = Bs[kk * ${TILE}u + l.x + r * ${T}u]; }
-      for (var r = 0u; r < ${R}u; r = r + 1u) { for (var c = 0u; c < ${R}u; c = c + 1u) { acc[r][c] = acc[r][c] + a[r] * bb[c]; } }
+      let o = kk * ${TILE}u;
+      ${loadA} ${loadB}
+      ${fma}
     }
     workgroupBarrier();
   }
-  for (var r = 0u; r < ${R}u; r = r + 1u) {
-    for (var c = 0u; c < ${R}u; c = c + 1u) {
-      let gr = row0 + l.y + r * ${T}u; let gc = col0 + l.x + c * ${T}u;
-      if (gr < M && gc < N) { C[(b * M + gr) * N + gc] = acc[r][c]; }
-    }
-  }`,
+${store}`,
     };
   });
 }
@@ -90,12 +101,13 @@ const dotGeneral: Lowering = (ctx, [a, b], [o], { contracting: [ca, cb], batch: 
   const N = sizeOf(fb.map((d) => b.aval.shape[d]));
   const K = sizeOf(ca.map((d) => a.aval.shape[d]));
   if (o.aval.size === 0) return true;
+  const TILE = M >= 256 && N >= 256 ? 128 : 64;
   const max = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (nb > max || Math.ceil(M / TILE) > max || Math.ceil(N / TILE) > max) return false;
   const va = view(ctx, a, [ba, fa, ca]);
   const vb = view(ctx, b, [bb, cb, fb]);
   try {
-    ctx.dispatch(matmulKernel(wgslType(a.aval.dtype)), [va.buf, vb.buf, o.buf],
+    ctx.dispatch(matmulKernel(wgslType(a.aval.dtype), TILE), [va.buf, vb.buf, o.buf],
       [M, N, K, ...va.s, ...vb.s], [Math.ceil(N / TILE), Math.ceil(M / TILE), nb]);
   } finally {
     if (va.tmp) ctx.release(va.tmp);

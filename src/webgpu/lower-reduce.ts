@@ -1,9 +1,8 @@
-// Reductions, arg-reductions and cumulative scans. The reduced axes are viewed as the middle of
+// Reductions and arg-reductions. The reduced axes are viewed as the middle of
 // (outer, len, inner) (after a transposed copy when they are not adjacent). Short rows: one
 // invocation per output, a loop over the row. Long rows: a workgroup per (output, chunk) with a
 // shared-memory tree; when one output has several chunks their partials are reduced again. Float
-// sums accumulate with Kahan compensation per invocation, then pairwise across the tree. Scans run
-// one invocation per lane in order, so they round exactly as the reference does.
+// sums accumulate with Kahan compensation per invocation, then pairwise across the tree.
 import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { sizeOf, stridesOf } from "../core/shape.js";
@@ -12,7 +11,7 @@ import type { GpuArg, GpuCtx, Lowering } from "./lowerings.js";
 import { stridedCopy } from "./lower-structural.js";
 import { kernel, Scalar, wgslType } from "./wgsl/builder.js";
 
-type Op = "sum" | "prod" | "max" | "min" | "and" | "or" | "argmax" | "argmin";
+export type Op = "sum" | "prod" | "max" | "min" | "and" | "or" | "argmax" | "argmin";
 
 interface Middle { buf: GpuBuffer; outer: number; len: number; inner: number; tmp?: GpuBuffer }
 
@@ -37,7 +36,7 @@ function asMiddle(ctx: GpuCtx, x: GpuArg, axes: number[]): Middle {
   return { buf: tmp, outer: sizeOf(kept.map((k) => shape[k])), len, inner: 1, tmp };
 }
 
-function identity(op: Op, t: Scalar): string {
+export function identity(op: Op, t: Scalar): string {
   switch (op) {
     case "sum": case "or": return t === "f32" ? "0.0" : t === "i32" ? "0" : "0u";
     case "prod": case "and": return t === "f32" ? "1.0" : t === "i32" ? "1" : "1u";
@@ -46,7 +45,7 @@ function identity(op: Op, t: Scalar): string {
   }
 }
 
-function combine(op: Op, t: Scalar, a: string, b: string): string {
+export function combine(op: Op, t: Scalar, a: string, b: string): string {
   switch (op) {
     case "sum": return `(${a} + ${b})`;
     case "prod": return `(${a} * ${b})`;
@@ -194,36 +193,7 @@ function accDtype(t: Scalar): DType { return t === "f32" ? "float32" : t === "i3
 const reducer = (op: Op): Lowering => (ctx, [x], [o], { axes }: { axes: number[] }) => reduce(ctx, op, x, o, axes);
 const argReducer = (op: Op): Lowering => (ctx, [x], [o], { axis }: { axis: number }) => reduce(ctx, op, x, o, [axis]);
 
-type CumOp = "sum" | "prod" | "max" | "min";
-
-/** One invocation per (outer, inner) lane, in order along the axis. meta: lanes, len, inner, reverse. */
-function scanKernel(op: CumOp, tIn: Scalar, tAcc: Scalar) {
-  return kernel(`scan|${op}|${tIn}|${tAcc}`, () => ({
-    bindings: [{ name: "x", type: tIn }, { name: "o", type: tAcc, write: true }],
-    workgroup: WG,
-    body: `  let lanes = m(0u); let len = m(1u); let inner = m(2u); let rev = m(3u) != 0u;
-  if (i >= lanes) { return; }
-  let base = (i / inner) * len * inner + i % inner;
-  var acc: ${tAcc} = ${identity(op, tAcc)};
-  for (var s = 0u; s < len; s = s + 1u) {
-    let r = select(s, len - 1u - s, rev);
-    let p = base + r * inner;
-    acc = ${combine(op, tAcc, "acc", tIn === tAcc ? "x[p]" : `${tAcc}(x[p])`)};
-    o[p] = acc;
-  }`,
-  }));
-}
-
-const scanner = (op: CumOp): Lowering => (ctx, [x], [o], { axis, reverse }: { axis: number; reverse: boolean }) => {
-  const shape = x.aval.shape;
-  const len = shape[axis], inner = sizeOf(shape.slice(axis + 1)), lanes = x.aval.size / Math.max(1, len);
-  if (x.aval.size === 0) return true;
-  ctx.dispatch(scanKernel(op, wgslType(x.aval.dtype), wgslType(o.aval.dtype)), [x.buf, o.buf], [lanes, len, inner, reverse ? 1 : 0], ctx.grid(lanes, WG));
-  return true;
-};
-
 export const reduceLowerings: Record<string, Lowering> = {
   reduce_sum: reducer("sum"), reduce_prod: reducer("prod"), reduce_max: reducer("max"), reduce_min: reducer("min"),
   reduce_and: reducer("and"), reduce_or: reducer("or"), argmax: argReducer("argmax"), argmin: argReducer("argmin"),
-  cumsum: scanner("sum"), cumprod: scanner("prod"), cummax: scanner("max"), cummin: scanner("min"),
 };

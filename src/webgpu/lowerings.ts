@@ -6,6 +6,7 @@ import type { Kernel } from "./wgsl/builder.js";
 import { elementwiseLowerings } from "./lower-elementwise.js";
 import { structuralLowerings } from "./lower-structural.js";
 import { reduceLowerings } from "./lower-reduce.js";
+import { scanLowerings } from "./lower-scan.js";
 import { linalgLowerings } from "./lower-linalg.js";
 import { indexingLowerings } from "./lower-indexing.js";
 import { sortLowerings } from "./lower-sort.js";
@@ -38,6 +39,7 @@ export const lowerings: Record<string, Lowering> = {
   ...elementwiseLowerings,
   ...structuralLowerings,
   ...reduceLowerings,
+  ...scanLowerings,
   ...linalgLowerings,
   ...indexingLowerings,
   ...sortLowerings,

@@ -202,9 +202,9 @@ export const BASIC: Record<string, string> = {
 }`,
   f_mul: `fn f_mul(a: f32, b: f32) -> f32 {
   let r = a * b;
-  let er = bitcast<u32>(r) & 0x7f800000u;
-  if (er != 0u && !(f_isnan(r) && !f_isnan(a) && !f_isnan(b))) { return r; }
-  if (f_iszero(a) || f_iszero(b)) { if (!f_isnan(r)) { return r; } }
-  return x_mul(a, b);
+  if ((bitcast<u32>(r) & 0x7f800000u) != 0u && !f_isnan(r)) { return r; }
+  if (f_isnan(a) || f_isnan(b) || f_iszero(a) || f_iszero(b)) { return r; }
+  if (f_isinf(a) || f_isinf(b)) { return bitcast<f32>(0x7f800000u | Z | ((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u)); }
+  return x_mul_finite(a, b);
 }`,
 };

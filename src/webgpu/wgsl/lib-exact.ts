@@ -1,9 +1,10 @@
 // Exactly rounded float32 arithmetic in WGSL integer code, for results that must match the Wasm
 // backend bit for bit (the PRNG's fma and erf_inv). WGSL's + - * are correctly rounded but may be
 // contracted into FMAs by the driver and may flush subnormals, and / and sqrt are only accurate to
-// 2.5 ulp; none of that is allowed here. x_fma is a software fused multiply-add on 64-bit integer
-// pairs (vec2<u32>: lo, hi), and x_mul, x_add, x_div and x_sqrt are built on it. Also double-f32
-// helpers (hi + lo pairs split on the bits) for pow.
+// 2.5 ulp, and WGSL also allows reassociation (so error-free transformations like two-sum may be
+// simplified away) and leaves the rounding direction open; none of that is allowed here. x_fma is
+// a software fused multiply-add on 64-bit integer pairs (vec2<u32>: lo, hi), and x_mul, x_add,
+// x_div and x_sqrt are built on it; pow uses them for its error-free steps.
 
 export const EXACT: Record<string, string> = {
   w_shl: `fn w_shl(a: vec2<u32>, s: u32) -> vec2<u32> {
@@ -78,6 +79,17 @@ export const EXACT: Record<string, string> = {
     else { big = w_sub(big, small); }
     if (big.x == 0u && big.y == 0u) { return 0.0; }
   }
+  return x_round(big, eb, sign);
+}`,
+  w_shr: `fn w_shr(a: vec2<u32>, s: u32) -> vec2<u32> {
+  if (s == 0u) { return a; }
+  if (s >= 64u) { return vec2<u32>(0u, 0u); }
+  if (s >= 32u) { return vec2<u32>(a.y >> (s - 32u), 0u); }
+  return vec2<u32>((a.x >> s) | (a.y << (32u - s)), a.y >> s);
+}`,
+  // The float nearest (ties to even) to big * 2^e, with `sign`; big != 0. Subnormal results round
+  // at 2^-149; too large ones are infinite.
+  x_round: `fn x_round(big: vec2<u32>, eb: i32, sign: u32) -> f32 {
   let lz = i32(w_clz(big));
   let sh = max(40 - lz, -149 - eb);
   var m: u32; var e = eb + sh;
@@ -99,11 +111,11 @@ export const EXACT: Record<string, string> = {
   if (biased >= 255) { return bitcast<f32>(sign | 0x7f800000u | Z); }
   return bitcast<f32>(sign | (u32(biased) << 23u) | (m & 0x007fffffu));
 }`,
-  w_shr: `fn w_shr(a: vec2<u32>, s: u32) -> vec2<u32> {
-  if (s == 0u) { return a; }
-  if (s >= 64u) { return vec2<u32>(0u, 0u); }
-  if (s >= 32u) { return vec2<u32>(a.y >> (s - 32u), 0u); }
-  return vec2<u32>((a.x >> s) | (a.y << (32u - s)), a.y >> s);
+  // a * b exactly rounded for finite, nonzero a and b (the slow path of f_mul).
+  x_mul_finite: `fn x_mul_finite(a: f32, b: f32) -> f32 {
+  let ua = bitcast<u32>(a); let ub = bitcast<u32>(b);
+  let da = x_decode(ua); let db = x_decode(ub);
+  return x_round(w_mul(u32(da.x), u32(db.x)), da.y + db.y, (ua ^ ub) & 0x80000000u);
 }`,
   x_mul: `fn x_mul(a: f32, b: f32) -> f32 { return x_fma(a, b, bitcast<f32>(0x80000000u | Z)); }`,
   x_add: `fn x_add(a: f32, b: f32) -> f32 { return x_fma(a, 1.0, b); }`,
@@ -191,16 +203,6 @@ export const EXACT: Record<string, string> = {
   if (f_abs(x) == 1.0 && !f_isnan(x)) { return f_copysign(f_inf(), x); }
   return x_mul(p, x);
 }`,
-  // -- double-f32 (for pow): products split on the bits, so FMA contraction cannot change them.
-  df_split: `fn df_split(a: f32) -> vec2<f32> { let h = bitcast<f32>(bitcast<u32>(a) & 0xfffff000u); return vec2<f32>(h, a - h); }`,
-  df_two_prod: `fn df_two_prod(a: f32, b: f32) -> vec2<f32> {
-  let p = a * b; let sa = df_split(a); let sb = df_split(b);
-  return vec2<f32>(p, ((sa.x * sb.x - p) + sa.x * sb.y + sa.y * sb.x) + sa.y * sb.y);
-}`,
-  df_two_sum: `fn df_two_sum(a: f32, b: f32) -> vec2<f32> {
-  let s = a + b; let bb = s - a;
-  return vec2<f32>(s, (a - (s - bb)) + (b - bb));
-}`,
   // C99 pow: exp2(b * log2|a|) with log2 and the product carried in double-f32.
   f_pow: `fn f_pow(a: f32, b: f32) -> f32 {
   if (f_iszero(b) || bitcast<u32>(a) == 0x3f800000u) { return 1.0; }
@@ -222,10 +224,15 @@ export const EXACT: Record<string, string> = {
     return select(f_inf(), a, bodd);
   }
   if (f_signbit(a) && !bint) { return f_nan(); }
+  // log2|a| and b * log2|a| in double-f32. WGSL allows reassociation (which can cancel the error
+  // terms of a two-sum to zero), so every error-free step is exact integer arithmetic (x_*).
   let me = f_frexp_log(aa);
   let f = me.x - 1.0;
-  let ff = df_two_prod(f, f);
-  let s = df_two_sum(f, -0.5 * ff.x);
+  let ffh = x_mul(f, f);
+  let ffl = x_fma(f, f, f_neg(ffh));
+  let h = 0.5 * ffh;
+  let sh = x_sub(f, h);
+  let sl = x_sub(x_sub(f, sh), h);
   var p = -0.07634429633617401 * f + 0.12761549651622772;
   p = p * f + -0.131601944565773;
   p = p * f + 0.14201761782169342;
@@ -233,19 +240,18 @@ export const EXACT: Record<string, string> = {
   p = p * f + 0.20001226663589478;
   p = p * f + -0.250008225440979;
   p = p * f + 0.3333333134651184;
-  let lo = s.y - 0.5 * ff.y + f * ff.x * p;
-  let l2 = df_two_prod(s.x, 1.4426950216293335);
-  let l2lo = l2.y + s.x * 1.925963033500011e-8 + lo * 1.4426950216293335;
-  let g = df_two_sum(me.y, l2.x);
-  let glo = g.y + l2lo;
-  let t = df_two_prod(b, g.x);
-  let thi = t.x;
-  let tlo = t.y + b * glo;
+  let lo = sl - 0.5 * ffl + f * ffh * p;
+  let l2h = x_mul(sh, 1.4426950216293335);
+  let l2l = x_fma(sh, 1.4426950216293335, f_neg(l2h)) + sh * 1.925963033500011e-8 + lo * 1.4426950216293335;
+  var gh = l2h; var gl = l2l;
+  if (me.y != 0.0) { gh = x_add(me.y, l2h); gl = x_sub(l2h, x_sub(gh, me.y)) + l2l; }
+  let thi = x_mul(b, gh);
+  let tlo = x_fma(b, gh, f_neg(thi)) + b * gl;
   var r: f32;
   if (thi > 129.0) { r = f_inf(); }
   else if (thi < -152.0) { r = 0.0; }
   else {
-    let n = f_round(thi);
+    let n = f_round(thi + tlo);
     let fr = (thi - n) + tlo;
     r = f_scale(f_expm1_core(fr * 0.6931471805599453) + 1.0, i32(n));
   }

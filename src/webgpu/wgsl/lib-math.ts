@@ -6,9 +6,10 @@
 // kernels (assembly/kernels/transcendental.ts); the trigonometric, inverse and hyperbolic ones are
 // Cephes' single-precision polynomials. sin/cos/tan reduce every argument beyond pi/4 exactly, by
 // Payne-Hanek in 32-bit integer arithmetic (Cody-Waite would lose ~50 ulp near multiples of pi/2).
-// pow works in double-f32 (hi + lo pairs, split on the bits so no FMA contraction can spoil the
-// error-free products). Measured against correctly rounded results on SwiftShader: at most 3 ulp
-// over each function's domain (subnormal results aside, which the GPU may flush to zero).
+// pow (lib-exact.ts) carries log2 and the product in double-f32, with its error-free steps in
+// integer arithmetic because WGSL allows reassociation. Measured against correctly rounded results
+// on SwiftShader and on Mesa's lavapipe (whose compiler does reassociate): at most 4 ulp over each
+// function's domain, subnormal results aside (the GPU may flush them to zero).
 
 /** Bits of 2/pi after the binary point, 32 per word, with one leading zero word (Payne-Hanek). */
 export function twoOverPiWords(count: number): number[] {
