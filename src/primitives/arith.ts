@@ -5,7 +5,7 @@ import { DTypeError } from "../core/errors.js";
 import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { apply1, apply2, checkKinds, defElementwise, ElementFn, full, sameShapeDtype, unbroadcastScalar, zerosLike } from "./helpers.js";
+import { apply1, apply2, checkKinds, defElementwise, ElementFn, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
 import { batchAtFront, batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./layout.js";
 
 const INT_MIN = -2147483648;
@@ -141,26 +141,15 @@ export const powIntP: Primitive<{ y: number }> = new Primitive<{ y: number }>("i
 
 // ---- comparisons (bool output, zero derivative)
 
-export const eqP = defElementwise("eq", same((a, b) => +(a === b)), { kinds: "any", outDtype: "bool", jvp: cmpJvp(() => eqP) });
-export const neP = defElementwise("ne", same((a, b) => +(a !== b)), { kinds: "any", outDtype: "bool", jvp: cmpJvp(() => neP) });
-export const ltP = defElementwise("lt", same((a, b) => +(a < b)), { kinds: "any", outDtype: "bool", jvp: cmpJvp(() => ltP) });
-export const leP = defElementwise("le", same((a, b) => +(a <= b)), { kinds: "any", outDtype: "bool", jvp: cmpJvp(() => leP) });
-export const gtP = defElementwise("gt", same((a, b) => +(a > b)), { kinds: "any", outDtype: "bool", jvp: cmpJvp(() => gtP) });
-export const geP = defElementwise("ge", same((a, b) => +(a >= b)), { kinds: "any", outDtype: "bool", jvp: cmpJvp(() => geP) });
-
-function cmpJvp(p: () => Primitive) {
-  return ([x, y]: JaxArray[]): [JaxArray[], Zero[]] => {
-    const out = bind1(p(), [x, y]);
-    return [[out], [new Zero(out.aval)]];
-  };
-}
+export const eqP = defElementwise("eq", same((a, b) => +(a === b)), { kinds: "any", outDtype: "bool", jvp: zeroJvp(() => eqP) });
+export const neP = defElementwise("ne", same((a, b) => +(a !== b)), { kinds: "any", outDtype: "bool", jvp: zeroJvp(() => neP) });
+export const ltP = defElementwise("lt", same((a, b) => +(a < b)), { kinds: "any", outDtype: "bool", jvp: zeroJvp(() => ltP) });
+export const leP = defElementwise("le", same((a, b) => +(a <= b)), { kinds: "any", outDtype: "bool", jvp: zeroJvp(() => leP) });
+export const gtP = defElementwise("gt", same((a, b) => +(a > b)), { kinds: "any", outDtype: "bool", jvp: zeroJvp(() => gtP) });
+export const geP = defElementwise("ge", same((a, b) => +(a >= b)), { kinds: "any", outDtype: "bool", jvp: zeroJvp(() => geP) });
 
 // ---- logical / bitwise (bool or integer)
 
-const zeroJvp = (p: () => Primitive) => (xs: JaxArray[]): [JaxArray[], Zero[]] => {
-  const out = bind1(p(), xs);
-  return [[out], [new Zero(out.aval)]];
-};
 export const andP = defElementwise("and", same((a, b) => a & b), { kinds: "intOrBool", jvp: zeroJvp(() => andP) });
 export const orP = defElementwise("or", same((a, b) => a | b), { kinds: "intOrBool", jvp: zeroJvp(() => orP) });
 export const xorP = defElementwise("xor", same((a, b) => a ^ b), { kinds: "intOrBool", jvp: zeroJvp(() => xorP) });

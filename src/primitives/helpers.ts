@@ -134,6 +134,14 @@ export function defElementwise(name: string, impl: ElementFn, spec: ElementwiseS
   return p;
 }
 
+/** The JVP of a primitive with no derivative (integer/bool results): its output and a zero tangent. */
+export function zeroJvp(prim: () => Primitive) {
+  return (xs: JaxArray[], _t: JaxArray[], params: any): [JaxArray[], Zero[]] => {
+    const out = bind1(prim(), xs, params);
+    return [[out], [new Zero(out.aval)]];
+  };
+}
+
 export function apply1(p: Primitive, x: JaxArray, params: object = {}): JaxArray {
   return bind1(p, [x], params);
 }

@@ -8,7 +8,7 @@ import { sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { convertElementType, div, eq, mul } from "./arith.js";
-import { checkKinds, full } from "./helpers.js";
+import { checkKinds, full, zeroJvp } from "./helpers.js";
 import { broadcastInDim, concatenate, forEachIndex, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
 
 type Combine = (a: number, b: number) => number;
@@ -139,21 +139,17 @@ function argRef(better: (v: number, best: number) => boolean) {
   };
 }
 
-const zeroOut = (p: () => Primitive) => (xs: JaxArray[], _t: JaxArray[], params: any): [JaxArray[], Zero[]] => {
-  const out = bind1(p(), xs, params);
-  return [[out], [new Zero(out.aval)]];
-};
 
 export const argmaxP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive<{ axis: number; indexDtype: DType }>("argmax", {
   abstractEval: argShape("argmax"),
   reference: argRef((v, b) => v > b),
-  jvp: zeroOut(() => argmaxP),
+  jvp: zeroJvp(() => argmaxP),
   batch: shiftAxesBatch(() => argmaxP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 export const argminP: Primitive<{ axis: number; indexDtype: DType }> = new Primitive<{ axis: number; indexDtype: DType }>("argmin", {
   abstractEval: argShape("argmin"),
   reference: argRef((v, b) => v < b),
-  jvp: zeroOut(() => argminP),
+  jvp: zeroJvp(() => argminP),
   batch: shiftAxesBatch(() => argminP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 
