@@ -11,7 +11,7 @@
 // the absolute part also admits a subnormal result flushed to zero).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { devicePut, devicePutAsync, DeviceError, jit, jnp, lax, OutOfMemoryError, random, tidy } from "../src/index.js";
+import { devicePut, devicePutAsync, DeviceError, grad, jit, jnp, lax, OutOfMemoryError, random, tidy } from "../src/index.js";
 import {
   decodeData, describe, EncodedArray, FILES, FILTER, fmt, GoldenCase, isEncoded, loadCases, MAX_LISTED_FAILURES,
   MAX_MISMATCHES_SHOWN, resolveFn, Tol, unravel, valuesMatch, VERBOSE,
@@ -187,8 +187,22 @@ function registerMemory(): void {
     assert.is(await compare(w, wantW, { rtol: 1e-6, atol: 1e-6 }), null);
     const f = lax.foriLoop(0, 3, (_i: any, v: any) => v.mul(2), x);
     assert.equal(Array.from(await f.data()), [0, 8, 16, 24]);
+    // A GPU-computed predicate: cond/switch run every branch and select on the GPU (no readback);
+    // a while loop must read its predicate each step, which WebGPU cannot do synchronously.
     const pred = jnp.sum(jnp.ones([10]).mul(x.get(1))).gt(0);
-    assert.throws(() => lax.cond(pred, (v: any) => v, (v: any) => v, x), (e: unknown) => e instanceof DeviceError && /await x\.data\(\)/.test(String(e)));
+    const branches = [(v: any) => v.mul(3), (v: any) => jnp.sin(v), (v: any) => v.add(1)];
+    for (const [k, want] of [[-1, [0, 3, 6, 9]], [1, Array.from(onWasm(() => jnp.sin(jnp.arange(4).astype("float32"))).dataSync())], [7, [1, 2, 3, 4]]] as const) {
+      const idx = jnp.sum(jnp.ones([2]).mul(k / 2)).astype("int32");
+      const ib = (idx as any).buffer("test");
+      assert.ok(!ib.backend.canReadSync(ib), "the index lives on the GPU only");
+      assert.is(await compare(lax.switch(idx, branches, x), jnp.array(want as number[], { dtype: "float32" }), { rtol: 1e-6, atol: 1e-6 }), null, `switch ${k}`);
+      assert.is(await compare(jit((i: any, v: any) => lax.switch(i, branches, v))(idx, x), jnp.array(want as number[], { dtype: "float32" }), { rtol: 1e-6, atol: 1e-6 }), null, `jit switch ${k}`);
+    }
+    assert.equal(Array.from(await lax.cond(pred, (v: any) => v.mul(2), (v: any) => v, x).data()), [0, 2, 4, 6]);
+    const g = grad((v: any) => jnp.sum(lax.cond(pred, (u: any) => u.mul(u), (u: any) => u, v)))(x);
+    assert.equal(Array.from(await g.data()), [0, 2, 4, 6]);
+    assert.throws(() => lax.whileLoop(([i]: any[]) => i.lt(pred.astype("int32")), ([i, v]: any[]) => [i.add(1), v], [jnp.array(0), x]),
+      (e: unknown) => e instanceof DeviceError && /await x\.data\(\)/.test(String(e)));
   });
 
   test("webgpu: mixing devices in one op says to devicePut", () => {

@@ -35,6 +35,8 @@ export interface Backend {
   free(buf: DeviceBuffer): void;
   write(buf: DeviceBuffer, data: TypedArray): void;
   readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray;
+  /** Whether readSync can read this buffer now; absent means always. */
+  canReadSync?(buf: DeviceBuffer): boolean;
   read(buf: DeviceBuffer, aval: ShapedArray): Promise<TypedArray>;
   /** Runs one primitive; returns freshly allocated output buffers (refs = 1). */
   execute(prim: Primitive, params: any, ins: KernelArg[], outAvals: ShapedArray[]): DeviceBuffer[];

@@ -9,7 +9,7 @@ import { bind } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { ClosedJaxpr, evalJaxpr } from "../jaxpr/jaxpr.js";
 import { Body, traceBody } from "../jaxpr/make.js";
-import { asArray } from "../api/numpy/creation.js";
+import { array, asArray } from "../api/numpy/creation.js";
 import { jvp, vjp } from "../autodiff/api.js";
 import { vmap } from "../batching/vmap.js";
 import * as A from "../primitives/arith.js";
@@ -32,9 +32,32 @@ export function concreteValue(x: JaxArray): ConcreteArray | null {
   return v ?? null;
 }
 
+/** A concrete index the host cannot read now (it lives on a GPU, which only reads asynchronously). */
+function unreadable(c: ConcreteArray): boolean {
+  const b = c.buffer("cond");
+  return b.backend.canReadSync ? !b.backend.canReadSync(b) : false;
+}
+
+/**
+ * Every branch, then a select by the index (clamped like lax.switch), all on the index's device.
+ * The branches are pure, so this gives the chosen branch's values without reading the index back.
+ */
+function selectBranches(p: CondParams, index: JaxArray, device: string, rest: JaxArray[]): JaxArray[] {
+  const outs = p.branches.map((br, b) => evalJaxpr(br.jaxpr, [], branchArgs(p, b, rest)));
+  const n = outs.length;
+  let acc = outs[0];
+  for (let b = 1; b < n; b++) {
+    const at = array(b, { dtype: index.dtype, device });
+    const hit = b === n - 1 ? A.ge(index, at) : A.eq(index, at);
+    acc = acc.map((o, k) => A.select(hit, outs[b][k], o));
+  }
+  return acc;
+}
+
 function runBranch(p: CondParams, index: JaxArray, rest: JaxArray[]): JaxArray[] | null {
   const c = concreteValue(index);
   if (!c) return null;
+  if (unreadable(c)) return selectBranches(p, index, c.device, rest);
   const n = p.branches.length;
   const b = Math.min(Math.max(Number(c.item()), 0), n - 1);
   return evalJaxpr(p.branches[b].jaxpr, [], branchArgs(p, b, rest));
@@ -58,6 +81,11 @@ export const condP: Primitive<CondParams> = new Primitive<CondParams>("cond", {
     return bind(condP, [index, ...rest], p);
   },
   jvp([index, ...rest], [, ...tans], p) {
+    const known = concreteValue(index);
+    if (known && unreadable(known)) {
+      const sel = (...xs: JaxArray[]) => selectBranches(p, known, known.device, xs);
+      return jvp(sel, rest, tans) as [JaxArray[], JaxArray[]];
+    }
     const r = runBranch(p, index, rest);
     if (r) {
       // A known index: differentiate the one branch that runs.

@@ -185,6 +185,10 @@ export class WebGpuBackend implements Backend, GpuCtx {
     this.run(() => this.device.queue.writeBuffer(g, 0, copy.buffer, copy.byteOffset, copy.byteLength));
   }
 
+  canReadSync(buf: DeviceBuffer): boolean {
+    return !!(buf as GpuBuffer).host;
+  }
+
   readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray {
     const b = buf as GpuBuffer;
     if (b.host) return b.host.slice();
