@@ -4,11 +4,14 @@
 // bench/results/latest.json and bench/RESULTS.md.
 //
 // Options: --quick (fewer samples), --filter <text> (cases whose name contains it),
-//          --peers tinyjax,tfjs-wasm,... (a subset of libraries).
+//          --peers tinyjax,tfjs-wasm,... (a subset of libraries),
+//          --threads N (tinyjax's worker threads; default 1: the issue's figures are single-threaded,
+//          and tfjs-wasm runs no threads in Node).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { config } from "../src/index.js";
 import { allCases, Case } from "./cases.js";
 import { allPeers, Peer } from "./peers.js";
 import { measureRoofline, probePeakGflops, Roofline } from "./roofline.js";
@@ -20,6 +23,7 @@ const option = (name: string) => { const i = args.indexOf(name); return i >= 0 ?
 const quick = flag("--quick");
 const filter = option("--filter");
 const peerNames = option("--peers")?.split(",");
+const threads = Number(option("--threads") ?? 1);
 /** Time per library per case spent on timed samples (ms), and the sample count bounds. */
 const BUDGET_MS = quick ? 250 : 900;
 const MIN_SAMPLES = 3;
@@ -210,6 +214,7 @@ async function main(): Promise<void> {
   const cases = allCases().filter((c) => !filter || c.name.includes(filter));
   const t0 = Date.now();
   const loadBefore = loadavg()[0];
+  config.update("numThreads", threads);
   for (const p of peers) await p.activate(); // initialize every backend before timing anything
   await peers[0].activate();
   let roofline: Roofline = measureRoofline();
@@ -240,7 +245,7 @@ async function main(): Promise<void> {
       cpu: cpu?.model ?? "unknown", cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
       platform: `${platform()} ${process.arch}`, node: process.version, v8: process.versions.v8,
     },
-    options: { quick, filter: filter ?? null, peers: peers.map((p) => p.name) },
+    options: { quick, filter: filter ?? null, peers: peers.map((p) => p.name), threads: config.get("numThreads") },
     seconds: (Date.now() - t0) / 1000,
     /** One-minute load average before and after: other processes on the machine skew timings. */
     load: [loadBefore, loadavg()[0]],
