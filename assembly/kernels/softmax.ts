@@ -76,7 +76,17 @@ function rowExp(p: usize, q: usize, n: i32, m: f32): void {
   for (; i < n; i++) store<f32>(at(q, i), expS(load<f32>(at(p, i)) - m));
 }
 
+/** Rows longer than this are summed by halves (pairwise), so rounding error grows with log n. */
+const PAIRWISE: i32 = 512;
+/** Column sums add blocks of this many rows first, then the block sums. */
+const COLBLOCK: i32 = 64;
+
+/** Sum of n contiguous floats: eight lanes below PAIRWISE elements, halves above. */
 function rowSum(q: usize, n: i32): f32 {
+  if (n > PAIRWISE) {
+    const h = (n >> 1) & ~15;
+    return rowSum(q, h) + rowSum(at(q, h), n - h);
+  }
   let s: f32 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -137,10 +147,15 @@ function columnScalar(op: i32, p: usize, q: usize, n: i32, stride: usize): void 
   for (let i = 0; i < n; i++) m = max<f32>(m, load<f32>(p + <usize>i * stride));
   const c = op == LOGSUMEXP ? safeShift(m) : m;
   let s: f32 = 0;
-  for (let i = 0; i < n; i++) {
-    const e = expS(load<f32>(p + <usize>i * stride) - c);
-    if (op == SOFTMAX) store<f32>(q + <usize>i * stride, e);
-    s += e;
+  for (let b = 0; b < n; b += COLBLOCK) {
+    let sb: f32 = 0;
+    const end = min(n, b + COLBLOCK);
+    for (let i = b; i < end; i++) {
+      const e = expS(load<f32>(p + <usize>i * stride) - c);
+      if (op == SOFTMAX) store<f32>(q + <usize>i * stride, e);
+      sb += e;
+    }
+    s += sb;
   }
   if (op == SOFTMAX) {
     const r = <f32>1 / s;
@@ -160,10 +175,15 @@ function columns4(op: i32, p: usize, q: usize, n: i32, stride: usize): void {
   let c = m;
   if (op == LOGSUMEXP) c = v128.and(m, f32x4.lt(f32x4.abs(m), f32x4.splat(Infinity)));
   let s = f32x4.splat(0);
-  for (let i = 0; i < n; i++) {
-    const e = expV(f32x4.sub(v128.load(p + <usize>i * stride), c));
-    if (op == SOFTMAX) v128.store(q + <usize>i * stride, e);
-    s = f32x4.add(s, e);
+  for (let b = 0; b < n; b += COLBLOCK) {
+    let sb = f32x4.splat(0);
+    const end = min(n, b + COLBLOCK);
+    for (let i = b; i < end; i++) {
+      const e = expV(f32x4.sub(v128.load(p + <usize>i * stride), c));
+      if (op == SOFTMAX) v128.store(q + <usize>i * stride, e);
+      sb = f32x4.add(sb, e);
+    }
+    s = f32x4.add(s, sb);
   }
   if (op == SOFTMAX) {
     const r = f32x4.div(f32x4.splat(1), s);

@@ -19,11 +19,15 @@ import { exp, log } from "./math.js";
 import { reduceMax } from "./reduce.js";
 
 export type SoftmaxOp = "softmax" | "log_softmax" | "logsumexp";
-/** `axes` sorted and unique; logsumexp keeps them as axes of length 1 (the caller may drop them). */
-export interface SoftmaxParams { op: SoftmaxOp; axes: number[] }
+/** `axes` sorted and unique; `keepdims` (logsumexp only) keeps them as axes of length 1. */
+export interface SoftmaxParams { op: SoftmaxOp; axes: number[]; keepdims: boolean }
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function dropAxes(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.filter((_, i) => !axes.includes(i));
 }
 
 // ---- the composite, equation for equation what jax.nn / jax.numpy trace
@@ -42,7 +46,10 @@ function bcast(k: JaxArray, shape: readonly number[]): JaxArray {
 const maxOver = (x: JaxArray, axes: number[]) => keepdims(axes.length ? reduceMax(x, axes) : x, x, axes);
 const sumOver = (x: JaxArray, axes: number[]) => keepdims(axes.length ? reduceSum(x, axes) : x, x, axes);
 
-function composite(x: JaxArray, { op, axes }: SoftmaxParams): JaxArray {
+function composite(x: JaxArray, params: SoftmaxParams): JaxArray {
+  // Staging traces run this without the shape rule, so bad input is rejected here too.
+  softmaxP.rules.abstractEval([x.aval], params);
+  const { op, axes } = params;
   const m = stopGradient(maxOver(x, axes));
   if (op === "softmax") {
     const e = exp(sub(x, bcast(m, x.shape)));
@@ -56,7 +63,8 @@ function composite(x: JaxArray, { op, axes }: SoftmaxParams): JaxArray {
   const finite = lt(abs(m), bcast(full([], Infinity, m.dtype), m.shape));
   const safe = select(finite, m, bcast(full([], 0, m.dtype), m.shape));
   const s = sumOver(exp(sub(x, bcast(safe, x.shape))), axes);
-  return add(log(s), safe);
+  const out = add(log(s), safe);
+  return params.keepdims ? out : reshape(out, dropAxes(x.shape, axes));
 }
 
 // ---- the reference: float64 arithmetic over any axes
@@ -97,39 +105,41 @@ function softmaxJvp([x]: JaxArray[], [t]: JaxArray[], params: SoftmaxParams): [J
   const y = bind1(softmaxP, [x], params);
   if (op === "softmax") return [[y], [mul(y, sub(t, bcast(sumOver(mul(y, t), axes), x.shape)))]];
   if (op === "log_softmax") return [[y], [sub(t, bcast(sumOver(mul(exp(y), t), axes), x.shape))]];
-  const p = exp(sub(x, bcast(y, x.shape)));
-  return [[y], [sumOver(mul(p, t), axes)]];
+  const p = exp(sub(x, bcast(keepdims(y, x, axes), x.shape)));
+  const ty = sumOver(mul(p, t), axes);
+  return [[y], [params.keepdims ? ty : reshape(ty, y.shape)]];
 }
 
 export const softmaxP: Primitive<SoftmaxParams> = new Primitive<SoftmaxParams>("softmax", {
-  abstractEval([x], { op, axes }) {
+  abstractEval([x], { op, axes, keepdims }) {
     if (!isFloat(x.dtype)) {
       throw new DTypeError(`${op}: takes a floating-point array, got ${x.str()}. ` +
         `Convert it first, e.g. jnp.astype(x, "float32").`);
     }
     checkAxes(op, axes, x.ndim);
-    return [op === "logsumexp" ? new ShapedArray(keptShape(x.shape, axes), x.dtype, x.weakType) : x];
+    if (op !== "logsumexp") return [x];
+    return [new ShapedArray(keepdims ? keptShape(x.shape, axes) : dropAxes(x.shape, axes), x.dtype, x.weakType)];
   },
   reference: softmaxRef,
   jvp: softmaxJvp,
-  batch([x], [d], { op, axes }) {
+  batch([x], [d], params) {
     const xb = moveAxis(x, d!, 0);
-    return [[bind1(softmaxP, [xb], { op, axes: axes.map((a) => a + 1) })], [0]];
+    return [[bind1(softmaxP, [xb], { ...params, axes: params.axes.map((a) => a + 1) })], [0]];
   },
   inline: ([x], params) => [composite(x, params)],
   impl([x], params) {
+    const [aval] = softmaxP.rules.abstractEval([x.aval], params);
     // The fused kernel exists for float32 on Wasm; elsewhere the composite runs its own kernels
     // (WebGPU, float64), with its temporaries freed here rather than left to the enclosing scope.
     if (x instanceof ConcreteArray && !x.isDisposed && x.dtype === "float32" && x.backend.name === "wasm") {
       const buf = x.buffer(params.op);
-      const [aval] = softmaxP.rules.abstractEval([x.aval], params);
       const [out] = buf.backend.execute(softmaxP, params, [{ buf, aval: x.aval }], [aval]);
       return [new ConcreteArray(out, aval)];
     }
     return [tidy(() => composite(x, params))];
   },
-  printParams: ({ op, axes }) => ({ op, axes: `(${axes.join(", ")}${axes.length === 1 ? "," : ""})` }),
+  printParams: ({ op, axes, keepdims }) => ({ op, axes: `(${axes.join(", ")}${axes.length === 1 ? "," : ""})`, keepdims }),
 });
 
-export const softmax = (x: JaxArray, op: SoftmaxOp, axes: readonly number[]): JaxArray =>
-  bind1(softmaxP, [x], { op, axes: [...axes] });
+export const softmax = (x: JaxArray, op: SoftmaxOp, axes: readonly number[], keepdims = false): JaxArray =>
+  bind1(softmaxP, [x], { op, axes: [...axes], keepdims });

@@ -104,6 +104,5 @@ export function logsumexp(x: ArrayLike, opts: { axis?: number | readonly number[
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
   const axes = normAxes("logsumexp", opts.axis, a.ndim);
-  const out = softmax(a, "logsumexp", axes);
-  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+  return softmax(a, "logsumexp", axes, !!opts.keepdims);
 }
