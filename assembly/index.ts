@@ -6,6 +6,7 @@ export * from "./kernels/matmul";
 export * from "./kernels/roofline";
 export * from "./kernels/threefry";
 export * from "./kernels/erfinv";
+export * from "./kernels/softmax";
 
 /** First free byte after static data; the host allocator starts here. */
 export function heapBase(): usize { return __heap_base; }

@@ -2,7 +2,8 @@
 import { ArrayLike, JaxArray } from "../core/value.js";
 import * as jnp from "./numpy/index.js";
 import { logsumexp as lse } from "./numpy/reductions.js";
-import * as A from "../primitives/arith.js";
+import * as S from "../primitives/softmax.js";
+import { normAxes } from "../core/shape.js";
 import { customJvp } from "../autodiff/custom.js";
 export * as initializers from "./initializers.js";
 
@@ -31,19 +32,16 @@ export function gelu(x: ArrayLike, approximate = true): JaxArray {
   return jnp.multiply(jnp.multiply(0.5, a), jnp.add(1, jnp.erf(jnp.divide(a, Math.SQRT2))));
 }
 
+/** exp(x - max) / sum(exp(x - max)) over `axis` (default -1; an array of axes or null for all). */
 export function softmax(x: ArrayLike, opts: Axis = {}): JaxArray {
   const a = jnp.promote("softmax", [x], "float")[0];
-  const axis = opts.axis === undefined ? -1 : opts.axis;
-  const m = A.stopGradient(jnp.max(a, { axis, keepdims: true }));
-  const e = jnp.exp(jnp.subtract(a, m));
-  return jnp.divide(e, jnp.sum(e, { axis, keepdims: true }));
+  return S.softmax(a, "softmax", normAxes("softmax", opts.axis === undefined ? -1 : opts.axis, a.ndim));
 }
 
+/** (x - max) - log(sum(exp(x - max))) over `axis`, as softmax. */
 export function logSoftmax(x: ArrayLike, opts: Axis = {}): JaxArray {
   const a = jnp.promote("log_softmax", [x], "float")[0];
-  const axis = opts.axis === undefined ? -1 : opts.axis;
-  const shifted = jnp.subtract(a, A.stopGradient(jnp.max(a, { axis, keepdims: true })));
-  return jnp.subtract(shifted, jnp.log(jnp.sum(jnp.exp(shifted), { axis, keepdims: true })));
+  return S.softmax(a, "log_softmax", normAxes("log_softmax", opts.axis === undefined ? -1 : opts.axis, a.ndim));
 }
 
 /** One-hot encoding of integer labels into `numClasses` (out-of-range labels give all zeros). */

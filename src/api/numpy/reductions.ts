@@ -5,6 +5,7 @@ import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import * as M from "../../primitives/math.js";
 import * as R from "../../primitives/reduce.js";
+import { softmax } from "../../primitives/softmax.js";
 import { reduceSum, reshape } from "../../primitives/structural.js";
 import { asArray, scalar } from "./creation.js";
 import { broadcastTo_, toBool } from "./ufuncs.js";
@@ -103,11 +104,5 @@ export function logsumexp(x: ArrayLike, opts: { axis?: number | readonly number[
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
   const axes = normAxes("logsumexp", opts.axis, a.ndim);
-  const m = A.stopGradient(max(a, { axis: axes, keepdims: true }));
-  // A max of -inf or inf (all -inf, or an inf) must not produce inf - inf.
-  const finite = A.lt(A.abs(m), broadcastTo_(scalar(Infinity, m.dtype), m.shape));
-  const safe = A.select(finite, m, broadcastTo_(scalar(0, m.dtype), m.shape));
-  const s = sum(M.exp(A.sub(a, broadcastTo_(safe, a.shape))), { axis: axes, keepdims: true });
-  const out = A.add(M.log(s), safe);
-  return opts.keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+  return softmax(a, "logsumexp", axes, !!opts.keepdims);
 }

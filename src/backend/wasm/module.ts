@@ -22,6 +22,7 @@ export interface KernelExports {
   reduce_i32(op: number, unsigned: number, x: number, out: number, outer: number, len: number, inner: number): void;
   argreduce_f32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
   scan_f32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  softmax_f32(op: number, x: number, out: number, outer: number, len: number, inner: number, work: number): void;
   /** Batched f32 matmul with element strides (rows, cols, batch) for A and B; C contiguous. */
   matmul_f32(a: number, ars: number, acs: number, sa: number, b: number, brs: number, bcs: number, sb: number,
     c: number, batch: number, m: number, k: number, n: number, work: number): void;
@@ -109,6 +110,7 @@ function warmUp(k: KernelExports): void {
     k.reduce_f32(O.R_MAX, x, z, 1, n, 1);
     k.reduce_f32(O.R_SUM, x, z, 1, 128, 8);
     k.reduce_f32(O.R_MAX, x, z, 1, 128, 8);
+    k.softmax_f32(0, x, z, 4, 256, 1, w);
     // 32 x 32 matmul, plain and with B transposed.
     k.matmul_f32(x, 32, 1, 0, y, 32, 1, 0, z, 1, 32, 32, 32, w);
     k.matmul_f32(x, 32, 1, 0, y, 1, 32, 0, z, 1, 32, 32, 32, w);
