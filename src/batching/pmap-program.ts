@@ -12,7 +12,7 @@ import { JaxArray } from "../core/value.js";
 import { DeviceBuffer, KernelArg, release, retain } from "../backend/backend.js";
 import { WasmBackend } from "../backend/wasm/backend.js";
 import { lowerings, WasmContext } from "../backend/wasm/lowerings.js";
-import { BARRIER_INTS, CONVERT_CODE, OP_BARRIER, OP_CALL, OP_CONVERT, OP_COPY, OP_FAULT, OP_TAG, OP_ZERO } from "../backend/wasm/threads.js";
+import { BARRIER_INTS, CONVERT_CODE, OP_BARRIER, OP_CALL, OP_CONVERT, OP_COPY, OP_FAULT, OP_HOST, OP_TAG, OP_ZERO } from "../backend/wasm/threads.js";
 import { Atom, ClosedJaxpr, Eqn, Jaxpr, Literal, Var } from "../jaxpr/jaxpr.js";
 import { evalTrace } from "../core/eval.js";
 import { bind, withTrace } from "../core/trace.js";
@@ -39,6 +39,8 @@ export interface PmapProgram {
   readonly bar: number;
   /** int32[n]: the thread each device ran on in the last run. */
   readonly tags: number;
+  /** Host steps (OP_HOST) the calling thread runs: reference implementations over every device. */
+  readonly host: (() => void)[];
   dispose(): void;
 }
 
@@ -55,6 +57,9 @@ class Recorder {
   readonly phases: number[][][] = [];
   /** Blocks written since the last barrier: a collective reading one needs a barrier first. */
   private dirty = new Set<number>();
+  /** Blocks a host step wrote since the last barrier (for every device, from the calling thread). */
+  private hostDirty = new Set<number>();
+  readonly host: (() => void)[] = [];
   private readonly ctxs: WasmContext[];
 
   constructor(private readonly be: WasmBackend, readonly n: number, private readonly axisName: string, fnIndex: (name: string) => number | undefined) {
@@ -148,21 +153,41 @@ class Recorder {
       for (let d = 0; d < this.n; d++) this.ops(d).push(OP_CONVERT, at(ins[0], d), at(outs[0], d), ins[0].aval.size, from, to);
     } else {
       const lower = lowerings[name];
-      if (!lower) throw new NotRecordable(`${name} has no Wasm kernel`);
-      for (let d = 0; d < this.n; d++) {
-        if (!lower(this.ctxs[d], ins.map((r) => this.arg(r, d)), outs.map((r) => this.arg(r, d)), e.params)) {
-          throw new NotRecordable(`${name} has no Wasm kernel for these dtypes`);
-        }
+      if (ins.some((r) => this.hostDirty.has(r.addr))) this.barrier();
+      const mark = this.ops(0).length;
+      if (!lower || !lower(this.ctxs[0], ins.map((r) => this.arg(r, 0)), outs.map((r) => this.arg(r, 0)), e.params)) {
+        this.ops(0).length = mark;
+        this.hostStep(e, ins, outs);
+        return outs;
       }
+      for (let d = 1; d < this.n; d++) lower(this.ctxs[d], ins.map((r) => this.arg(r, d)), outs.map((r) => this.arg(r, d)), e.params);
     }
     for (const o of outs) this.dirty.add(o.addr);
     return outs;
+  }
+
+  /**
+   * A primitive without a Wasm kernel for these dtypes runs its reference implementation on the
+   * calling thread, for every device at once, between barriers (as the backend runs it on views
+   * of Wasm memory). Primitives that run nested programs (control flow) cannot run this way.
+   */
+  private hostStep(e: Eqn, ins: Ref[], outs: Ref[]): void {
+    if (e.prim.rules.impl || e.prim.rules.inline) throw new NotRecordable(`${e.prim.name} runs a nested program`);
+    if (ins.some((r) => this.dirty.has(r.addr))) this.barrier();
+    const be = this.be, n = this.n, prim = e.prim, params = e.params;
+    this.host.push(() => {
+      const view = (r: Ref, d: number) => ({ data: be.view(r.addr + d * r.stride, r.aval), aval: r.aval });
+      for (let d = 0; d < n; d++) prim.rules.reference(ins.map((r) => view(r, d)), outs.map((r) => view(r, d)), params);
+    });
+    this.ops(0).push(OP_HOST, this.host.length - 1);
+    for (const o of outs) { this.dirty.add(o.addr); this.hostDirty.add(o.addr); }
   }
 
   private barrier(): void {
     for (let d = 0; d < this.n; d++) this.ops(d).push(OP_BARRIER);
     this.newPhase();
     this.dirty.clear();
+    this.hostDirty.clear();
   }
 
   private collective(name: string, e: Eqn, x: Ref | undefined): Ref {
@@ -272,7 +297,7 @@ export function recordProgram(be: WasmBackend, j: Jaxpr, consts: JaxArray[], map
       threads.push({ addr, len: words.length });
     }
     const bar = rec.block(BARRIER_INTS * 4);
-    return { n, inputs, outputs, threads, bar, tags, dispose: () => rec.dispose() };
+    return { n, inputs, outputs, threads, bar, tags, host: rec.host, dispose: () => rec.dispose() };
   } catch (e) {
     rec.dispose();
     throw e;

@@ -151,7 +151,7 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions 
     const stall = pmapDebug.stallMs;
     try {
       pool.runPrograms(prog.threads, prog.bar, stall,
-        (addr, len) => runProgram(wasm.k, names, wasm.k.memory, addr, len, 0, prog.bar, prog.threads.length, stall));
+        (addr, len) => runProgram(hostExports(prog), names, wasm.k.memory, addr, len, 0, prog.bar, prog.threads.length, stall));
     } catch (e) {
       if (e instanceof ProgramError) throw new DeviceError(`pmap(${name}) over ${n} devices: ${e.message.replace(/^tinyjax: pmap: /, "")}`);
       throw e;
@@ -176,11 +176,7 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions 
 
   const call = ((...args: unknown[]) => {
     const available = opts.devices === undefined ? cpuDevices : typeof opts.devices === "number" ? opts.devices : opts.devices.length;
-    const [leaves] = flatten(args);
-    const inAxes = opts.inAxes === undefined ? 0 : opts.inAxes;
-    const first = leaves.find((l) => l instanceof JaxArray) as JaxArray | undefined;
-    const axis = typeof inAxes === "number" ? inAxes : 0;
-    const n = first ? first.shape[axis < 0 ? axis + first.ndim : axis] : 0;
+    const n = mappedSize(args, opts.inAxes);
     if (n > available) {
       throw new ValueError(`compiling computation that requires ${n} logical devices, but only ${available} devices are available ` +
         `(num_replicas=${n}). Shard the leading axis to at most ${available}, or raise the CPU device count with config.update("cpuDeviceCount", ${n}).`);
@@ -200,6 +196,30 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions 
   }) as any;
   programs.register(call, cache);
   return call;
+}
+
+/** The kernels plus the program's host steps, for the calling thread's interpreter. */
+function hostExports(prog: PmapProgram): object {
+  return Object.assign(Object.create(wasm.k), { __host: (i: number) => prog.host[i]() });
+}
+
+/** The size of the mapped axis: that of the first mapped array leaf (vmap checks the rest). */
+function mappedSize(args: unknown[], inAxes: unknown): number {
+  const spec = inAxes === undefined ? 0 : inAxes;
+  let axes: (number | null)[];
+  try {
+    axes = axesForLeaves(typeof spec === "number" || spec === null ? args.map(() => spec) : spec, args, "in_axes");
+  } catch {
+    return 0; // vmap reports the malformed spec
+  }
+  const [leaves] = flatten(args);
+  for (let i = 0; i < leaves.length; i++) {
+    const l = leaves[i], ax = axes[i];
+    if (ax === null || !(l instanceof JaxArray)) continue;
+    const d = ax < 0 ? ax + l.ndim : ax;
+    if (d >= 0 && d < l.ndim) return l.shape[d];
+  }
+  return 0;
 }
 
 function firstSlice(x: ConcreteArray): JaxArray {

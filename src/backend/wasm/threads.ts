@@ -47,7 +47,7 @@ else self.onmessage = (e) => start(e.data);
 `;
 
 /** Program opcodes (Float64 words): see runProgram. */
-export const OP_CALL = 1, OP_COPY = 2, OP_ZERO = 3, OP_BARRIER = 4, OP_TAG = 5, OP_FAULT = 6, OP_CONVERT = 7;
+export const OP_CALL = 1, OP_COPY = 2, OP_ZERO = 3, OP_BARRIER = 4, OP_TAG = 5, OP_FAULT = 6, OP_CONVERT = 7, OP_HOST = 8;
 /** Dtype codes of OP_CONVERT. */
 export const CONVERT_CODE: Record<string, number> = { float32: 0, float64: 1, int32: 2, uint32: 3, bool: 4 };
 /** Int32 words of a program barrier block: arrived, generation, abort, progress. */
@@ -60,7 +60,8 @@ export const BARRIER_INTS = 4;
  * [OP_ZERO, dst, bytes], [OP_BARRIER], [OP_TAG, addr] (stores this thread's id: tests check
  * where devices ran), [OP_FAULT] (tests: a failing device), [OP_CONVERT, src, dst, n, from, to]
  * (convert_element_type, which has no kernel: the reference's rule, float to int truncating and
- * saturating with NaN to 0, integers wrapping). Barriers are shared by `parties`
+ * saturating with NaN to 0, integers wrapping), [OP_HOST, index] (only in the calling thread's
+ * program: runs ex.__host(index), a primitive's reference implementation for every device). Barriers are shared by `parties`
  * threads through the block at `bar`; a thread that fails sets its abort word, and one that sees
  * no thread make progress for `stallMs` (a worker that died) sets it too, so nobody waits forever.
  */
@@ -123,6 +124,8 @@ export function runProgram(ex: any, names: string[], memory: WebAssembly.Memory,
       else if (to === 2) for (let i = 0; i < n; i++) { const a = x[i]; o[i] = a !== a ? 0 : a >= 2147483647 ? 2147483647 : a <= -2147483648 ? -2147483648 : Math.trunc(a); }
       else if (to === 3) for (let i = 0; i < n; i++) { const a = x[i]; o[i] = a !== a || a <= 0 ? 0 : a >= 4294967295 ? 4294967295 : Math.trunc(a); }
       else for (let i = 0; i < n; i++) o[i] = x[i];
+    } else if (op === 8) {
+      ex.__host(f64[pc++]);
     }
     Atomics.add(i32, b + 3, 1);
   }
