@@ -5,6 +5,11 @@ import { main as dataParallel } from "../examples/data-parallel.js";
 import { wasm } from "../src/backend/registry.js";
 import { pmapDebug } from "../src/batching/pmap.js";
 import { randArray, toNumbers } from "./helpers.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 // Worker threads exist where the shared-memory build loaded (Node here); elsewhere pmap is batched.
 const threadsBuild = wasm.variant === "threads";
@@ -185,6 +190,32 @@ test("per-device path: a training step with grad inside pmap is bit-identical to
   const oa = pmap((a: JArray, b: JArray) => jnp.add(a, b), { inAxes: [0, null], outAxes: 1 })(x, jnp.array([10, 20])) as JArray;
   assert.equal(oa.shape, [2, 4]);
   assert.equal(toNumbers(oa), [10, 12, 14, 16, 21, 23, 25, 27]);
+});
+
+test("Deno and Bun: per-device programs on their workers", async () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const R = await import(pathToFileURL(join(root, "test/runtimes/runtimes.mjs")).href);
+  const src = (p: string) => pathToFileURL(join(root, "build/src", p)).href;
+  const dir = mkdtempSync(join(tmpdir(), "tinyjax-pmap-"));
+  const script = join(dir, "pmap.mjs");
+  writeFileSync(script, `import { jnp, lax, pmap, config } from ${JSON.stringify(src("index.js"))};
+import { pmapDebug } from ${JSON.stringify(src("batching/pmap.js"))};
+config.update("cpuDeviceCount", 4);
+config.update("numThreads", 4);
+const x = jnp.arange(8).reshape([4, 2]).astype("float32");
+const r = pmap((v) => lax.ppermute(lax.psum(jnp.square(v), "i"), "i", [[0, 1], [1, 2], [2, 3], [3, 0]]), { axisName: "i" })(x);
+console.log("RESULT " + JSON.stringify({ r: Array.from(r.dataSync()), run: pmapDebug.lastRun }));
+`);
+  const runtimes: [string, string | null, string[]][] = [["deno", R.findDeno(), ["run", "--allow-read"]], ["bun", R.findBun(), []]];
+  for (const [name, bin, args] of runtimes) {
+    if (!bin) { console.log(`  pmap on ${name}: skipped, no ${name} binary`); continue; }
+    const p = spawnSync(bin, [...args, script], { encoding: "utf8", timeout: 60_000, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } });
+    const line = (p.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
+    assert.ok(line, `${name}: no result (exit ${p.status}):\n${p.stdout}${p.stderr}`);
+    const { r, run } = JSON.parse(line!.slice(7));
+    assert.equal(r, [56, 84, 56, 84, 56, 84, 56, 84], name);
+    assert.equal(run, { mode: "threads", threads: [0, 1, 2, 3], reason: "" }, name);
+  }
 });
 
 test.run();
