@@ -6,7 +6,8 @@ import { wasm } from "../src/backend/registry.js";
 import { pmapDebug } from "../src/batching/pmap.js";
 import { randArray, toNumbers } from "./helpers.js";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -216,6 +217,66 @@ console.log("RESULT " + JSON.stringify({ r: Array.from(r.dataSync()), run: pmapD
     assert.equal(r, [56, 84, 56, 84, 56, 84, 56, 84], name);
     assert.equal(run, { mode: "threads", threads: [0, 1, 2, 3], reason: "" }, name);
   }
+});
+
+/**
+ * Serves the repository and, at /__pmap.html, a page whose module worker runs pmap on build/src
+ * (a browser's main thread may not block, so tinyjax's threads build loads only in a worker).
+ * With `isolated`, COOP/COEP make the page cross-origin isolated (SharedArrayBuffer exists).
+ */
+async function pmapInChromium(isolated: boolean): Promise<any> {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const worker = `import { jnp, lax, pmap, config } from "/build/src/index.js";
+import { pmapDebug, startDeviceThreads } from "/build/src/batching/pmap.js";
+try {
+  config.update("cpuDeviceCount", 4);
+  config.update("numThreads", 4);
+  const started = await startDeviceThreads();
+  const x = jnp.arange(8).reshape([4, 2]).astype("float32");
+  const r = pmap((v) => lax.allGather(lax.psum(jnp.square(v), "i"), "i"), { axisName: "i" })(x);
+  postMessage({ r: Array.from(r.dataSync()).slice(0, 8), run: pmapDebug.lastRun, sab: typeof SharedArrayBuffer !== "undefined", started });
+} catch (e) { postMessage({ error: String(e && e.stack || e) }); }`;
+  const page = `<!doctype html><script type="module">
+const w = new Worker("/__pmap-worker.js", { type: "module" });
+w.onmessage = (e) => { window.__pmap = e.data; };
+w.onerror = (e) => { window.__pmap = { error: String(e.message) }; };
+</script>`;
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const headers: Record<string, string> = isolated ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } : {};
+    let body: string | Buffer | null = path === "/__pmap.html" ? page : path === "/__pmap-worker.js" ? worker : null;
+    if (body === null && path.startsWith("/build/") && !path.includes("..")) body = (() => { try { return readFileSync(join(root, path)); } catch { return null; } })();
+    if (body === null) { res.writeHead(404, headers).end(); return; }
+    res.writeHead(200, { ...headers, "Content-Type": path.endsWith(".html") ? "text/html" : "text/javascript" }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const { withChromium, waitForValue } = await import(pathToFileURL(join(root, "test/runtimes/chromium.mjs")).href);
+    return await withChromium(async (context: any) => {
+      const p = await context.newPage();
+      await p.goto(`http://127.0.0.1:${(server.address() as any).port}/__pmap.html`);
+      return waitForValue(p, () => (window as any).__pmap, { timeout: 60_000 });
+    });
+  } finally {
+    server.close();
+  }
+}
+
+test("headless Chromium: per-device programs in a cross-origin-isolated worker, batched without SharedArrayBuffer", async () => {
+  const { chromiumAvailable } = await import(pathToFileURL(fileURLToPath(new URL("../../test/runtimes/chromium.mjs", import.meta.url))).href);
+  if (!chromiumAvailable()) { console.log("  pmap in Chromium: skipped, no Chromium"); return; }
+  const want = [56, 84, 56, 84, 56, 84, 56, 84];
+  const iso = await pmapInChromium(true);
+  assert.is(iso.error, undefined, iso.error);
+  assert.equal(iso.r, want);
+  assert.is(iso.started, 4);
+  assert.equal(iso.run, { mode: "threads", threads: [0, 1, 2, 3], reason: "" });
+  const plain = await pmapInChromium(false);
+  assert.is(plain.error, undefined, plain.error);
+  assert.is(plain.sab, false);
+  assert.is(plain.started, 1);
+  assert.equal(plain.r, want);
+  assert.is(plain.run.mode, "batched");
 });
 
 test.run();

@@ -50,6 +50,24 @@ export const pmapDebug = {
   stallMs: 60_000,
 };
 
+/**
+ * Starts the worker threads pmap's devices run on and resolves, with the thread count, once they
+ * are up. Optional in Node, Deno and Bun; in a browser's worker call it before the first pmap
+ * (nested workers start only when that worker yields, and pmap blocks). 1: no threads here.
+ */
+export async function startDeviceThreads(): Promise<number> {
+  try {
+    const pool = wasm.workerPool();
+    if (!pool) return 1;
+    await pool.whenReady();
+    return pool.workerCount + 1;
+  } catch (e) {
+    if (!(e instanceof WorkerStartError)) throw e;
+    wasm.disableThreads();
+    return 1;
+  }
+}
+
 interface Recorded {
   prog: PmapProgram;
   outDef: TreeDef;

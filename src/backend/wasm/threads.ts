@@ -181,6 +181,21 @@ export class ThreadPool {
 
   private i32(): Int32Array { return new Int32Array(this.memory.buffer); }
 
+  /**
+   * Waits without blocking until every worker is up. Where workers start only once the creating
+   * thread yields (a browser's dedicated worker creating nested workers), call this before the
+   * first blocking use, or that use gives up after 10 s and kernels stay on one thread.
+   */
+  async whenReady(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready) {
+      const i32 = this.i32();
+      if (this.ctrl.every((c) => Atomics.load(i32, c >>> 2) !== 0)) { this.ready = true; break; }
+      if (Date.now() > deadline) throw new WorkerStartError(`tinyjax: worker threads did not start within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   /** Waits (once) until every worker has instantiated the module; throws if one never does. */
   private waitReady(): void {
     if (this.ready) return;
