@@ -16,6 +16,7 @@ import { BARRIER_INTS, CONVERT_CODE, OP_BARRIER, OP_CALL, OP_CONVERT, OP_COPY, O
 import { Atom, ClosedJaxpr, Eqn, Jaxpr, Literal, Var } from "../jaxpr/jaxpr.js";
 import { evalTrace } from "../core/eval.js";
 import { bind, withTrace } from "../core/trace.js";
+import { fuse, FusedPlan } from "../jit/fusion.js";
 import { unbound } from "./collectives.js";
 
 /** Device d's copy of a value is at addr + d * stride; stride 0 is one copy every device reads. */
@@ -120,16 +121,48 @@ class Recorder {
     return { addr: buf.handle, stride: 0, aval: x.aval };
   }
 
+  /**
+   * Records j's equations for every device. Runs of float32 elementwise equations become one
+   * fused kernel call per device, grouped exactly as jit's executor groups them.
+   */
   jaxpr(j: Jaxpr, consts: JaxArray[], ins: Ref[]): Ref[] {
-    const env = new Map<Var, Ref>();
-    j.constvars.forEach((v, i) => env.set(v, this.constRef(consts[i])));
-    j.invars.forEach((v, i) => env.set(v, ins[i]));
-    const read = (a: Atom): Ref => (a instanceof Literal ? this.constRef(a.value) : env.get(a)!);
-    for (const e of j.eqns) {
-      const outs = this.eqn(e, e.inputs.map(read));
-      e.outs.forEach((o, i) => env.set(o, outs[i]));
+    const slotOf = new Map<Atom, number>();
+    const refs: Ref[] = [];
+    const slot = (a: Atom): number => {
+      let s = slotOf.get(a);
+      if (s === undefined) {
+        slotOf.set(a, (s = refs.length));
+        refs.push(undefined as unknown as Ref);
+        if (a instanceof Literal) refs[s] = this.constRef(a.value);
+      }
+      return s;
+    };
+    j.constvars.forEach((v, i) => { refs[slot(v)] = this.constRef(consts[i]); });
+    j.invars.forEach((v, i) => { refs[slot(v)] = ins[i]; });
+    const steps = j.eqns.map((e) => ({
+      prim: e.prim, params: e.params, ins: e.inputs.map(slot), inAvals: e.inputs.map((a) => a.aval),
+      outs: e.outs.map(slot), outAvals: e.outs.map((o) => o.aval), free: [] as number[], eqn: e,
+    }));
+    const outSlots = new Set(j.outs.map(slot));
+    const lastRead = new Map<number, number>();
+    steps.forEach((st, k) => st.ins.forEach((x) => lastRead.set(x, k)));
+    for (const st of fuse(steps, (x, k) => outSlots.has(x) || (lastRead.get(x) ?? -1) > k)) {
+      const inRefs = st.ins.map((x) => refs[x]);
+      const outs = "plan" in st ? this.fused(st.plan, inRefs, st.outAvals) : this.eqn(st.eqn, inRefs);
+      st.outs.forEach((x, i) => { refs[x] = outs[i]; });
     }
-    return j.outs.map(read);
+    return j.outs.map((a) => refs[slot(a)]);
+  }
+
+  private fused(plan: FusedPlan, ins: Ref[], outAvals: ShapedArray[]): Ref[] {
+    if (ins.some((r) => this.hostDirty.has(r.addr))) this.barrier();
+    const outs = outAvals.map((a) => this.stacked(a));
+    for (let d = 0; d < this.n; d++) {
+      const buf = (r: Ref) => this.arg(r, d).buf;
+      WasmBackend.prototype.runFused.call(this.ctxs[d] as unknown as WasmBackend, plan, ins.map(buf), outs.map(buf));
+    }
+    for (const o of outs) this.dirty.add(o.addr);
+    return outs;
   }
 
   private arg(r: Ref, d: number): KernelArg {
