@@ -3,7 +3,8 @@
 // own thread (pmap-program.ts; device d on thread d mod threads), collectives synchronizing them.
 // Elsewhere, and for what cannot be recorded, under an outer transformation (grad or vmap of pmap,
 // pmap inside jit) or with one device, pmap is jit(vmap) with a named axis in this thread: the same
-// results, JAX's device-count rules either way.
+// results, JAX's device-count rules either way. A recorded program keeps every value of every
+// device preallocated (no reuse between values) until the pmap'd function is garbage-collected.
 import { ConcreteArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { evalTrace } from "../core/eval.js";
