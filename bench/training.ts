@@ -7,7 +7,8 @@ import { appendFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { grad as jgrad, jit as jjit, numpy as jnpJs, valueAndGrad as jvag, nn as jnnJs } from "@jax-js/jax";
-import { jnp, jit, valueAndGrad, optax, random, tidy, config, nn, tree, Array as TArray } from "../src/index.js";
+import { jnp, jit, valueAndGrad, optax, random, tidy, config, nn, tree, lax, pmap, Array as TArray } from "../src/index.js";
+import { pmapDebug } from "../src/batching/pmap.js";
 
 type Row = { case: string; tinyjax: string; other: string; ratio: string; note?: string };
 const rows: Row[] = [];
@@ -158,6 +159,34 @@ async function main(): Promise<void> {
     row("add 16M: 2 threads vs 1", on(2, () => tidy(() => { big.add(big); })), on(1, () => tidy(() => { big.add(big); })), "1 thread", "bandwidth-bound");
     row("exp 16M: 2 threads vs 1", on(2, () => tidy(() => { jnp.exp(big); })), on(1, () => tidy(() => { jnp.exp(big); })), "1 thread");
     row("MLP step (jit): 2 threads vs 1", on(2, runJit), on(1, runJit), "1 thread");
+
+    // Data parallel: the same step (global batch 128) under pmap, gradients averaged with pmean,
+    // over 2 devices (each shard a program on its own thread) vs 1 device.
+    const pstep = pmap((p: P, s: unknown, h: TArray, y: TArray) => {
+      const [l, g] = valueAndGrad(loss)(p, h, y);
+      const [u, s2] = opt.update(lax.pmean(g, "d"), s, p);
+      return [optax.applyUpdates(p, u), s2, lax.pmean(l, "d")];
+    }, { axisName: "d" });
+    const devs = config.get("cpuDeviceCount");
+    config.update("cpuDeviceCount", 2);
+    const pmapRunner = (n: number) => {
+      const rep = (t: unknown) => tree.map((a: TArray) => jnp.broadcastTo(a, [n, ...a.shape]), t);
+      let pp = rep(params0) as P, pst = rep(opt.init(params0));
+      const xs = X.reshape([n, B / n, 784]), ys = Y.reshape([n, B / n]);
+      return () => {
+        const old = tree.leaves([pp, pst]) as TArray[];
+        [pp, pst] = tidy(() => { const [a, b] = pstep(pp, pst, xs, ys) as [P, unknown, TArray]; return [a, b]; }) as [P, unknown];
+        for (const a of old) a.dispose();
+      };
+    };
+    const run2 = pmapRunner(2), run1 = pmapRunner(1);
+    const t2 = timeMs(run2, 1500, 200), mode = pmapDebug.lastRun.mode;
+    row("MLP step (pmap, batch 128 sharded): 2 devices vs 1", t2, timeMs(run1, 1500, 200), "1 device", `2 devices ran ${mode === "threads" ? "as one program per thread" : "batched in one thread"}`);
+    pmapDebug.useThreads = false;
+    const tBatched = timeMs(run2, 1500, 200);
+    pmapDebug.useThreads = true;
+    row("MLP step (pmap, 2 devices): per-device programs on threads vs batched in one thread", timeMs(run2, 1500, 200), tBatched, "batched");
+    config.update("cpuDeviceCount", devs);
   }
 
   const md = [

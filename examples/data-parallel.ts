@@ -1,6 +1,8 @@
 // Data-parallel training with pmap: the batch is sharded over devices, each computes gradients on
 // its shard, lax.pmean averages them, and every device applies the same update, so the replicated
-// parameters stay identical. Checks against single-device training on the full batch.
+// parameters stay identical. Checks against single-device training on the full batch. With the
+// Wasm threads build (Node, Deno, Bun, cross-origin-isolated browser workers) each device's shard
+// runs as its own program on its own thread, 4 devices over fewer threads taking turns.
 import { jnp, lax, pmap, jit, grad, random, config, optax, tree, tidy, Array } from "../src/index.js";
 
 type Params = { w: Array; b: Array };

@@ -6,6 +6,7 @@ import { ArrayLike, JaxArray } from "../core/value.js";
 import { asArray } from "../api/numpy/creation.js";
 import * as A from "../primitives/arith.js";
 import { flatten, unflatten } from "../core/pytree.js";
+import { boundAxisSize } from "./axis-env.js";
 import { allGatherP, pmax as pmaxP1, pmin as pminP1, ppermuteP, psum as psumP1 } from "./collectives.js";
 
 /** Applies a collective to every leaf of a pytree (JAX's collectives accept pytrees). */
@@ -46,5 +47,5 @@ function axisSizeHint(name: string): number {
   for (let t: Trace | null = currentTrace(); t; t = t.parent) {
     if (t instanceof BatchTrace && t.axisName === name) return t.axisSize;
   }
-  return 1;
+  return boundAxisSize(name) ?? 1;
 }

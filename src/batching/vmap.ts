@@ -67,7 +67,7 @@ export interface VmapOptions {
 }
 
 /** Broadcasts a pytree prefix of axis specs onto the leaves of `tree`. */
-function axesForLeaves(spec: unknown, tree: unknown, what: string): (number | null)[] {
+export function axesForLeaves(spec: unknown, tree: unknown, what: string): (number | null)[] {
   const out: (number | null)[] = [];
   const go = (s: unknown, t: unknown) => {
     if (s === null || s === undefined || typeof s === "number") {

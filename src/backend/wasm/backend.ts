@@ -58,11 +58,7 @@ export class WasmBackend implements Backend, WasmContext {
     if (this.threads < 2 || pieces.length < 2 || !this.module) return false;
     const fn = (this.k as any)[name] as (...a: number[]) => void;
     try {
-      if (!this.pool) {
-        const names = Object.keys(this.k).filter((n) => typeof (this.k as any)[n] === "function");
-        this.pool = new ThreadPool(this.module, this.k.memory, this.threads, (bytes) => this.allocator.alloc(bytes), names);
-      }
-      this.pool.run(name as string, pieces, (args) => fn(...args));
+      this.workerPool()!.run(name as string, pieces, (args) => fn(...args));
     } catch (e) {
       if (!(e instanceof WorkerStartError)) throw e;
       // Workers are unavailable here: run single-threaded from now on.
@@ -72,6 +68,28 @@ export class WasmBackend implements Backend, WasmContext {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The worker pool (started on first use, restarted after a failure left it broken), or null
+   * without the shared-memory build or with one thread. Throws WorkerStartError where workers
+   * cannot start.
+   */
+  workerPool(): ThreadPool | null {
+    if (this.threads < 2 || !this.module) return null;
+    if (this.pool?.broken) this.pool = null;
+    if (!this.pool) {
+      const names = Object.keys(this.k).filter((n) => typeof (this.k as any)[n] === "function");
+      this.pool = new ThreadPool(this.module, this.k.memory, this.threads, (bytes) => this.allocator.alloc(bytes), names);
+    }
+    return this.pool;
+  }
+
+  /** After workers turned out unavailable: run single-threaded from now on. */
+  disableThreads(): void {
+    this.pool?.terminate();
+    this.pool = null;
+    this.threads = 1;
   }
 
   private refreshViews(): void {

@@ -2,10 +2,14 @@
 // split into independent pieces (rows of a matmul, ranges of an elementwise op); the calling
 // thread runs the first piece and each worker one more, handed over through a small control block
 // in shared memory (Atomics.wait/notify). Workers never keep a Node process alive.
+// The pool also runs whole recorded programs (pmap: one program per device, see
+// src/batching/pmap-program.ts): a list of kernel calls, copies and barriers in shared memory that
+// runProgram interprets on each thread.
 
 /** The worker: instantiates the module on the shared memory, then runs kernels on request. */
 const WORKER_SOURCE = `
-const start = ({ module, memory, ctrl, names }) => {
+${runProgram.toString()}
+const start = ({ module, memory, ctrl, names, id }) => {
   const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
   const i32 = new Int32Array(memory.buffer);
   const b = ctrl >>> 2;
@@ -15,6 +19,19 @@ const start = ({ module, memory, ctrl, names }) => {
     Atomics.wait(i32, b, 2);
     const s = Atomics.load(i32, b);
     if (s === 3) return;
+    if (s === 4) {
+      // A recorded program: address, length (f64 words), barrier block, participants, stall ms.
+      try { runProgram(ex, names, memory, i32[b + 1], i32[b + 2], id, i32[b + 3], i32[b + 4], i32[b + 5]); i32[b + 23] = 0; }
+      catch (e) {
+        i32[b + 23] = e && e.pmapAbort ? 2 : 1;
+        const w = new Int32Array(memory.buffer), c = i32[b + 3] >>> 2;
+        Atomics.store(w, c + 2, 1);
+        Atomics.notify(w, c + 1);
+      }
+      Atomics.store(i32, b, 2);
+      Atomics.notify(i32, b);
+      continue;
+    }
     if (s !== 1) continue;
     const fn = ex[names[i32[b + 1]]];
     const args = [];
@@ -29,11 +46,101 @@ if (wt && wt.parentPort) wt.parentPort.once("message", start);
 else self.onmessage = (e) => start(e.data);
 `;
 
+/** Program opcodes (Float64 words): see runProgram. */
+export const OP_CALL = 1, OP_COPY = 2, OP_ZERO = 3, OP_BARRIER = 4, OP_TAG = 5, OP_FAULT = 6, OP_CONVERT = 7, OP_HOST = 8;
+/** Dtype codes of OP_CONVERT. */
+export const CONVERT_CODE: Record<string, number> = { float32: 0, float64: 1, int32: 2, uint32: 3, bool: 4 };
+/** Int32 words of a program barrier block: arrived, generation, abort, progress. */
+export const BARRIER_INTS = 4;
+
+/**
+ * Interprets a recorded program on this thread (the calling thread or a worker; the source is
+ * copied into the worker, so it uses nothing outside itself). The program is `len` Float64 words
+ * at byte address `prog`: [OP_CALL, fn index, nargs, ...args], [OP_COPY, dst, src, bytes],
+ * [OP_ZERO, dst, bytes], [OP_BARRIER], [OP_TAG, addr] (stores this thread's id: tests check
+ * where devices ran), [OP_FAULT] (tests: a failing device), [OP_CONVERT, src, dst, n, from, to]
+ * (convert_element_type, which has no kernel: the reference's rule, float to int truncating and
+ * saturating with NaN to 0, integers wrapping), [OP_HOST, index] (only in the calling thread's
+ * program: runs ex.__host(index), a primitive's reference implementation for every device). Barriers are shared by `parties`
+ * threads through the block at `bar`; a thread that fails sets its abort word, and one that sees
+ * no thread make progress for `stallMs` (a worker that died) sets it too, so nobody waits forever.
+ */
+export function runProgram(ex: any, names: string[], memory: WebAssembly.Memory, prog: number, len: number,
+  me: number, bar: number, parties: number, stallMs: number): void {
+  const f64 = new Float64Array(memory.buffer, prog, len);
+  const u8 = new Uint8Array(memory.buffer);
+  const i32 = new Int32Array(memory.buffer);
+  const b = bar >>> 2;
+  const args: number[] = [];
+  const aborted = () => { const e: any = new Error("tinyjax: pmap aborted by another device"); e.pmapAbort = true; return e; };
+  let pc = 0;
+  while (pc < len) {
+    const op = f64[pc++];
+    if (op === 1) {
+      const fn = ex[names[f64[pc]]], n = f64[pc + 1];
+      pc += 2;
+      args.length = n;
+      for (let k = 0; k < n; k++) args[k] = f64[pc + k];
+      pc += n;
+      fn(...args);
+    } else if (op === 2) {
+      u8.copyWithin(f64[pc], f64[pc + 1], f64[pc + 1] + f64[pc + 2]);
+      pc += 3;
+    } else if (op === 3) {
+      u8.fill(0, f64[pc], f64[pc] + f64[pc + 1]);
+      pc += 2;
+    } else if (op === 4) {
+      if (Atomics.load(i32, b + 2)) throw aborted();
+      const gen = Atomics.load(i32, b + 1);
+      if (Atomics.add(i32, b, 1) === parties - 1) {
+        Atomics.store(i32, b, 0);
+        Atomics.add(i32, b + 1, 1);
+        Atomics.notify(i32, b + 1);
+      } else {
+        let seen = Atomics.load(i32, b + 3), since = Date.now();
+        while (Atomics.load(i32, b + 1) === gen) {
+          if (Atomics.load(i32, b + 2)) throw aborted();
+          Atomics.wait(i32, b + 1, gen, 20);
+          const p = Atomics.load(i32, b + 3);
+          if (p !== seen) { seen = p; since = Date.now(); } else if (Date.now() - since > stallMs) {
+            Atomics.store(i32, b + 2, 1);
+            Atomics.notify(i32, b + 1);
+            throw new Error(`tinyjax: pmap: no device made progress for ${stallMs} ms at a collective (a worker thread died or hangs)`);
+          }
+        }
+      }
+    } else if (op === 5) {
+      Atomics.store(i32, f64[pc++] >>> 2, me);
+    } else if (op === 6) {
+      throw new Error("tinyjax: pmap: injected device fault");
+    } else if (op === 7) {
+      const buf = memory.buffer, n = f64[pc + 2], from = f64[pc + 3], to = f64[pc + 4];
+      const view = (c: number, at: number) => (c === 0 ? new Float32Array(buf, at, n) : c === 1 ? new Float64Array(buf, at, n)
+        : c === 2 ? new Int32Array(buf, at, n) : c === 3 ? new Uint32Array(buf, at, n) : new Uint8Array(buf, at, n));
+      const x = view(from, f64[pc]), o = view(to, f64[pc + 1]);
+      pc += 5;
+      if (to === 4) for (let i = 0; i < n; i++) o[i] = x[i] !== 0 ? 1 : 0;
+      else if (from >= 2) for (let i = 0; i < n; i++) o[i] = to === 3 ? x[i] >>> 0 : to === 2 ? x[i] | 0 : x[i];
+      else if (to === 2) for (let i = 0; i < n; i++) { const a = x[i]; o[i] = a !== a ? 0 : a >= 2147483647 ? 2147483647 : a <= -2147483648 ? -2147483648 : Math.trunc(a); }
+      else if (to === 3) for (let i = 0; i < n; i++) { const a = x[i]; o[i] = a !== a || a <= 0 ? 0 : a >= 4294967295 ? 4294967295 : Math.trunc(a); }
+      else for (let i = 0; i < n; i++) o[i] = x[i];
+    } else if (op === 8) {
+      ex.__host(f64[pc++]);
+    }
+    Atomics.add(i32, b + 3, 1);
+  }
+}
+
 const CTRL_INTS = 24; // state, fn, nargs, up to 20 args, error flag (last)
 const MAX_ARGS = 20;
 
 /** The pool could not start (no workers, or they never came up): nothing was dispatched. */
 export class WorkerStartError extends Error {}
+
+/** A recorded program failed on some threads (`threads`: 0 is the calling thread). */
+export class ProgramError extends Error {
+  constructor(message: string, readonly threads: number[]) { super(message); }
+}
 
 interface WorkerLike { postMessage(m: unknown): void; terminate(): unknown; unref?(): void }
 
@@ -66,13 +173,28 @@ export class ThreadPool {
         throw new WorkerStartError(`tinyjax: could not start a worker thread: ${e}`);
       }
       w.unref?.();
-      w.postMessage({ module, memory, ctrl, names });
+      w.postMessage({ module, memory, ctrl, names, id: i + 1 });
       this.workers.push(w);
       this.ctrl.push(ctrl);
     }
   }
 
   private i32(): Int32Array { return new Int32Array(this.memory.buffer); }
+
+  /**
+   * Waits without blocking until every worker is up. Where workers start only once the creating
+   * thread yields (a browser's dedicated worker creating nested workers), call this before the
+   * first blocking use, or that use gives up after 10 s and kernels stay on one thread.
+   */
+  async whenReady(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready) {
+      const i32 = this.i32();
+      if (this.ctrl.every((c) => Atomics.load(i32, c >>> 2) !== 0)) { this.ready = true; break; }
+      if (Date.now() > deadline) throw new WorkerStartError(`tinyjax: worker threads did not start within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 
   /** Waits (once) until every worker has instantiated the module; throws if one never does. */
   private waitReady(): void {
@@ -116,6 +238,78 @@ export class ThreadPool {
       if (i32[b + CTRL_INTS - 1]) failed = true;
     }
     if (failed) throw new Error("tinyjax: a kernel failed in a worker thread; this is a bug in tinyjax, please report it");
+  }
+
+  /** Index of a kernel in the name table programs use. */
+  fnIndex(name: string): number | undefined { return this.nameIndex.get(name); }
+  get kernelNames(): readonly string[] { return this.names; }
+
+  /** Worker threads (the calling thread is thread 0 of a program run; workers are 1..size-1). */
+  get workerCount(): number { return this.workers.length; }
+
+  /** Set once a program run failed in a way that may leave a worker stuck: discard the pool. */
+  broken = false;
+
+  /**
+   * Runs progs[t] on thread t (thread 0 here, the rest on workers), all sharing the barrier block
+   * `bar`, and returns when every thread is done. Throws a ProgramError naming the failing
+   * threads when one fails, and a stall error when a thread stops making progress (it died).
+   */
+  runPrograms(progs: { addr: number; len: number }[], bar: number, stallMs: number, runHere: (addr: number, len: number) => void): void {
+    if (this.broken) throw new WorkerStartError("tinyjax: the worker pool was discarded after a failure");
+    if (progs.length - 1 > this.workers.length) throw new Error("thread pool: more programs than threads");
+    this.waitReady();
+    const i32 = this.i32();
+    const bb = bar >>> 2;
+    for (let k = 0; k < BARRIER_INTS; k++) i32[bb + k] = 0;
+    for (let t = 1; t < progs.length; t++) {
+      const b = this.ctrl[t - 1] >>> 2;
+      i32[b + 1] = progs[t].addr;
+      i32[b + 2] = progs[t].len;
+      i32[b + 3] = bar;
+      i32[b + 4] = progs.length;
+      i32[b + 5] = stallMs;
+      i32[b + CTRL_INTS - 1] = 0;
+      Atomics.store(i32, b, 4);
+      Atomics.notify(i32, b);
+    }
+    let here: unknown = null;
+    try {
+      runHere(progs[0].addr, progs[0].len);
+    } catch (e) {
+      here = e;
+      Atomics.store(i32, bb + 2, 1);
+      Atomics.notify(i32, bb + 1);
+    }
+    const failed: number[] = [];
+    let stalled = false;
+    let seen = Atomics.load(i32, bb + 3), since = Date.now();
+    for (let t = 1; t < progs.length; t++) {
+      const b = this.ctrl[t - 1] >>> 2;
+      while (Atomics.load(i32, b) === 4) {
+        Atomics.wait(i32, b, 4, 20);
+        const p = Atomics.load(i32, bb + 3);
+        if (p !== seen) { seen = p; since = Date.now(); } else if (Date.now() - since > stallMs) { stalled = true; break; }
+      }
+      if (stalled) break;
+      if (i32[b + CTRL_INTS - 1] === 1) failed.push(t);
+    }
+    if (stalled || (here && !(here as any).pmapAbort && /no device made progress/.test(String(here)))) {
+      // A worker that never answers may still hold the barrier: this pool cannot be reused.
+      Atomics.store(i32, bb + 2, 1);
+      Atomics.notify(i32, bb + 1);
+      this.broken = true;
+      this.terminate();
+      throw new ProgramError(`tinyjax: pmap: a worker thread stopped responding for ${stallMs} ms (it died or hangs); ` +
+        "the worker pool was restarted, retry the call.", []);
+    }
+    if (here && !(here as any).pmapAbort) failed.unshift(0);
+    if (failed.length) {
+      throw new ProgramError(`tinyjax: pmap: the device program failed on thread${failed.length > 1 ? "s" : ""} ${failed.join(", ")}` +
+        (here && !(here as any).pmapAbort ? ` (${(here as Error).message})` : " (a Wasm trap or fault in a worker)") +
+        "; the other devices stopped at their next collective.", failed);
+    }
+    if (here) throw here;
   }
 
   terminate(): void {
