@@ -32,7 +32,9 @@ const start = ({ module, memory, ctrl, names, id }) => {
       Atomics.notify(i32, b);
       continue;
     }
-    if (s !== 1) continue;
+    if (s === 6) { Atomics.wait(i32, b, 6); continue; }
+    // The caller may have taken the piece back (it ran out of its own work first): claim it.
+    if (s !== 1 || Atomics.compareExchange(i32, b, 1, 5) !== 1) continue;
     const fn = ex[names[i32[b + 1]]];
     const args = [];
     for (let k = 0; k < i32[b + 2]; k++) args.push(i32[b + 3 + k]);
@@ -132,6 +134,8 @@ export function runProgram(ex: any, names: string[], memory: WebAssembly.Memory,
 }
 
 const CTRL_INTS = 24; // state, fn, nargs, up to 20 args, error flag (last)
+// States: 0 starting, 2 idle, 1 piece posted, 5 worker running it, 6 caller took it back,
+// 3 exit, 4 program posted.
 const MAX_ARGS = 20;
 
 /** The pool could not start (no workers, or they never came up): nothing was dispatched. */
@@ -215,12 +219,15 @@ export class ThreadPool {
    * workers, and returns when all are done. Pieces must touch disjoint outputs.
    */
   run(name: string, pieces: number[][], runHere: (args: number[]) => void): void {
-    this.waitReady();
     const i32 = this.i32();
     const fn = this.nameIndex.get(name)!;
     const used = Math.min(pieces.length - 1, this.workers.length);
+    // Workers still starting (state 0) get no piece: this thread runs it rather than wait for them.
+    const posted: boolean[] = [];
     for (let w = 0; w < used; w++) {
       const b = this.ctrl[w] >>> 2, args = pieces[w + 1];
+      posted.push(Atomics.load(i32, b) === 2);
+      if (!posted[w]) continue;
       if (args.length > MAX_ARGS) throw new Error("thread pool: too many kernel arguments");
       i32[b + 1] = fn;
       i32[b + 2] = args.length;
@@ -234,7 +241,16 @@ export class ThreadPool {
     let failed = false;
     for (let w = 0; w < used; w++) {
       const b = this.ctrl[w] >>> 2;
-      waitWhile(i32, b, 1);
+      // A piece no worker has started yet is taken back and run here: on a loaded machine a
+      // sleeping worker may not be scheduled for milliseconds, and two threads must never be
+      // slower than one. The split is fixed, so results are the same whoever runs a piece.
+      if (!posted[w] || Atomics.compareExchange(i32, b, 1, 6) === 1) {
+        try { runHere(pieces[w + 1]); } finally {
+          if (posted[w]) { Atomics.store(i32, b, 2); Atomics.notify(i32, b); }
+        }
+        continue;
+      }
+      waitWhile(i32, b, 5);
       if (i32[b + CTRL_INTS - 1]) failed = true;
     }
     if (failed) throw new Error("tinyjax: a kernel failed in a worker thread; this is a bug in tinyjax, please report it");
