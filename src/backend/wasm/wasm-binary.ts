@@ -29,8 +29,17 @@ export async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
     const out = zlib.inflateRawSync(bytes);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  // Streams alone, no Blob or Response: Node implements Response in undici, loaded on first use
+  // and relying on Node's own globals.
+  const ds = new DecompressionStream("deflate-raw");
+  const writer = ds.writable.getWriter();
+  const written = Promise.all([writer.write(bytes as Uint8Array<ArrayBuffer>), writer.close()]);
+  written.catch(() => {}); // a corrupt stream fails the reads below, which report it
+  const reader = ds.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+  await written;
+  return concat(chunks);
 }
 
 /**
