@@ -2,13 +2,14 @@
 // does both):
 //   dist/tinyjax.js      ESM for Node, Deno, Bun and bundlers (readable, not minified)
 //   dist/tinyjax.min.js  minified ESM for browsers (<script type="module">) and edge runtimes
+//   dist/chunks/webgpu{,.min}.js  the WebGPU backend, which only init() imports (dynamically)
 //   dist/tinyjax.d.ts    the type declarations: tsc's own .d.ts files, copied to dist/types/
-// Both Wasm binaries (SIMD and scalar) stay embedded as base64 in the code
-// (src/backend/wasm/binaries.ts), so no runtime needs fs, fetch or an asset plugin: the bundle is
-// one self-contained file that any ESM loader can import. The module uses top-level await (the
+// The Wasm binaries stay embedded in the code (src/backend/wasm/binaries.ts, written by
+// scripts/build-wasm.mjs), so no runtime needs fs, fetch or an asset plugin: the core is one
+// self-contained file that any ESM loader can import. The module uses top-level await (the
 // Wasm module is compiled during import), so the output is ES2022 modules only.
 import terser from "@rollup/plugin-terser";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const input = "build/src/index.js";
@@ -56,6 +57,9 @@ const binariesLast = {
     }
   },
 };
+
+/** Chunks from earlier builds would be published with the package: start from none (first config only). */
+const cleanChunks = { name: "tinyjax-clean-chunks", buildStart() { rmSync("dist/chunks", { recursive: true, force: true }); } };
 
 function declarationFiles(dir) {
   return readdirSync(dir).flatMap((f) => {
@@ -106,6 +110,6 @@ const output = (min) => ({
 });
 
 export default [
-  { input, preserveEntrySignatures: "allow-extension", plugins: [selfContained, declarations], onwarn, output: output(false) },
+  { input, preserveEntrySignatures: "allow-extension", plugins: [cleanChunks, selfContained, declarations], onwarn, output: output(false) },
   { input, preserveEntrySignatures: "allow-extension", plugins: [selfContained], onwarn, output: output(true) },
 ];

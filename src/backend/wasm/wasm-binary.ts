@@ -20,8 +20,8 @@ export function fromBase64(b64: string): Uint8Array {
 /**
  * Inflates a deflate-raw stream: with zlib where the runtime has Node's built-ins (reached through
  * process.getBuiltinModule, so the bundle imports nothing; Node's DecompressionStream costs 100+ ms
- * on first use, loading its web-streams machinery, which a cold start cannot afford), else with the
- * web-standard DecompressionStream (Deno, browsers, edge runtimes).
+ * on first use, loading its web-streams machinery, which a cold start cannot afford; Deno 2 and Bun
+ * have it too), else with the web-standard DecompressionStream (browsers, edge runtimes).
  */
 export async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
   const zlib = (globalThis as any).process?.getBuiltinModule?.("node:zlib");
