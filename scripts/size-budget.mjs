@@ -13,10 +13,11 @@
 // because it ships unminified; tfjs-core + tfjs-backend-wasm as published minified (fesm builds) plus
 // the two Wasm binaries that match ours (plain and SIMD; the threaded one is listed apart).
 import { execFileSync } from "node:child_process";
+import os from "node:os";
 import { existsSync, readFileSync, readdirSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gzipSync, brotliCompressSync, deflateRawSync, constants } from "node:zlib";
+import { gzipSync, brotliCompressSync, inflateRawSync, constants } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -33,45 +34,62 @@ const nm = (...p) => join(root, "node_modules", ...p);
 const version = (pkg) => JSON.parse(readFileSync(nm(pkg, "package.json"), "utf8")).version;
 
 // ------------------------------------------------------------------ tinyjax
-function ours() {
-  const file = join(root, "dist", "tinyjax.min.js");
-  if (!existsSync(file)) throw new Error("dist/tinyjax.min.js is missing: run `npm run bundle` first");
-  const text = readFileSync(file, "utf8");
-  const esm = readFileSync(join(root, "dist", "tinyjax.js"));
-  // The embedded binaries: the base64 string literals that decode to Wasm modules; the one whose
-  // type section declares v128 values is the SIMD build.
-  const b64 = {};
-  for (const m of text.matchAll(/["'`]([A-Za-z0-9+/]{1000,}={0,2})["'`]/g)) {
-    const bytes = Buffer.from(m[1], "base64");
-    if (bytes.readUInt32LE(0) !== 0x6d736100) continue; // "\0asm"
-    b64[hasV128(bytes) ? "simd" : "scalar"] = m[1];
+/** The files a browser fetches for `import "tinyjax"`: the entry and the chunks it imports statically. */
+function coreFiles(entry) {
+  const files = [entry];
+  for (const f of files) {
+    const code = readFileSync(join(root, "dist", f), "utf8");
+    for (const m of code.matchAll(/(?:^|[;}\n])\s*(?:import|export)\b[^"'();]*?from\s*["']\.\/([^"']+)["']/g)) {
+      const dep = join(dirname(f), m[1]);
+      if (!files.includes(dep)) files.push(dep);
+    }
   }
-  if (!b64.simd || !b64.scalar) throw new Error(`expected a SIMD and a scalar Wasm binary embedded in dist/tinyjax.min.js, found: ${Object.keys(b64).join(", ") || "none"}`);
-  const wasm = Object.fromEntries(Object.entries(b64).map(([k, v]) => [k, Buffer.from(v, "base64")]));
-  const without = (t, names) => names.reduce((s, n) => s.split(b64[n]).join(""), t);
-  const replace = (t, f) => Object.keys(b64).reduce((s, n) => s.split(b64[n]).join(f(n)), t);
-  const total = gz(Buffer.from(text));
-  const jsOnly = gz(Buffer.from(without(text, Object.keys(b64))));
-  const row = {
+  return files;
+}
+
+async function ours() {
+  const entry = "tinyjax.min.js";
+  if (!existsSync(join(root, "dist", entry))) throw new Error("dist/tinyjax.min.js is missing: run `npm run bundle` first");
+  const files = coreFiles(entry);
+  const texts = files.map((f) => readFileSync(join(root, "dist", f), "utf8"));
+  const esm = coreFiles("tinyjax.js").map((f) => readFileSync(join(root, "dist", f)));
+  // The embedded binaries (scripts/build-wasm.mjs): base64 of deflate-raw streams, one the SIMD
+  // build, the other the scalar build's delta against it. Decoded here as tinyjax decodes them.
+  const { applyDelta } = await import(pathToFileURL(join(root, "build", "src", "backend", "wasm", "wasm-binary.js")).href);
+  const blobs = texts.flatMap((t) => [...t.matchAll(/["'`]([A-Za-z0-9+/]{1000,}={0,2})["'`]/g)].map((m) => m[1]));
+  const streams = blobs.map((b) => inflateRawSync(Buffer.from(b, "base64")));
+  const simd = streams.find((b) => b.readUInt32LE(0) === 0x6d736100); // "\0asm"
+  const delta = streams.find((b) => b !== simd);
+  if (blobs.length !== 2 || !simd || !hasV128(simd)) throw new Error(`expected the SIMD Wasm build and the scalar build's delta embedded in dist/${entry}, found ${blobs.length} binaries`);
+  const scalar = Buffer.from(applyDelta(simd, delta));
+  if (scalar.readUInt32LE(0) !== 0x6d736100 || hasV128(scalar)) throw new Error("the scalar build's delta does not decode to a scalar Wasm module");
+  new WebAssembly.Module(scalar); // validates
+  const gzAll = (ts) => ts.reduce((s, t) => s + gz(Buffer.from(t)), 0);
+  const strip = (t) => blobs.reduce((s, b) => s.split(b).join(""), t);
+  const total = gzAll(texts);
+  const jsOnly = gzAll(texts.map(strip));
+  return {
     name: `tinyjax ${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}`,
-    files: "dist/tinyjax.min.js",
-    raw: Buffer.byteLength(text), gzip: total, brotli: br(Buffer.from(text)),
-    esmRaw: esm.length, esmGzip: gz(esm),
+    files: files.map((f) => `dist/${f}`).join(" + "),
+    raw: texts.reduce((s, t) => s + Buffer.byteLength(t), 0), gzip: total, brotli: texts.reduce((s, t) => s + br(Buffer.from(t)), 0),
+    esmRaw: esm.reduce((s, b) => s + b.length, 0), esmGzip: esm.reduce((s, b) => s + gz(b), 0),
+    note: lazyNote(),
     breakdown: {
       jsGzip: jsOnly,
       binariesInBundleGzip: total - jsOnly,
-      wasmRaw: Object.fromEntries(Object.entries(wasm).map(([k, v]) => [k, v.length])),
-      wasmGzip: Object.fromEntries(Object.entries(wasm).map(([k, v]) => [k, gz(v)])),
-    },
-    // What other encodings of the same two binaries would give (the whole bundle, gzipped).
-    projections: {
-      "binaries as base64 of deflate-raw (DecompressionStream at load)": gz(Buffer.from(replace(text, (n) => deflateRawSync(wasm[n], { level: 9 }).toString("base64")))),
-      "SIMD binary only in the core (scalar loaded on demand)": gz(Buffer.from(without(text, Object.keys(b64).filter((n) => n !== "simd")))),
-      "SIMD only, deflate-raw": gz(Buffer.from(replace(without(text, Object.keys(b64).filter((n) => n !== "simd")), (n) => n === "simd" ? deflateRawSync(wasm.simd, { level: 9 }).toString("base64") : ""))),
-      "no binaries (the JS alone)": jsOnly,
+      wasmRaw: { simd: simd.length, scalar: scalar.length },
+      wasmGzip: { simd: gz(simd), scalar: gz(scalar) },
+      embedded: { simd: Buffer.from(blobs[streams.indexOf(simd)], "base64").length, scalarDelta: Buffer.from(blobs[streams.indexOf(delta)], "base64").length },
     },
   };
-  return row;
+}
+
+/** The lazily loaded chunks (the WebGPU backend, loaded by init()), not part of the core. */
+function lazyNote() {
+  const dir = join(root, "dist", "chunks");
+  if (!existsSync(dir)) return "";
+  const lazy = readdirSync(dir).filter((f) => f.endsWith(".min.js"));
+  return lazy.length ? `+ ${lazy.map((f) => `${f} ${kb(gz(readFileSync(join(dir, f))))}`).join(", ")} gzip loaded lazily (init())` : "";
 }
 
 /** Whether a Wasm module's type section uses the v128 value type (0x7b). */
@@ -146,12 +164,15 @@ async function peers() {
 
 // ------------------------------------------------------------------ cold start
 const probes = {
-  tinyjax: (url) => `const t0 = performance.now();
+  // cpuMs: this thread's CPU time over the same span (Linux), which a loaded machine inflates less.
+  tinyjax: (url) => `const { readFileSync, existsSync } = await import("node:fs");
+const cpu = existsSync("/proc/thread-self/schedstat") ? () => +readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0] / 1e6 : () => NaN;
+const c0 = cpu(), t0 = performance.now();
 const tj = await import(${JSON.stringify(url)});
 const v = tj.jnp.arange(6).astype("float32").mul(2).sum().item();
-const t1 = performance.now();
+const t1 = performance.now(), c1 = cpu();
 if (v !== 30) throw new Error("wrong result " + v);
-console.log(JSON.stringify({ ms: t1 - t0, sinceStart: t1 }));`,
+console.log(JSON.stringify({ ms: t1 - t0, sinceStart: t1, cpuMs: c1 - c0 }));`,
   "jax-js": () => `const t0 = performance.now();
 const jax = await import("@jax-js/jax");
 const v = (await jax.numpy.arange(6).mul(2).sum().data())[0];
@@ -171,27 +192,27 @@ console.log(JSON.stringify({ ms: t1 - t0, sinceStart: t1 }));`,
 
 function coldStart(name, runs, url) {
   const code = probes[name](url);
-  const times = [], since = [];
+  const times = [], since = [], cpu = [];
   for (let i = 0; i <= runs; i++) {
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     const r = JSON.parse(out.trim().split("\n").pop());
     if (i === 0) continue; // the first run warms the disk cache
-    times.push(r.ms); since.push(r.sinceStart);
+    times.push(r.ms); since.push(r.sinceStart); if (r.cpuMs !== undefined) cpu.push(r.cpuMs);
   }
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { name, runs, medianMs: med(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianSinceProcessStartMs: med(since) };
+  return { name, runs, medianMs: med(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianSinceProcessStartMs: med(since), medianCpuMs: cpu.length ? med(cpu) : undefined };
 }
 
 // ------------------------------------------------------------------ main
 export async function measure({ runs = RUNS, withPeers = true } = {}) {
-  const sizes = [ours(), ...(withPeers ? await peers() : [])];
+  const sizes = [await ours(), ...(withPeers ? await peers() : [])];
   const esmUrl = pathToFileURL(join(root, "dist", "tinyjax.js")).href;
   const cold = [coldStart("tinyjax", runs, esmUrl)];
   if (withPeers) cold.push(coldStart("jax-js", Math.min(runs, 5)), coldStart("tfjs-wasm", Math.min(runs, 5)));
   const failures = [];
   if (sizes[0].gzip > BUDGET.gzipBytes) failures.push(`bundle ${kb(sizes[0].gzip)} gzipped > ${kb(BUDGET.gzipBytes)}`);
   if (cold[0].medianMs > BUDGET.coldStartMs) failures.push(`cold start ${cold[0].medianMs.toFixed(1)} ms > ${BUDGET.coldStartMs} ms`);
-  return { budget: BUDGET, sizes, cold, failures, ok: failures.length === 0, node: process.version };
+  return { budget: BUDGET, sizes, cold, failures, ok: failures.length === 0, node: process.version, loadavg: os.loadavg(), cpus: os.cpus().length };
 }
 
 export function report(r) {
@@ -202,14 +223,15 @@ export function report(r) {
   }
   const o = r.sizes[0];
   lines.push(`  tinyjax breakdown: JS ${kb(o.breakdown.jsGzip)} + embedded binaries ${kb(o.breakdown.binariesInBundleGzip)} ` +
-    `(Wasm ${Object.entries(o.breakdown.wasmRaw).map(([k, v]) => `${k} ${kb(v)} raw / ${kb(o.breakdown.wasmGzip[k])} gzip`).join(", ")}); ` +
+    `(SIMD ${kb(o.breakdown.wasmRaw.simd)} raw, ${kb(o.breakdown.embedded.simd)} deflated; scalar ${kb(o.breakdown.wasmRaw.scalar)} raw, ` +
+    `${kb(o.breakdown.embedded.scalarDelta)} as a deflated delta against SIMD; each alone gzips to ${kb(o.breakdown.wasmGzip.simd)} / ${kb(o.breakdown.wasmGzip.scalar)}); ` +
     `unminified ESM dist/tinyjax.js ${kb(o.esmGzip)} gzip`);
-  lines.push("  the same bundle with the binaries encoded otherwise (projections, whole bundle gzipped):");
-  for (const [k, v] of Object.entries(o.projections)) lines.push(`    ${kb(v).padStart(9)}  ${k}`);
-  lines.push(`cold start in Node ${r.node} (import + first op result, fresh process; budget ${r.budget.coldStartMs} ms):`);
+  lines.push(`cold start in Node ${r.node} (import + first op result, fresh process; budget ${r.budget.coldStartMs} ms; ` +
+    `load average ${r.loadavg.map((x) => x.toFixed(1)).join(" ")} on ${r.cpus} CPUs):`);
   for (const c of r.cold) {
     lines.push(`  ${c.name.padEnd(10)} median ${c.medianMs.toFixed(1)} ms (min ${c.minMs.toFixed(1)}, max ${c.maxMs.toFixed(1)}, ${c.runs} runs); ` +
-      `${c.medianSinceProcessStartMs.toFixed(0)} ms from process start`);
+      `${c.medianSinceProcessStartMs.toFixed(0)} ms from process start` +
+      (c.medianCpuMs !== undefined && !Number.isNaN(c.medianCpuMs) ? `; main-thread CPU median ${c.medianCpuMs.toFixed(1)} ms` : ""));
   }
   lines.push(r.ok ? "budgets: ok" : `budgets: EXCEEDED: ${r.failures.join("; ")}`);
   return lines.join("\n");

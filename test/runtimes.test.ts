@@ -22,13 +22,13 @@ const R = await load("test/runtimes/runtimes.mjs");
 const chromiumMod = await load("test/runtimes/chromium.mjs");
 const { describe } = await load("test/runtimes/smoke.mjs");
 
-// The budgets of issue 10 are checked by scripts/size-budget.mjs. Until the bundle and cold start
-// meet them, `npm test` enforces only these regression ceilings and prints the budget report;
-// TINYJAX_BUDGETS=enforce (or a ceiling equal to the budget) makes the budgets themselves fail.
+// The budgets of issue 10 (scripts/size-budget.mjs): the core bundle gzipped is enforced as is.
+// Cold start is wall-clock time on whatever machine runs the tests; on a loaded shared CI machine a
+// fresh Node process's import + first op takes several times what it takes on a quiet one, so
+// `npm test` enforces a ceiling with margin on the median of several runs, and
+// TINYJAX_BUDGETS=enforce enforces the 30 ms budget itself (on a quiet machine).
 const ENFORCE_BUDGETS = process.env.TINYJAX_BUDGETS === "enforce";
-// Regression ceilings (the targets, 100 KB and 30 ms, are not met yet): three embedded Wasm
-// builds (SIMD, scalar, and SIMD over shared memory for worker threads) make up most of the size.
-const CEILING = { gzipBytes: 215 * 1024, coldStartMs: 150 };
+const COLD_START_CEILING_MS = 150;
 
 /** Registers a test that needs `what`: runs it when available, else fails in CI and skips locally. */
 function needs(name: string, available: string | null, fn: () => Promise<void> | void): void {
@@ -65,11 +65,21 @@ test("rollup builds dist/: ESM, minified browser bundle, type declarations; no N
   for (const [name, code] of [["tinyjax.js", esm], ["tinyjax.min.js", min]]) {
     assert.not.match(code, /\bfrom\s*["'](node:|fs|path|url|module|crypto)["']/, `${name} imports a Node built-in`);
     assert.not.match(code, /\brequire\(/, `${name} calls require()`);
-    // One file: no dynamic import of a module of ours. The only one allowed is the optional Node
-    // package "webgpu" (Dawn), which src/webgpu/device.ts imports only when process.versions.node
-    // exists (terser inlines its variable specifier into a literal in the minified bundle).
+    // The core is one file: no static import at all. Its only dynamic imports: the WebGPU
+    // backend's chunk (init()), and the optional Node package "webgpu" (Dawn), which
+    // src/webgpu/device.ts imports only when process.versions.node exists (terser inlines its
+    // variable specifier into a literal in the minified bundle).
+    assert.not.match(code, /(^|[;}\n])\s*import\s*[\w{*][^()]*?from\s*["']/, `${name} has a static import`);
+    const chunk = name === "tinyjax.js" ? "./chunks/webgpu.js" : "./chunks/webgpu.min.js";
     const dynamic = [...code.matchAll(/\bimport\(\s*["']([^"']+)["']/g)].map((m) => m[1]).filter((m) => m !== "webgpu");
-    assert.equal(dynamic, [], `${name} has dynamic imports, so it is not one self-contained file`);
+    assert.equal(dynamic, [chunk], `${name}'s dynamic imports`);
+    assert.ok(existsSync(join(root, "dist", chunk)), `dist/${chunk.slice(2)}`);
+  }
+  // The WebGPU chunk imports only the core entry (nothing of Node's, no other chunk).
+  for (const [chunk, entry] of [["webgpu.js", "tinyjax.js"], ["webgpu.min.js", "tinyjax.min.js"]]) {
+    const code = readFileSync(join(root, "dist/chunks", chunk), "utf8");
+    const from = [...code.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    assert.equal([...new Set(from)], [`../${entry}`], `dist/chunks/${chunk} imports`);
   }
   assert.ok(min.length < esm.length * 0.8, "the browser bundle is minified");
   const dts = readFileSync(join(root, "dist/types/src/index.d.ts"), "utf8");
@@ -250,16 +260,13 @@ needs("headless Chromium: the web demo trains an MLP live, the loss falls, the W
 // ------------------------------------------------------------------ budgets
 
 test("budgets: core bundle gzipped and Node cold start (jax-js and TensorFlow.js alongside)", async () => {
-  const { measure, report } = await load("scripts/size-budget.mjs");
+  const { measure, report, BUDGET } = await load("scripts/size-budget.mjs");
   const r = await measure({ runs: 7 });
   console.log(report(r).split("\n").map((l: string) => "  " + l).join("\n"));
   const size = r.sizes[0].gzip, cold = r.cold[0].medianMs;
-  if (ENFORCE_BUDGETS) {
-    assert.ok(r.ok, `budgets exceeded: ${r.failures.join("; ")}`);
-  } else {
-    assert.ok(size <= CEILING.gzipBytes, `bundle ${size} B gzipped is over the regression ceiling ${CEILING.gzipBytes} B`);
-    assert.ok(cold <= CEILING.coldStartMs, `cold start ${cold.toFixed(1)} ms is over the regression ceiling ${CEILING.coldStartMs} ms`);
-  }
+  assert.ok(size <= BUDGET.gzipBytes, `core bundle ${size} B gzipped is over the budget ${BUDGET.gzipBytes} B`);
+  const coldLimit = ENFORCE_BUDGETS ? BUDGET.coldStartMs : COLD_START_CEILING_MS;
+  assert.ok(cold <= coldLimit, `cold start median ${cold.toFixed(1)} ms is over ${coldLimit} ms`);
 });
 
 test.run();

@@ -3,7 +3,6 @@ import { ConcreteArray, fromHost } from "../core/array.js";
 import { ValueError } from "../core/errors.js";
 import { JaxArray } from "../core/value.js";
 import { backendNames, defaultDevice as setDefault, getBackend, registerBackend, wasm } from "../backend/registry.js";
-import { startWebGpu } from "../webgpu/index.js";
 import { cpuDeviceCount, setCpuDeviceCount } from "../batching/pmap.js";
 
 export interface MemoryInfo {
@@ -58,6 +57,9 @@ export function devices(): Device[] {
  * joins where an adapter exists (navigator.gpu in browsers and Deno, the `webgpu` package in Node).
  */
 export async function init(): Promise<string[]> {
+  // Imported here, not at the top: the WebGPU backend (WGSL generators, its math library) is a
+  // separate chunk of the bundle that only init() loads, which keeps the core download small.
+  const { startWebGpu } = await import("../webgpu/index.js");
   const gpu = await startWebGpu();
   if (gpu) registerBackend(gpu);
   return backendNames();

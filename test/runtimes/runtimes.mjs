@@ -65,7 +65,7 @@ function inputsHash() {
   return h.digest("hex");
 }
 
-const outputs = ["dist/tinyjax.js", "dist/tinyjax.min.js", "dist/tinyjax.d.ts"];
+const outputs = ["dist/tinyjax.js", "dist/tinyjax.min.js", "dist/tinyjax.d.ts", "dist/chunks/webgpu.js", "dist/chunks/webgpu.min.js"];
 
 /**
  * Runs rollup (`rollup -c`) unless dist/ was already built from the current build/src (needs

@@ -1,5 +1,6 @@
 import * as O from "../../../assembly/kernels/opcodes.js";
-import { scalarWasm, simdWasm, threadsWasm } from "./binaries.js";
+import { scalarWasmDelta, simdWasm } from "./binaries.js";
+import { applyDelta, fromBase64, importSharedMemory, inflateRaw } from "./wasm-binary.js";
 import { defaultThreadCount } from "./threads.js";
 
 /** The kernel exports of assembly/index.ts. Pointers are byte addresses in the module's memory. */
@@ -51,13 +52,6 @@ export function simdSupported(): boolean {
   }
 }
 
-function decode(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 export type WasmVariant = "simd" | "scalar" | "threads";
 
 export interface LoadedKernels {
@@ -68,6 +62,36 @@ export interface LoadedKernels {
   memory: WebAssembly.Memory;
 }
 
+let simdBytes: Promise<Uint8Array> | null = null;
+const compiled = new Map<WasmVariant, Promise<WebAssembly.Module>>();
+
+/** A build's bytes, decoded from the embedded SIMD build (see wasm-binary.ts). */
+export async function wasmBytes(v: WasmVariant): Promise<Uint8Array> {
+  simdBytes ??= inflateRaw(fromBase64(simdWasm));
+  const simd = await simdBytes;
+  if (v === "simd") return simd;
+  if (v === "threads") return importSharedMemory(simd);
+  return applyDelta(simd, await inflateRaw(fromBase64(scalarWasmDelta)));
+}
+
+/**
+ * Compiles one build (once per variant). Worker threads (threads.ts) get the compiled threads
+ * module through LoadedKernels.module, or from here.
+ */
+export function compileVariant(v: WasmVariant): Promise<WebAssembly.Module> {
+  let m = compiled.get(v);
+  if (!m) {
+    m = wasmBytes(v).then((bytes) => WebAssembly.compile(bytes as BufferSource));
+    compiled.set(v, m);
+  }
+  return m;
+}
+
+/** A shared memory for an instance of the threads build (it imports its memory). */
+export function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+}
+
 /**
  * Instantiates the best build this runtime runs: SIMD over shared memory where worker threads
  * can share it (SharedArrayBuffer, and cross-origin isolation in browsers), else SIMD, else scalar.
@@ -75,50 +99,95 @@ export interface LoadedKernels {
 export async function loadKernels(variant?: WasmVariant): Promise<LoadedKernels> {
   const simd = simdSupported();
   const v: WasmVariant = variant ?? (simd && defaultThreadCount() > 1 ? "threads" : simd ? "simd" : "scalar");
-  const bytes = decode(v === "threads" ? threadsWasm : v === "simd" ? simdWasm : scalarWasm);
-  const module = await WebAssembly.compile(bytes as BufferSource);
+  const module = await compileVariant(v);
   const env: Record<string, unknown> = { abort: wasmAbort };
   let memory: WebAssembly.Memory | undefined;
-  if (v === "threads") env.memory = memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  if (v === "threads") env.memory = memory = sharedMemory();
   const instance = await WebAssembly.instantiate(module, { env } as WebAssembly.Imports);
   if (!memory) memory = (instance.exports as unknown as KernelExports).memory;
-  const exports = { ...instance.exports, memory } as unknown as KernelExports;
-  warmUp(exports);
-  return { exports, variant: v, module: v === "threads" ? module : undefined, memory };
+  const raw = { ...instance.exports, memory } as unknown as KernelExports;
+  // A second instance of the same module, on its own small memory, for warming kernels up (below).
+  const spareEnv: Record<string, unknown> = { abort: wasmAbort };
+  if (v === "threads") spareEnv.memory = sharedMemory();
+  const spareExports = (await WebAssembly.instantiate(module, { env: spareEnv } as WebAssembly.Imports)).exports;
+  const spare = { ...spareExports, memory: spareEnv.memory ?? spareExports.memory } as unknown as KernelExports;
+  return { exports: warmOnFirstLargeCall(raw, spare), variant: v, module: v === "threads" ? module : undefined, memory };
 }
 
+// ------------------------------------------------------------------ warm-up
+
 /**
- * Runs every hot kernel a few times on small inputs before the first real call. V8 starts Wasm in
- * its baseline compiler (Liftoff, several times slower for SIMD) and recompiles a function with
- * TurboFan, in the background, once it has used up a call/loop budget; a call never switches
- * tiers midway, so without this the first large call of each kernel ran at baseline speed. Uses
- * the free memory above the heap base (the allocator has not started) and zeroes it afterwards.
+ * V8 starts Wasm in its baseline compiler (Liftoff, several times slower for SIMD) and recompiles
+ * a function with TurboFan, in the background, once it has used up a call/loop budget; a call
+ * never switches tiers midway, so a first large call of a kernel would run at baseline speed.
+ * Warming every kernel at import cost ~30 ms of the cold start, so each hot kernel is warmed
+ * just before its first large call instead: it runs a few times on small inputs in a spare
+ * instance of the same module (compiled code is shared between instances, memory is not, so the
+ * arrays in the real memory are never touched). A first small call needs no warm-up.
  */
-function warmUp(k: KernelExports): void {
-  const n = 1024, base = (k.heapBase() + 63) & ~63;
-  const bytes = 8 * n * 4 + 4096;
-  if (k.memory.buffer.byteLength < base + bytes) return;
-  const x = base, y = x + 4 * n, z = y + 4 * n, w = z + 4 * n, meta = w + 4 * 4 * n;
-  new Float32Array(k.memory.buffer, x, 2 * n).fill(0.5);
-  for (let r = 0; r < 40; r++) {
-    for (const op of [O.EXP, O.LOG, O.TANH, O.ERF, O.LOGISTIC, O.NEG, O.SQRT]) k.unary_f32(op, x, z, n);
+const LARGE = 1 << 15; // elements (or multiply-adds for matmul)
+
+type Kernel = keyof KernelExports;
+/** How much work a call does, from its arguments. */
+const work: Partial<Record<Kernel, (a: number[], k: KernelExports) => number>> = {
+  unary_f32: (a) => a[3],
+  binary_f32: (a) => a[6],
+  reduce_f32: (a) => a[3] * a[4] * a[5],
+  matmul_f32: (a) => a[9] * a[10] * a[11] * a[12],
+  softmax_f32: (a) => a[3] * a[4] * a[5],
+  copy_strided: (a, k) => new Int32Array(k.memory.buffer, a[1], a[0]).reduce((p, d) => p * d, 1),
+};
+
+/** Small calls that use up each kernel's tier-up budget (x, y: 1024 floats, z: out, w: workspace). */
+const warmers: Partial<Record<Kernel, (k: KernelExports, x: number, y: number, z: number, w: number, meta: number) => void>> = {
+  unary_f32: (k, x, _y, z) => { for (const op of [O.EXP, O.LOG, O.TANH, O.ERF, O.LOGISTIC, O.NEG, O.SQRT]) k.unary_f32(op, x, z, 1024); },
+  binary_f32: (k, x, y, z) => {
     for (const op of [O.ADD, O.SUB, O.MUL, O.DIV, O.MAX]) {
-      k.binary_f32(op, x, 1, y, 1, z, n);
-      k.binary_f32(op, x, 1, y, 0, z, n);
+      k.binary_f32(op, x, 1, y, 1, z, 1024);
+      k.binary_f32(op, x, 1, y, 0, z, 1024);
     }
-    k.reduce_f32(O.R_SUM, x, z, 1, n, 1);
-    k.reduce_f32(O.R_MAX, x, z, 1, n, 1);
+  },
+  reduce_f32: (k, x, _y, z) => {
+    k.reduce_f32(O.R_SUM, x, z, 1, 1024, 1);
+    k.reduce_f32(O.R_MAX, x, z, 1, 1024, 1);
     k.reduce_f32(O.R_SUM, x, z, 1, 128, 8);
     k.reduce_f32(O.R_MAX, x, z, 1, 128, 8);
-    k.softmax_f32(0, x, z, 4, 256, 1, w);
-    // 32 x 32 matmul, plain and with B transposed.
+  },
+  softmax_f32: (k, x, _y, z, w) => k.softmax_f32(0, x, z, 4, 256, 1, w),
+  // 32 x 32 matmul, plain and with B transposed.
+  matmul_f32: (k, x, y, z, w) => {
     k.matmul_f32(x, 32, 1, 0, y, 32, 1, 0, z, 1, 32, 32, 32, w);
     k.matmul_f32(x, 32, 1, 0, y, 1, 32, 0, z, 1, 32, 32, 32, w);
-    // 32 x 32 transpose through the tiled strided copy.
-    new Int32Array(k.memory.buffer, meta, 8).set([32, 32, 1, 32, 32, 1, 0, 0]);
-    k.copy_strided(2, meta, x, z, 4);
+  },
+  // 32 x 32 transpose through the tiled strided copy.
+  copy_strided: (k, x, _y, z, _w, meta) => k.copy_strided(2, meta, x, z, 4),
+};
+
+const ROUNDS = 40;
+
+function warm(spare: KernelExports, name: Kernel): void {
+  const n = 1024, x = (spare.heapBase() + 63) & ~63, y = x + 4 * n, z = y + 4 * n, w = z + 4 * n, meta = w + 4 * 4 * n;
+  if (spare.memory.buffer.byteLength < meta + 64) return;
+  new Float32Array(spare.memory.buffer, x, 2 * n).fill(0.5);
+  new Int32Array(spare.memory.buffer, meta, 8).set([32, 32, 1, 32, 32, 1, 0, 0]);
+  const f = warmers[name]!;
+  for (let r = 0; r < ROUNDS; r++) f(spare, x, y, z, w, meta);
+}
+
+/** The kernel exports, with each hot kernel warmed in `spare` before its first large call. */
+function warmOnFirstLargeCall(k: KernelExports, spare: KernelExports): KernelExports {
+  const out = { ...k };
+  for (const name of Object.keys(work) as Kernel[]) {
+    const fn = k[name] as unknown as (...a: number[]) => void, size = work[name]!;
+    (out as any)[name] = (...a: number[]) => {
+      if (size(a, k) >= LARGE) {
+        warm(spare, name);
+        (out as any)[name] = fn;
+      }
+      return fn(...a);
+    };
   }
-  new Uint8Array(k.memory.buffer, base, bytes).fill(0);
+  return out;
 }
 
 function wasmAbort(): never {
