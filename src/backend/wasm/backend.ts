@@ -81,20 +81,24 @@ export class WasmBackend implements Backend, WasmContext {
 
   alloc(nbytes: number): DeviceBuffer {
     const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
-    // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Every
-    // PRESSURE_STEP bytes allocated, one array carries an untouched ArrayBuffer of that size,
-    // which V8 counts as external memory and collects in proportion to. The step is above
-    // malloc's mmap threshold, so the buffer is never zeroed or even backed by pages.
-    this.sincePressure += nbytes;
+    // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Once live
+    // bytes have grown by PRESSURE_STEP since the last such point, the next array carries an
+    // untouched ArrayBuffer of that size, which V8 counts as external memory and collects in
+    // proportion to (above malloc's mmap threshold, so it is never zeroed or even backed by
+    // pages). Frees count against the growth, so a loop that frees what it makes (tidy, dispose)
+    // adds no external memory and triggers no collections: counting allocations instead gave every
+    // add of 16M floats in a tidy loop a fresh 64 MiB ArrayBuffer and a major GC.
     if (this.sincePressure >= PRESSURE_STEP) {
       buf.pressure = new ArrayBuffer(this.sincePressure);
       this.sincePressure = 0;
     }
+    this.sincePressure += nbytes;
     return buf;
   }
 
   free(buf: DeviceBuffer): void {
     this.allocator.release(buf.handle, buf.nbytes);
+    this.sincePressure = Math.max(0, this.sincePressure - buf.nbytes);
   }
 
   /** A typed view of `n` elements at byte address `ptr`, valid until the next allocation. */
