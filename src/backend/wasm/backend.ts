@@ -4,6 +4,8 @@ import { Primitive } from "../../core/primitive.js";
 import { Backend, DeviceBuffer, KernelArg, MemoryStats, retain } from "../backend.js";
 import { WasmAllocator } from "./allocator.js";
 import { lowerings, WasmContext } from "./lowerings.js";
+import { packedBIfAny } from "./packed-b.js";
+import { OutOfMemoryError } from "../../core/errors.js";
 import { KernelExports, WasmVariant } from "./module.js";
 import { defaultThreadCount, ThreadPool, WorkerStartError } from "./threads.js";
 import type { FusedPlan } from "../../jit/fusion.js";
@@ -80,7 +82,7 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   alloc(nbytes: number): DeviceBuffer {
-    const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
+    const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.reserve(nbytes), refs: 1 };
     // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Once live
     // bytes have grown by PRESSURE_STEP since the last such point, the next array carries an
     // untouched ArrayBuffer of that size, which V8 counts as external memory and collects in
@@ -96,7 +98,20 @@ export class WasmBackend implements Backend, WasmContext {
     return buf;
   }
 
+  /** Allocator memory for `nbytes`; when it runs out, cached packed matmul operands go first. */
+  private reserve(nbytes: number): number {
+    try {
+      return this.allocator.alloc(nbytes);
+    } catch (e) {
+      const cache = packedBIfAny(this);
+      if (!(e instanceof OutOfMemoryError) || !cache?.blocks) throw e;
+      cache.clear();
+      return this.allocator.alloc(nbytes);
+    }
+  }
+
   free(buf: DeviceBuffer): void {
+    packedBIfAny(this)?.drop(buf);
     this.allocator.release(buf.handle, buf.nbytes);
     this.sincePressure = Math.max(0, this.sincePressure - buf.nbytes);
   }
@@ -165,6 +180,12 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   stats(): MemoryStats {
-    return { liveBytes: this.allocator.liveBytes, liveBuffers: this.allocator.liveBlocks, reservedBytes: this.allocator.reservedBytes };
+    // Packed matmul operands (packed-b.ts) belong to their arrays and go with them: not counted.
+    const cache = packedBIfAny(this);
+    return {
+      liveBytes: this.allocator.liveBytes - (cache?.bytes ?? 0),
+      liveBuffers: this.allocator.liveBlocks - (cache?.blocks ?? 0),
+      reservedBytes: this.allocator.reservedBytes,
+    };
   }
 }
