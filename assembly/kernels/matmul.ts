@@ -6,8 +6,12 @@
 
 const MR = 4;
 const NR = 8;
-/** Most k per packed block; k is split into equal blocks of at most this (288 = 1 x 288, not 256 + 32). */
-const KC = 320;
+/**
+ * Most k per packed block; k is split into equal blocks of at most this (288 = 1 x 288, not 256 + 32).
+ * 512 keeps a B micro-panel (16 KiB) and an A micro-panel (8 KiB) in L1 and halves the passes over C
+ * at k = 1024 against 320 (1024: 18.2 vs 17.1 GFLOP/s, medians of CPU time on the shared machine).
+ */
+const KC = 512;
 const MC = 128;
 const NC = 1024;
 
