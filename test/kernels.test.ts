@@ -368,6 +368,9 @@ test("packed-B cache: a reused B gives bit-identical products to a fresh copy, e
     ["batched", [3, 17, 40], [3, 40, 20], (a, b) => jnp.matmul(a, b)],
     ["broadcast B", [2, 3, 40, 9], [1, 9, 1030], (a, b) => jnp.matmul(a, b)],
     ["stack times matrix", [4, 9, 40], [40, 20], (a, b) => jnp.matmul(a, b)],
+    // Big enough to split across threads (rows, then batches) where there are several.
+    ["split by rows", [256, 200], [200, 130], (a, b) => jnp.matmul(a, b)],
+    ["split by batches", [4, 64, 130], [4, 130, 72], (a, b) => jnp.matmul(a, b)],
     ["same buffer, two layouts", [40, 40], [40, 40], (a, b) => jnp.matmul(a, b).add(lax.dotGeneral(a, b, { contracting: [[1], [1]], batch: [[], []] }))],
   ];
   for (const [what, sa, sb, f] of cases) {
