@@ -11,6 +11,7 @@ import { broadcastShapes } from "../../core/shape.js";
 
 export function matmul(x: ArrayLike, y: ArrayLike): JaxArray {
   let [a, b] = promote("matmul", [x, y]);
+  if (a.ndim === 2 && b.ndim === 2 && a.shape[1] === b.shape[0]) return dotGeneral(a, b, { contracting: [[1], [0]], batch: [[], []] });
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: operands must have at least one dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}. Use multiply for scalars.`);
   }

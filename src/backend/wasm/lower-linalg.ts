@@ -53,22 +53,40 @@ function strided(ctx: WasmContext, x: KernelArg, b: number[], r: number[], c: nu
 /** Multiply-adds below which a matmul stays on one thread. */
 const PARALLEL_FLOPS = 1 << 21;
 
+/**
+ * Two matrices contracted on one axis each (x @ y, x @ y.T, x.T @ y): the operands' strides read
+ * off directly. Small products are dominated by dispatch, and this skips the general axis algebra.
+ */
+function plain2d(a: KernelArg, b: KernelArg, ca: number[], cb: number[], ba: number[]): [Operand, Operand, number, number, number] | null {
+  const sa = a.aval.shape, sb = b.aval.shape;
+  if (sa.length !== 2 || sb.length !== 2 || ba.length !== 0 || ca.length !== 1 || cb.length !== 1) return null;
+  const A: Operand = ca[0] === 1 ? { ptr: a.buf.handle, batch: 0, rows: sa[1], cols: 1 } : { ptr: a.buf.handle, batch: 0, rows: 1, cols: sa[1] };
+  const Bv: Operand = cb[0] === 0 ? { ptr: b.buf.handle, batch: 0, rows: sb[1], cols: 1 } : { ptr: b.buf.handle, batch: 0, rows: 1, cols: sb[1] };
+  return [A, Bv, sa[1 - ca[0]], sa[ca[0]], sb[1 - cb[0]]];
+}
+
 const dotGeneral: Lowering = (ctx, [a, b], [out], { contracting: [ca, cb], batch: [ba, bb] }: DotParams) => {
   const dt = a.aval.dtype;
   if (dt !== "float32" && dt !== "float64") return false;
-  const fa = a.aval.shape.map((_, i) => i).filter((i) => !ca.includes(i) && !ba.includes(i));
-  const fb = b.aval.shape.map((_, i) => i).filter((i) => !cb.includes(i) && !bb.includes(i));
-  const B = sizeOf(ba.map((i) => a.aval.shape[i]));
-  const M = sizeOf(fa.map((i) => a.aval.shape[i]));
-  const K = sizeOf(ca.map((i) => a.aval.shape[i]));
-  const N = sizeOf(fb.map((i) => b.aval.shape[i]));
   if (out.aval.size === 0) return true;
   const temps: DeviceBuffer[] = [];
+  const fast = dt === "float32" ? plain2d(a, b, ca, cb, ba) : null;
+  let fa: number[] = [], fb: number[] = [], B = 1, M: number, K: number, N: number;
+  if (fast) {
+    [, , M, K, N] = fast;
+  } else {
+    fa = a.aval.shape.map((_, i) => i).filter((i) => !ca.includes(i) && !ba.includes(i));
+    fb = b.aval.shape.map((_, i) => i).filter((i) => !cb.includes(i) && !bb.includes(i));
+    B = sizeOf(ba.map((i) => a.aval.shape[i]));
+    M = sizeOf(fa.map((i) => a.aval.shape[i]));
+    K = sizeOf(ca.map((i) => a.aval.shape[i]));
+    N = sizeOf(fb.map((i) => b.aval.shape[i]));
+  }
   try {
     if (dt === "float32") {
       // A as (batch, M, K) and B as (batch, K, N) with any strides: packing absorbs transposes.
-      const A = strided(ctx, a, ba, fa, ca, temps);
-      const Bv = strided(ctx, b, bb, cb, fb, temps);
+      const A = fast ? fast[0] : strided(ctx, a, ba, fa, ca, temps);
+      const Bv = fast ? fast[1] : strided(ctx, b, bb, cb, fb, temps);
       // A B seen before comes packed from the cache (packed-b.ts); only the packed path reads it.
       let pre = 0, sbp = 0;
       if (Bv.ptr === b.buf.handle && ctx.k.matmul_f32_packs(M, K, N)) {
