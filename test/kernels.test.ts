@@ -8,12 +8,15 @@ import * as assert from "uvu/assert";
 import { jnp, lax, tidy } from "../src/index.js";
 import type { Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
+import type { ConcreteArray } from "../src/core/array.js";
 import type { Primitive } from "../src/core/primitive.js";
 import { erfP, expP, logisticP, logP, sqrtP, tanhP } from "../src/primitives/math.js";
 import { absP, addP, ceilP, divP, floorP, maxP, minP, mulP, negP, roundP, squareP, subP } from "../src/primitives/arith.js";
 import { reduceMaxP, reduceMinP, reduceProdP } from "../src/primitives/reduce.js";
 import { dotGeneralP } from "../src/primitives/linalg.js";
 import { wasm } from "../src/backend/registry.js";
+import { MAX_BYTES, packedB } from "../src/backend/wasm/packed-b.js";
+import { memoryStats, config } from "../src/index.js";
 import { loadKernels } from "../src/backend/wasm/module.js";
 import * as O from "../assembly/kernels/opcodes.js";
 
@@ -347,6 +350,83 @@ test("matmul: shapes across tile, panel and block edges", () => {
     const got = tidy(() => jnp.matmul(arr(a, [m, k]), arr(b, [k, n])).dataSync());
     assertMatmul(got, a, b, m, k, n, 1, `matmul ${m}x${k}x${n}`);
   }
+});
+
+// ---------------------------------------------------------------- packed-B cache
+
+const bitsEqual = (x: ArrayLike<number>, y: ArrayLike<number>, what: string) => {
+  assert.is(x.length, y.length, `${what}: length`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Object.is(x[i], y[i])) assert.unreachable(`${what}: element ${i}: ${x[i]} vs ${y[i]}`);
+  }
+};
+
+test("packed-B cache: a reused B gives bit-identical products to a fresh copy, every layout", () => {
+  const cases: [string, number[], number[], (a: JaxArray, b: JaxArray) => JaxArray][] = [
+    ["plain", [70, 300], [300, 33], (a, b) => jnp.matmul(a, b)],
+    ["B transposed", [64, 70], [33, 70], (a, b) => lax.dotGeneral(a, b, { contracting: [[1], [1]], batch: [[], []] })],
+    ["batched", [3, 17, 40], [3, 40, 20], (a, b) => jnp.matmul(a, b)],
+    ["broadcast B", [2, 3, 40, 9], [1, 9, 1030], (a, b) => jnp.matmul(a, b)],
+    ["stack times matrix", [4, 9, 40], [40, 20], (a, b) => jnp.matmul(a, b)],
+    // Big enough to split across threads (rows, then batches) where there are several.
+    ["split by rows", [256, 200], [200, 130], (a, b) => jnp.matmul(a, b)],
+    ["split by batches", [4, 64, 130], [4, 130, 72], (a, b) => jnp.matmul(a, b)],
+    ["same buffer, two layouts", [40, 40], [40, 40], (a, b) => jnp.matmul(a, b).add(lax.dotGeneral(a, b, { contracting: [[1], [1]], batch: [[], []] }))],
+  ];
+  for (const [what, sa, sb, f] of cases) {
+    const na = sa.reduce((x, y) => x * y), nb = sb.reduce((x, y) => x * y);
+    const da = uniform(na, -1, 1, na), db = uniform(nb, -1, 1, nb + 7);
+    const a = arr(da, sa), b = arr(db, sb);
+    // First use marks B, the second packs it into the cache, the third reads the cache.
+    const runs = [0, 1, 2].map(() => tidy(() => f(a, b).dataSync()));
+    const fresh = tidy(() => f(a, arr(db, sb)).dataSync());
+    for (const r of runs) bitsEqual(r, fresh, what);
+    assert.ok(packedB(wasm).bytes > 0, `${what}: B was cached`);
+    a.dispose();
+    b.dispose();
+  }
+  assert.is(packedB(wasm).bytes, 0, "disposing B drops its packing");
+});
+
+test("packed-B cache: a new array at a freed B's address never gets the old packing", () => {
+  const [m, k, n] = [20, 64, 48];
+  const a = arr(uniform(m * k, -1, 1, 5), [m, k]);
+  for (let round = 0; round < 4; round++) {
+    const db = uniform(k * n, -1, 1, 100 + round);
+    const b = arr(db, [k, n]);
+    const addr = (b as unknown as ConcreteArray).buffer("test").handle;
+    for (let i = 0; i < 3; i++) {
+      const got = tidy(() => jnp.matmul(a, b).dataSync());
+      assertMatmul(got, a.dataSync() as Float32Array, db, m, k, n, 1, `round ${round}, call ${i}`);
+    }
+    b.dispose();
+    // The next B must land on the same address, or this test proves nothing.
+    const probe = arr(new Float32Array(k * n), [k, n]);
+    assert.is((probe as unknown as ConcreteArray).buffer("test").handle, addr, "the allocator reuses the freed address");
+    probe.dispose();
+  }
+  a.dispose();
+});
+
+test("packed-B cache: bounded in bytes, left out of liveBytes, and flat in a long loop", () => {
+  const before = memoryStats().liveBytes;
+  const a = arr(uniform(2 * 512, -1, 1, 9), [2, 512]);
+  const bs = Array.from({ length: 40 }, (_, i) => arr(uniform(512 * 1024, -1, 1, i), [512, 1024]));
+  const arrays = memoryStats().liveBytes;
+  // 40 Bs of 2 MiB, each used three times: 80 MiB of packings would be made without the bound.
+  for (const b of bs) for (let i = 0; i < 3; i++) tidy(() => { jnp.matmul(a, b); });
+  const cache = packedB(wasm);
+  assert.ok(cache.bytes > 0 && cache.bytes <= MAX_BYTES, `cache holds ${cache.bytes} bytes`);
+  assert.is(memoryStats().liveBytes, arrays, "packings are not counted as live arrays");
+  const reserved = memoryStats().reservedBytes;
+  const live = memoryStats().liveBytes;
+  for (let i = 0; i < 300; i++) tidy(() => { jnp.matmul(a, bs[i % 3]); });
+  assert.is(memoryStats().liveBytes, live, "live bytes flat");
+  assert.is(memoryStats().reservedBytes, reserved, "no growth");
+  for (const b of bs) b.dispose();
+  a.dispose();
+  assert.is(cache.bytes, 0);
+  assert.is(memoryStats().liveBytes, before);
 });
 
 test("matmul: batched, and transposed operands through dot_general strides", () => {

@@ -72,6 +72,27 @@ test("without tidy, yielding to the event loop keeps memory bounded (Finalizatio
   assert.ok(memoryStats().reservedBytes - start < 128 * 1024 * 1024);
 });
 
+test("a tidy loop over big arrays adds no GC pressure (frees count against it)", async () => {
+  const { PerformanceObserver, constants } = await import("node:perf_hooks");
+  const a = jnp.ones([4 << 20]), b = jnp.ones([4 << 20]);
+  tidy(() => a.add(b)).dispose();
+  (globalThis as any).gc?.();
+  await new Promise((r) => setTimeout(r, 10));
+  let major = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as any).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major++;
+  });
+  obs.observe({ entryTypes: ["gc"] });
+  // 1 GiB allocated and freed, 16 MiB at a time: counting allocations attached a 64 MiB
+  // ArrayBuffer to every fourth output, and each one started a major collection.
+  for (let i = 0; i < 64; i++) tidy(() => a.add(b)).dispose();
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  a.dispose();
+  b.dispose();
+  assert.ok(major <= 2, `${major} major GCs`);
+});
+
 test("a loop that never frees ends in a clear OutOfMemoryError, not a trap", () => {
   const limit = config.get("wasmMemoryLimit");
   config.update("wasmMemoryLimit", memoryStats().reservedBytes + 32 * 1024 * 1024);

@@ -6,8 +6,12 @@
 
 const MR = 4;
 const NR = 8;
-/** Most k per packed block; k is split into equal blocks of at most this (288 = 1 x 288, not 256 + 32). */
-const KC = 320;
+/**
+ * Most k per packed block; k is split into equal blocks of at most this (288 = 1 x 288, not 256 + 32).
+ * 512 keeps a B micro-panel (16 KiB) and an A micro-panel (8 KiB) in L1 and halves the passes over C
+ * at k = 1024 against 320 (1024: 18.2 vs 17.1 GFLOP/s, medians of CPU time on the shared machine).
+ */
+const KC = 512;
 const MC = 128;
 const NC = 1024;
 
@@ -41,6 +45,66 @@ export function matmul_f32(
   b: usize, brs: i32, bcs: i32, sb: i32,
   c: usize, batch: i32, m: i32, k: i32, n: i32, work: usize,
 ): void {
+  matmulBatches(a, ars, acs, sa, b, brs, bcs, sb, 0, 0, c, batch, m, k, n, work);
+}
+
+/** Floats per batch of a B packed whole by matmul_f32_pack_b: k rows of n rounded up to NR. */
+@inline function packedFloats(k: i32, n: i32): i32 { return k * ((n + NR - 1) / NR * NR); }
+
+/** Bytes of one batch of B packed by matmul_f32_pack_b. */
+export function matmul_f32_packed_size(k: i32, n: i32): i32 {
+  return packedFloats(k, n) << 2;
+}
+
+/** Whether matmul_f32 runs the packed path for these sizes (only then is a pre-packed B read). */
+export function matmul_f32_packs(m: i32, k: i32, n: i32): i32 {
+  return ASC_FEATURE_SIMD && m > 1 && n > 1 && <i64>m * <i64>n * <i64>k >= 512 ? 1 : 0;
+}
+
+/**
+ * Packs all of B (batch t at dst + t * matmul_f32_packed_size(k, n)) in the order gemm reads its
+ * blocks: NC-column blocks, then KC-row blocks, each in NR-column micro-panels. A B used by many
+ * products is then packed once (the host caches it per buffer).
+ */
+export function matmul_f32_pack_b(b: usize, brs: i32, bcs: i32, sb: i32, batch: i32, k: i32, n: i32, dst: usize): void {
+  // The scalar build never takes the packed path (matmul_f32_packs says 0), so it packs nothing.
+  if (!ASC_FEATURE_SIMD || k == 0 || n == 0) return;
+  const kcMax = kcFor(k);
+  for (let t = 0; t < batch; t++) {
+    const bt = b + (<usize>t * <usize>sb << 2);
+    const dt = dst + (<usize>t * <usize>packedFloats(k, n) << 2);
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = min(NC, n - jc);
+      for (let pc = 0; pc < k; pc += kcMax) {
+        packB(at(bt, pc * brs + jc * bcs), brs, bcs, min(kcMax, k - pc), nc, dt + (<usize>packedBlock(jc, pc, k, nc) << 2));
+      }
+    }
+  }
+}
+
+/** Float offset of the (jc, pc) block in a whole packed B: full NC blocks before it, then pc rows of nc padded. */
+@inline function packedBlock(jc: i32, pc: i32, k: i32, nc: i32): i32 {
+  return jc * k + pc * ((nc + NR - 1) / NR * NR);
+}
+
+/**
+ * matmul_f32 with B already packed by matmul_f32_pack_b at `bp` (batch stride `sbp` floats: 0 for
+ * a B shared by every batch, or matmul_f32_packed_size(k, n) / 4). `b` and its strides are still
+ * needed: sizes matmul_f32_packs rejects read B directly. Results are identical to matmul_f32.
+ */
+export function matmul_f32_prepacked(
+  a: usize, ars: i32, acs: i32, sa: i32,
+  b: usize, brs: i32, bcs: i32, sb: i32, bp: usize, sbp: i32,
+  c: usize, batch: i32, m: i32, k: i32, n: i32, work: usize,
+): void {
+  matmulBatches(a, ars, acs, sa, b, brs, bcs, sb, bp, sbp, c, batch, m, k, n, work);
+}
+
+@inline function matmulBatches(
+  a: usize, ars: i32, acs: i32, sa: i32,
+  b: usize, brs: i32, bcs: i32, sb: i32, bp: usize, sbp: i32,
+  c: usize, batch: i32, m: i32, k: i32, n: i32, work: usize,
+): void {
   for (let t = 0; t < batch; t++) {
     const at_ = a + (<usize>t * <usize>sa << 2);
     const bt = b + (<usize>t * <usize>sb << 2);
@@ -52,7 +116,7 @@ export function matmul_f32(
     } else if (n == 1) {
       gemvCol(at_, ars, acs, bt, brs, ct, m, k);
     } else {
-      gemm(at_, ars, acs, bt, brs, bcs, ct, m, k, n, work);
+      gemm(at_, ars, acs, bt, brs, bcs, bp ? bp + (<usize>t * <usize>sbp << 2) : 0, ct, m, k, n, work);
     }
   }
 }
@@ -135,7 +199,8 @@ function gemvCol(a: usize, ars: i32, acs: i32, b: usize, brs: i32, c: usize, m: 
   }
 }
 
-function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, m: i32, k: i32, n: i32, work: usize): void {
+/** The blocked product; `pre` is a whole packed B (matmul_f32_pack_b) or 0 to pack block by block into `work`. */
+function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, pre: usize, c: usize, m: i32, k: i32, n: i32, work: usize): void {
   if (k == 0) {
     memory.fill(c, 0, <usize>m * <usize>n << 2);
     return;
@@ -149,14 +214,16 @@ function gemm(a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usi
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
-      packB(at(b, pc * brs + jc * bcs), brs, bcs, kc, nc, bp);
+      let bblock = bp;
+      if (pre) bblock = pre + (<usize>packedBlock(jc, pc, k, nc) << 2);
+      else packB(at(b, pc * brs + jc * bcs), brs, bcs, kc, nc, bp);
       const first = pc == 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(at(a, ic * ars + pc * acs), ars, acs, mc, kc, ap);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bpanel = bp + (<usize>(jr * kc) << 2);
+          const bpanel = bblock + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);

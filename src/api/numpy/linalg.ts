@@ -11,6 +11,7 @@ import { broadcastShapes } from "../../core/shape.js";
 
 export function matmul(x: ArrayLike, y: ArrayLike): JaxArray {
   let [a, b] = promote("matmul", [x, y]);
+  if (a.ndim === 2 && b.ndim === 2 && a.shape[1] === b.shape[0]) return dotGeneral(a, b, { contracting: [[1], [0]], batch: [[], []] });
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: operands must have at least one dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}. Use multiply for scalars.`);
   }
@@ -21,6 +22,16 @@ export function matmul(x: ArrayLike, y: ArrayLike): JaxArray {
   if (k1 !== k2) {
     throw new ShapeError(`matmul: contraction dimension mismatch: ${fmtShape(va ? [k1] : a.shape)} @ ${fmtShape(vb ? [k2] : b.shape)} ` +
       `(${k1} != ${k2}). The last axis of the first operand must equal the second-to-last axis of the second; transpose one (x.T) or fix the shapes.`);
+  }
+  if (b.shape.slice(0, -2).every((d) => d === 1)) {
+    // A stack of matrices (or one) times one matrix: A's leading axes are free axes of dot_general,
+    // so B is neither broadcast nor copied per batch (and stays one buffer the packed-B cache knows).
+    const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+    if (b.ndim > 2) b = S.reshape(b, b.shape.slice(-2));
+    let out = dotGeneral(a, b, { contracting: [[a.ndim - 1], [0]], batch: [[], []] });
+    const shape = [...batch, ...(va ? [] : [a.shape[a.ndim - 2]]), ...(vb ? [] : [b.shape[1]])];
+    if (shape.length !== out.ndim || shape.some((d, i) => d !== out.shape[i])) out = S.reshape(out, shape);
+    return out;
   }
   const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
   const nb = batch.length;

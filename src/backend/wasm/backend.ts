@@ -4,6 +4,8 @@ import { Primitive } from "../../core/primitive.js";
 import { Backend, DeviceBuffer, KernelArg, MemoryStats, retain } from "../backend.js";
 import { WasmAllocator } from "./allocator.js";
 import { lowerings, WasmContext } from "./lowerings.js";
+import { packedBIfAny } from "./packed-b.js";
+import { OutOfMemoryError } from "../../core/errors.js";
 import { KernelExports, WasmVariant } from "./module.js";
 import { defaultThreadCount, ThreadPool, WorkerStartError } from "./threads.js";
 import type { FusedPlan } from "../../jit/fusion.js";
@@ -98,21 +100,38 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   alloc(nbytes: number): DeviceBuffer {
-    const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.allocator.alloc(nbytes), refs: 1 };
-    // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Every
-    // PRESSURE_STEP bytes allocated, one array carries an untouched ArrayBuffer of that size,
-    // which V8 counts as external memory and collects in proportion to. The step is above
-    // malloc's mmap threshold, so the buffer is never zeroed or even backed by pages.
-    this.sincePressure += nbytes;
+    const buf: DeviceBuffer & { pressure?: ArrayBuffer } = { backend: this, nbytes, handle: this.reserve(nbytes), refs: 1 };
+    // V8 cannot see Wasm memory, so garbage arrays would pile up between rare major GCs. Once live
+    // bytes have grown by PRESSURE_STEP since the last such point, the next array carries an
+    // untouched ArrayBuffer of that size, which V8 counts as external memory and collects in
+    // proportion to (above malloc's mmap threshold, so it is never zeroed or even backed by
+    // pages). Frees count against the growth, so a loop that frees what it makes (tidy, dispose)
+    // adds no external memory and triggers no collections: counting allocations instead gave every
+    // add of 16M floats in a tidy loop a fresh 64 MiB ArrayBuffer and a major GC.
     if (this.sincePressure >= PRESSURE_STEP) {
       buf.pressure = new ArrayBuffer(this.sincePressure);
       this.sincePressure = 0;
     }
+    this.sincePressure += nbytes;
     return buf;
   }
 
+  /** Allocator memory for `nbytes`; when it runs out, cached packed matmul operands go first. */
+  private reserve(nbytes: number): number {
+    try {
+      return this.allocator.alloc(nbytes);
+    } catch (e) {
+      const cache = packedBIfAny(this);
+      if (!(e instanceof OutOfMemoryError) || !cache?.blocks) throw e;
+      cache.clear();
+      return this.allocator.alloc(nbytes);
+    }
+  }
+
   free(buf: DeviceBuffer): void {
+    packedBIfAny(this)?.drop(buf);
     this.allocator.release(buf.handle, buf.nbytes);
+    this.sincePressure = Math.max(0, this.sincePressure - buf.nbytes);
   }
 
   /** A typed view of `n` elements at byte address `ptr`, valid until the next allocation. */
@@ -179,6 +198,12 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   stats(): MemoryStats {
-    return { liveBytes: this.allocator.liveBytes, liveBuffers: this.allocator.liveBlocks, reservedBytes: this.allocator.reservedBytes };
+    // Packed matmul operands (packed-b.ts) belong to their arrays and go with them: not counted.
+    const cache = packedBIfAny(this);
+    return {
+      liveBytes: this.allocator.liveBytes - (cache?.bytes ?? 0),
+      liveBuffers: this.allocator.liveBlocks - (cache?.blocks ?? 0),
+      reservedBytes: this.allocator.reservedBytes,
+    };
   }
 }

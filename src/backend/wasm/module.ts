@@ -28,6 +28,12 @@ export interface KernelExports {
   matmul_f32(a: number, ars: number, acs: number, sa: number, b: number, brs: number, bcs: number, sb: number,
     c: number, batch: number, m: number, k: number, n: number, work: number): void;
   matmul_f32_workspace(m: number, k: number, n: number): number;
+  /** Whole-B packing for the packed-B cache (lower-linalg.ts / packed-b.ts). */
+  matmul_f32_packs(m: number, k: number, n: number): number;
+  matmul_f32_packed_size(k: number, n: number): number;
+  matmul_f32_pack_b(b: number, brs: number, bcs: number, sb: number, batch: number, k: number, n: number, dst: number): void;
+  matmul_f32_prepacked(a: number, ars: number, acs: number, sa: number, b: number, brs: number, bcs: number, sb: number,
+    bp: number, sbp: number, c: number, batch: number, m: number, k: number, n: number, work: number): void;
   matmul_f64(a: number, b: number, c: number, m: number, k: number, n: number): void;
   /** Benchmark probes (bench/): SIMD multiply-add peak, copy and read bandwidth. */
   roofline_peak_f32(iters: number): number;
