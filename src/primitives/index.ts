@@ -10,10 +10,11 @@ import * as structural from "./structural.js";
 import * as prng from "./prng.js";
 import * as sort from "./sort.js";
 import * as decomp from "./linalg-decomp.js";
+import * as conv from "./conv.js";
 
 export function allPrimitives(): Primitive[] {
   const seen = new Set<Primitive>();
-  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort, decomp]) {
+  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort, decomp, conv]) {
     for (const v of Object.values(mod)) if (v instanceof Primitive) seen.add(v);
   }
   return [...seen];

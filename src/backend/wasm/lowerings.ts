@@ -6,6 +6,7 @@ import { structuralLowerings } from "./lower-structural.js";
 import { reduceLowerings } from "./lower-reduce.js";
 import { linalgLowerings } from "./lower-linalg.js";
 import { prngLowerings } from "./lower-prng.js";
+import { convLowerings } from "./lower-conv.js";
 
 /** What a lowering may use of the backend. */
 export interface WasmContext {
@@ -30,6 +31,7 @@ export const lowerings: Record<string, Lowering> = {
   ...reduceLowerings,
   ...linalgLowerings,
   ...prngLowerings,
+  ...convLowerings,
 };
 
 export type { ShapedArray };
