@@ -60,7 +60,12 @@ export function conv_pack_w_f32(w: usize, skh: i32, skw: i32, si: i32, so: i32, 
         for (let b = 0; b < kw; b++) {
           for (let i = 0; i < ci; i++) {
             const s = at(w, a * skh + b * skw + i * si + (gi * og + q * NR) * so);
-            for (let t = 0; t < NR; t++) store<f32>(at(d, t), t < nr ? load<f32>(at(s, t * so)) : 0);
+            if (ASC_FEATURE_SIMD && nr == NR && so == 1) {
+              v128.store(d, v128.load(s));
+              v128.store(d, v128.load(s, 16), 16);
+            } else {
+              for (let t = 0; t < NR; t++) store<f32>(at(d, t), t < nr ? load<f32>(at(s, t * so)) : 0);
+            }
             d += NR << 2;
           }
         }
