@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import { lax, jnp, vjp, vmap, makeJaxpr, config, tidy, Array as JArray } from "../src/index.js";
 import { convGeneralDilatedP } from "../src/primitives/conv.js";
 import { ShapedArray } from "../src/core/aval.js";
+import { loadKernels } from "../src/backend/wasm/module.js";
 import { randArray, toNumbers, maxRelErr } from "./helpers.js";
 import { all, CLOSE, HAVE_GPU, sameOnBoth, gpu } from "./webgpu-setup.js";
 
@@ -197,6 +198,38 @@ test("bad convolutions raise typed errors naming the op", () => {
   assert.throws(() => lax.convGeneralDilated(x, jnp.zeros([4, 3, 3]), [1, 1], "VALID"), /conv_general_dilated: .*same rank/);
   assert.throws(() => lax.convGeneralDilated(x, jnp.zeros([4, 3, 3, 3]), [0, 1], "VALID"), /strides and dilations must be positive/);
   assert.throws(() => lax.convGeneralDilated(x, jnp.zeros([4, 3, 3, 3]), [1, 1], "VALID", { dimensionNumbers: ["NCHW", "OIHW", "NCXW"] }), /dimension numbers/);
+});
+
+test("the scalar Wasm build's conv kernel is bit-identical to the SIMD build's", async () => {
+  // Padded input 2 x 7 x 9 x 6, kernel 3 x 2 x 3 x 10 in 2 groups (5 outputs each: a partial panel),
+  // strides (2, 1), dilation (1, 3): 2 x 3 x 6 = 36 output pixels, tiles of 4 plus a block tail.
+  const [N, Hp, Wp, C, KH, KW, I, G, Og, sh, sw, dh, dw] = [2, 7, 9, 6, 3, 2, 3, 2, 5, 2, 1, 1, 3];
+  const OH = Math.floor((Hp - ((KH - 1) * dh + 1)) / sh) + 1, OW = Math.floor((Wp - ((KW - 1) * dw + 1)) / sw) + 1;
+  const x = toNumbers(randArray([N * Hp * Wp * C], -1, 1, "float32", 3)), w = toNumbers(randArray([KH * KW * I * G * Og], -1, 1, "float32", 4));
+  const outs: Uint32Array[] = [];
+  for (const variant of ["simd", "scalar"] as const) {
+    const { exports: k0 } = await loadKernels(variant);
+    const k = k0 as any;
+    const base = (k.heapBase() + 63) & ~63;
+    const need = base + (1 << 20) - k.memory.buffer.byteLength;
+    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    const X = base, Wt = base + (1 << 16), P = base + (2 << 16), Y = base + (3 << 16), work = base + (8 << 16);
+    new Float32Array(k.memory.buffer, X, x.length).set(x);
+    new Float32Array(k.memory.buffer, Wt, w.length).set(w);
+    // HWIO strides: (KW*I*O, I*O, O, 1).
+    const O = G * Og;
+    k.conv_pack_w_f32(Wt, KW * I * O, I * O, O, 1, KH, KW, I, G, Og, P);
+    k.conv2d_f32(X, Hp, Wp, C, P, KH, KW, I, G, Og, Y, OH, OW, sh, sw, dh, dw, 0, N * OH * OW, work);
+    outs.push(new Uint32Array(k.memory.buffer.slice(Y, Y + N * OH * OW * O * 4)));
+    // The same against the plain-TS reference (VALID on the padded input).
+    const ref = new Float32Array(N * OH * OW * O);
+    convGeneralDilatedP.rules.reference([{ data: new Float32Array(x), aval: new ShapedArray([N, Hp, Wp, C], "float32") }, { data: new Float32Array(w), aval: new ShapedArray([KH, KW, I, O], "float32") }],
+      [{ data: ref, aval: new ShapedArray([N, OH, OW, O], "float32") }],
+      { windowStrides: [sh, sw], padding: [[0, 0], [0, 0]], lhsDilation: [1, 1], rhsDilation: [dh, dw], dimensionNumbers: { lhsSpec: [0, 3, 1, 2], rhsSpec: [3, 2, 0, 1], outSpec: [0, 3, 1, 2] }, featureGroupCount: G });
+    const got = Array.from(new Float32Array(outs[outs.length - 1].buffer));
+    assert.ok(maxRelErr(got, Array.from(ref)) < 1e-5, `${variant}: ${maxRelErr(got, Array.from(ref))}`);
+  }
+  assert.equal(Array.from(outs[1]), Array.from(outs[0]));
 });
 
 test("WebGPU's direct conv shader matches the Wasm kernel on every golden case and layout (when an adapter exists)", async () => {
