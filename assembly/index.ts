@@ -3,6 +3,7 @@ export * from "./kernels/elementwise";
 export * from "./kernels/movement";
 export * from "./kernels/reduce";
 export * from "./kernels/matmul";
+export * from "./kernels/conv";
 export * from "./kernels/roofline";
 export * from "./kernels/threefry";
 export * from "./kernels/erfinv";

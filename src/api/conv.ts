@@ -1,12 +1,12 @@
-// lax.convGeneralDilated and lax.reduceWindow, composed from pad, strided slices, concatenate and
-// dot_general (im2col + one matrix multiply). Composition gives them JVP, transpose and batching
-// rules for free; a dedicated Wasm convolution kernel is future work.
+// lax.convGeneralDilated (the conv_general_dilated primitive, with layouts and padding strings
+// resolved here) and lax.reduceWindow, composed from pad, strided slices and a reduction (which
+// gives it JVP, transpose and batching rules for free).
 import { ShapeError, ValueError } from "../core/errors.js";
 import { ArrayLike, JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
-import { dotGeneral } from "../primitives/linalg.js";
+import { conv, ConvDimensionNumbers, dilateDim } from "../primitives/conv.js";
 import { reduceMax } from "../primitives/reduce.js";
-import { concatenate, pad, reshape, slice, transpose } from "../primitives/structural.js";
+import { concatenate, pad, reshape, slice } from "../primitives/structural.js";
 import { asArray, scalar } from "./numpy/creation.js";
 import { promote } from "./numpy/ufuncs.js";
 
@@ -34,66 +34,37 @@ export function padsFor(inShape: readonly number[], window: readonly number[], s
   return padding.map(([l, h]) => [l, h]);
 }
 
-function specPerm(spec: string, first: string, last: string): number[] {
-  // Permutation putting `first`, then the spatial dims in spec order, then `last`.
-  const spatial = [...spec].map((c, i) => [c, i] as const).filter(([c]) => c !== first && c !== last).map(([, i]) => i);
-  return [spec.indexOf(first), ...spatial, spec.indexOf(last)];
+/**
+ * Axis indices of each operand as (batch, feature, spatial...), spatial dims matched by letter and
+ * ordered as in the rhs spec (JAX's conv_general_permutations).
+ */
+function specNumbers(op: string, [ls, rs, os]: readonly [string, string, string]): ConvDimensionNumbers {
+  const sp = [...rs].filter((c) => c !== "O" && c !== "I");
+  const perm = (spec: string, a: string, b: string) => {
+    const idx = [a, b, ...sp].map((c) => spec.indexOf(c));
+    if (idx.some((i) => i < 0) || new Set(spec).size !== spec.length || spec.length !== idx.length) {
+      throw new ValueError(`${op}: dimension numbers ${JSON.stringify([ls, rs, os])} are inconsistent: "${spec}" needs ${a}, ${b} and the rhs spatial letters ${sp.join("")} once each.`);
+    }
+    return idx;
+  };
+  return { lhsSpec: perm(ls, "N", "C"), rhsSpec: perm(rs, "O", "I"), outSpec: perm(os, "N", "C") };
 }
 
+/** lax.conv_general_dilated: one conv_general_dilated equation (layouts, padding strings resolved here). */
 export function convGeneralDilated(lhsIn: ArrayLike, rhsIn: ArrayLike, windowStrides: readonly number[], padding: Padding, opts: ConvOptions = {}): JaxArray {
-  let [lhs, rhs] = promote("conv_general_dilated", [lhsIn, rhsIn]);
+  const op = "conv_general_dilated";
+  const [lhs, rhs] = promote(op, [lhsIn, rhsIn]);
+  if (rhs.ndim !== lhs.ndim || lhs.ndim < 3) throw new ShapeError(`${op}: lhs ${lhs.aval.str()} and rhs ${rhs.aval.str()} must have the same rank, at least 3.`);
   const nd = lhs.ndim - 2;
-  if (rhs.ndim !== lhs.ndim) throw new ShapeError(`conv_general_dilated: lhs ${lhs.aval.str()} and rhs ${rhs.aval.str()} must have the same rank.`);
-  const rank = lhs.ndim;
   const defaultSpec = (a: string, b: string) => a + b + "DHW".slice(3 - nd);
-  const [ls, rs, os] = opts.dimensionNumbers ?? [defaultSpec("N", "C"), defaultSpec("O", "I"), defaultSpec("N", "C")];
-  if (ls.length !== rank || rs.length !== rank || os.length !== rank) throw new ValueError(`conv_general_dilated: dimension numbers ${JSON.stringify(opts.dimensionNumbers)} do not match rank ${rank}.`);
-  // Canonical layouts: lhs (N, spatial..., C), rhs (spatial..., I, O).
-  lhs = transpose(lhs, specPerm(ls, "N", "C"));
-  const rp = specPerm(rs, "O", "I");
-  rhs = transpose(rhs, [...rp.slice(1, -1), rp[rp.length - 1], rp[0]]);
-  const G = opts.featureGroupCount ?? 1;
-  const C = lhs.shape[rank - 1], I = rhs.shape[nd], O = rhs.shape[nd + 1];
-  if (C !== I * G) throw new ShapeError(`conv_general_dilated: lhs feature dimension (${C}) must equal rhs input features (${I}) times feature_group_count (${G}).`);
+  const names = opts.dimensionNumbers ?? [defaultSpec("N", "C"), defaultSpec("O", "I"), defaultSpec("N", "C")];
+  if (names.some((s) => s.length !== lhs.ndim)) throw new ValueError(`${op}: dimension numbers ${JSON.stringify(names)} do not match rank ${lhs.ndim}.`);
+  const dn = specNumbers(op, names);
   const strides = windowStrides.length ? [...windowStrides] : Array(nd).fill(1);
-  const ldil = opts.lhsDilation ?? Array(nd).fill(1), rdil = opts.rhsDilation ?? Array(nd).fill(1);
-  const kernel = rhs.shape.slice(0, nd);
-  const effK = kernel.map((k, i) => (k - 1) * rdil[i] + 1);
-  const dilatedIn = lhs.shape.slice(1, 1 + nd).map((n, i) => (n - 1) * ldil[i] + 1);
-  const pads = padsFor(dilatedIn, effK, strides, padding);
-  const zero = scalar(0, lhs.dtype);
-  let x = pad(lhs, zero, [[0, 0, 0], ...pads.map(([l, h], i): [number, number, number] => [l, h, ldil[i] - 1]), [0, 0, 0]]);
-  const padded = x.shape.slice(1, 1 + nd);
-  const out = padded.map((n, i) => Math.floor((n - effK[i]) / strides[i]) + 1);
-  if (out.some((o) => o <= 0)) throw new ShapeError(`conv_general_dilated: the window ${JSON.stringify(effK)} is larger than the padded input ${JSON.stringify(padded)}.`);
-  // im2col: one strided slice per kernel offset, stacked along the feature axis.
-  const N = x.shape[0];
-  const patches: JaxArray[] = [];
-  const offsets = kernel.reduce<number[][]>((acc, k) => acc.flatMap((o) => Array.from({ length: k }, (_, j) => [...o, j])), [[]]);
-  for (const off of offsets) {
-    const start = [0, ...off.map((o, i) => o * rdil[i]), 0];
-    const limit = [N, ...off.map((o, i) => o * rdil[i] + (out[i] - 1) * strides[i] + 1), C];
-    patches.push(slice(x, start, limit, [1, ...strides, 1]));
-  }
-  x = concatenate(patches, rank - 1); // (N, out..., K*C), offset-major
-  const K = offsets.length;
-  const outs: JaxArray[] = [];
-  for (let g = 0; g < G; g++) {
-    // Group g reads features [g*I, (g+1)*I) of each patch and writes outputs [g*O/G, (g+1)*O/G).
-    let xg = x, wg = rhs;
-    if (G > 1) {
-      const xr = reshape(x, [N, ...out, K, C]);
-      xg = reshape(slice(xr, [0, ...out.map(() => 0), 0, g * I], [N, ...out, K, (g + 1) * I]), [N, ...out, K * I]);
-      const og = O / G;
-      wg = slice(rhs, [...kernel.map(() => 0), 0, g * og], [...kernel, I, (g + 1) * og]);
-    }
-    const w2 = reshape(wg, [K * I, wg.shape[nd + 1]]);
-    outs.push(dotGeneral(xg, w2, { contracting: [[rank - 1], [0]], batch: [[], []] }));
-  }
-  const y = outs.length === 1 ? outs[0] : concatenate(outs, rank - 1); // (N, out..., O)
-  // To the requested output layout.
-  const canon = ["N", ...[...os].filter((c) => c !== "N" && c !== "C"), "C"];
-  return transpose(y, [...os].map((c) => canon.indexOf(c)));
+  const lhsDilation = [...(opts.lhsDilation ?? Array(nd).fill(1))], rhsDilation = [...(opts.rhsDilation ?? Array(nd).fill(1))];
+  const effK = dn.rhsSpec.slice(2).map((a, i) => dilateDim(rhs.shape[a], rhsDilation[i] ?? 1));
+  const pads = padsFor(dn.lhsSpec.slice(2).map((a) => lhs.shape[a]), effK, strides, padding);
+  return conv(lhs, rhs, { windowStrides: strides, padding: pads, lhsDilation, rhsDilation, dimensionNumbers: dn, featureGroupCount: opts.featureGroupCount ?? 1 });
 }
 
 export type Reducer = "max" | "add" | "sum" | "min";

@@ -11,6 +11,7 @@ import { linalgLowerings } from "./lower-linalg.js";
 import { indexingLowerings } from "./lower-indexing.js";
 import { sortLowerings } from "./lower-sort.js";
 import { decompLowerings } from "./lower-decomp.js";
+import { convLowerings } from "./lower-conv.js";
 
 export interface GpuArg {
   buf: GpuBuffer;
@@ -44,4 +45,5 @@ export const lowerings: Record<string, Lowering> = {
   ...indexingLowerings,
   ...sortLowerings,
   ...decompLowerings,
+  ...convLowerings,
 };

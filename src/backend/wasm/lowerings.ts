@@ -7,6 +7,7 @@ import { reduceLowerings } from "./lower-reduce.js";
 import { linalgLowerings } from "./lower-linalg.js";
 import { prngLowerings } from "./lower-prng.js";
 import { softmaxLowerings } from "./lower-softmax.js";
+import { convLowerings } from "./lower-conv.js";
 
 /** What a lowering may use of the backend. */
 export interface WasmContext {
@@ -32,6 +33,7 @@ export const lowerings: Record<string, Lowering> = {
   ...linalgLowerings,
   ...prngLowerings,
   ...softmaxLowerings,
+  ...convLowerings,
 };
 
 export type { ShapedArray };
