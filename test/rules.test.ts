@@ -7,7 +7,7 @@ import { allPrimitives } from "../src/primitives/index.js";
 // tangents through their rule, so none belong here; these lack a JVP for a stated reason.
 const noJvp = new Set(["iota", "cummax", "cummin", "reduce_and", "reduce_or"]);
 const linear = new Set(["add", "sub", "neg", "mul", "div", "select_n", "convert_element_type", "broadcast_in_dim", "reduce_sum",
-  "reshape", "transpose", "rev", "slice", "pad", "concatenate", "cumsum", "gather", "scatter", "dot_general"]);
+  "reshape", "transpose", "rev", "slice", "pad", "concatenate", "cumsum", "gather", "scatter", "dot_general", "conv_general_dilated"]);
 
 test("every primitive has a shape rule, a reference implementation and a batching rule", () => {
   const prims = allPrimitives();
