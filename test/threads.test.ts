@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
-import { jnp, memoryStats, config, tidy, Array as JArray } from "../src/index.js";
+import { jit, jnp, memoryStats, config, tidy, Array as JArray } from "../src/index.js";
 import { randArray } from "./helpers.js";
 
 const bits = (x: JArray) => Array.from(new Uint32Array((x.dataSync() as Float32Array).buffer));
@@ -26,6 +26,20 @@ test("multithreaded kernels are bit-identical to one thread (matmul, batched mat
     const one = withThreads(1, run).map(bits);
     const two = withThreads(2, run).map(bits);
     one.forEach((r, i) => assert.ok(r.length === two[i].length && r.every((v, k) => v === two[i][k]), `result ${i} differs`));
+    return null;
+  });
+});
+
+test("jit's fused elementwise groups split over threads bit-identically (with a tail and broadcast scalars)", () => {
+  tidy(() => {
+    const x = randArray([(1 << 19) + 37], -3, 3, "float32", 6), y = randArray([(1 << 19) + 37], -3, 3, "float32", 7);
+    const f = jit((a: JArray, b: JArray) => [jnp.tanh(a.mul(b).add(1)).mul(0.5), jnp.sqrt(jnp.abs(a)).sub(b)]);
+    const run = () => f(x, y) as JArray[];
+    const one = withThreads(1, run).map(bits);
+    const two = withThreads(2, run).map(bits);
+    one.forEach((r, i) => assert.ok(r.length === two[i].length && r.every((v, k) => v === two[i][k]), `output ${i} differs`));
+    const eager = [jnp.tanh(x.mul(y).add(1)).mul(0.5), jnp.sqrt(jnp.abs(x)).sub(y)].map(bits);
+    eager.forEach((r, i) => assert.ok(r.every((v, k) => v === two[i][k]), `output ${i} differs from eager`));
     return null;
   });
 });

@@ -15,6 +15,8 @@ const PRESSURE_STEP = 64 << 20;
 const ALIASING = new Set(["reshape", "stop_gradient"]);
 /** Floats per tile in assembly/kernels/fused.ts. */
 const FUSED_TILE = 512;
+/** Elements from which a fused group splits over threads (as elementwise ops do). */
+const FUSED_PARALLEL_MIN = 1 << 18;
 
 /**
  * Arrays in one WebAssembly.Memory, run by AssemblyScript kernels. Primitives without a kernel (or
@@ -181,17 +183,35 @@ export class WasmBackend implements Backend, WasmContext {
   }
 
   runFused(plan: FusedPlan, ins: DeviceBuffer[], outs: DeviceBuffer[]): void {
-    const nIn = ins.length;
-    const ints = [...plan.prog];
-    ins.forEach((b, i) => ints.push(b.handle, plan.strides[i]));
-    outs.forEach((b) => ints.push(b.handle));
-    const meta = this.meta(ints);
-    const nSlots = nIn + outs.length + plan.nScratch;
-    const tmp = this.alloc(nSlots * 4 + 64 + (nIn + plan.nScratch) * FUSED_TILE * 4);
+    const nIn = ins.length, nOut = outs.length, n = plan.n;
+    const nSlots = nIn + nOut + plan.nScratch;
+    // Large groups split into contiguous ranges, one per thread, each with its own argument block,
+    // slot table and tiles (elementwise, so the split changes no result bit).
+    const parts = this.threads >= 2 && this.module && n >= FUSED_PARALLEL_MIN ? this.threads : 1;
+    const chunk = Math.ceil(n / parts / FUSED_TILE) * FUSED_TILE || FUSED_TILE;
+    const starts: number[] = [];
+    for (let s = 0; s < n; s += chunk) starts.push(s);
+    if (!starts.length) starts.push(0);
+    const align = (b: number) => Math.ceil(b / 64) * 64;
+    const argInts = plan.prog.length + 2 * nIn + nOut;
+    const argBytes = align(argInts * 4), tableBytes = align(nSlots * 4) + 64;
+    const per = argBytes + tableBytes + (nIn + plan.nScratch) * FUSED_TILE * 4;
+    const tmp = this.alloc(per * starts.length);
     try {
-      const table = tmp.handle, work = tmp.handle + Math.ceil((nSlots * 4) / 64) * 64 + 64;
-      this.k.fused_f32(meta, plan.nInstr, meta + plan.prog.length * 4, nIn, meta + (plan.prog.length + 2 * nIn) * 4,
-        outs.length, plan.nScratch, table, work, plan.n);
+      // A fresh view: shared memory grows without detaching old views, which keep their old length.
+      const i32 = new Int32Array(this.k.memory.buffer);
+      const pieces = starts.map((s, r) => {
+        const args = tmp.handle + r * per, table = args + argBytes, work = table + tableBytes;
+        const ints = [...plan.prog];
+        ins.forEach((b, i) => ints.push(b.handle + (plan.strides[i] ? 4 * s : 0), plan.strides[i]));
+        outs.forEach((b) => ints.push(b.handle + 4 * s));
+        i32.set(ints, args >>> 2);
+        return [args, plan.nInstr, args + plan.prog.length * 4, nIn, args + (plan.prog.length + 2 * nIn) * 4,
+          nOut, plan.nScratch, table, work, Math.min(chunk, n - s)];
+      });
+      if (pieces.length < 2 || !this.parallel("fused_f32", pieces)) {
+        for (const p of pieces) (this.k.fused_f32 as (...a: number[]) => void)(...p);
+      }
     } finally {
       this.free(tmp);
     }
