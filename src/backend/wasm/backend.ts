@@ -182,20 +182,38 @@ export class WasmBackend implements Backend, WasmContext {
     return outs.map((o) => o.buf);
   }
 
+  /**
+   * Runs a fused group. pmap's recorder calls this with its per-device context as `this` (so it
+   * records the same calls): that path must use only the WasmContext API (k, meta, alloc, free).
+   */
   runFused(plan: FusedPlan, ins: DeviceBuffer[], outs: DeviceBuffer[]): void {
     const nIn = ins.length, nOut = outs.length, n = plan.n;
     const nSlots = nIn + nOut + plan.nScratch;
+    const tiles = (nIn + plan.nScratch) * FUSED_TILE * 4;
+    const parts = this.threads >= 2 && this.module && n >= FUSED_PARALLEL_MIN ? this.threads : 1;
+    if (parts < 2) {
+      const ints = [...plan.prog];
+      ins.forEach((b, i) => ints.push(b.handle, plan.strides[i]));
+      outs.forEach((b) => ints.push(b.handle));
+      const meta = this.meta(ints);
+      const tmp = this.alloc(nSlots * 4 + 64 + tiles);
+      try {
+        const table = tmp.handle, work = tmp.handle + Math.ceil((nSlots * 4) / 64) * 64 + 64;
+        this.k.fused_f32(meta, plan.nInstr, meta + plan.prog.length * 4, nIn, meta + (plan.prog.length + 2 * nIn) * 4,
+          nOut, plan.nScratch, table, work, n);
+      } finally {
+        this.free(tmp);
+      }
+      return;
+    }
     // Large groups split into contiguous ranges, one per thread, each with its own argument block,
     // slot table and tiles (elementwise, so the split changes no result bit).
-    const parts = this.threads >= 2 && this.module && n >= FUSED_PARALLEL_MIN ? this.threads : 1;
-    const chunk = Math.ceil(n / parts / FUSED_TILE) * FUSED_TILE || FUSED_TILE;
+    const chunk = Math.ceil(n / parts / FUSED_TILE) * FUSED_TILE;
     const starts: number[] = [];
     for (let s = 0; s < n; s += chunk) starts.push(s);
-    if (!starts.length) starts.push(0);
     const align = (b: number) => Math.ceil(b / 64) * 64;
-    const argInts = plan.prog.length + 2 * nIn + nOut;
-    const argBytes = align(argInts * 4), tableBytes = align(nSlots * 4) + 64;
-    const per = argBytes + tableBytes + (nIn + plan.nScratch) * FUSED_TILE * 4;
+    const argBytes = align((plan.prog.length + 2 * nIn + nOut) * 4), tableBytes = align(nSlots * 4) + 64;
+    const per = argBytes + tableBytes + tiles;
     const tmp = this.alloc(per * starts.length);
     try {
       // A fresh view: shared memory grows without detaching old views, which keep their old length.
@@ -209,7 +227,7 @@ export class WasmBackend implements Backend, WasmContext {
         return [args, plan.nInstr, args + plan.prog.length * 4, nIn, args + (plan.prog.length + 2 * nIn) * 4,
           nOut, plan.nScratch, table, work, Math.min(chunk, n - s)];
       });
-      if (pieces.length < 2 || !this.parallel("fused_f32", pieces)) {
+      if (!this.parallel("fused_f32", pieces)) {
         for (const p of pieces) (this.k.fused_f32 as (...a: number[]) => void)(...p);
       }
     } finally {
