@@ -206,7 +206,9 @@ function coldStart(name, runs, url) {
 // ------------------------------------------------------------------ main
 export async function measure({ runs = RUNS, withPeers = true } = {}) {
   const sizes = [await ours(), ...(withPeers ? await peers() : [])];
-  const esmUrl = pathToFileURL(join(root, "dist", "tinyjax.js")).href;
+  // Cold start of what `import "tinyjax"` loads (the package's "." export).
+  const entry = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports["."].import;
+  const esmUrl = pathToFileURL(join(root, entry)).href;
   const cold = [coldStart("tinyjax", runs, esmUrl)];
   if (withPeers) cold.push(coldStart("jax-js", Math.min(runs, 5)), coldStart("tfjs-wasm", Math.min(runs, 5)));
   const failures = [];
