@@ -27,4 +27,4 @@ export * as random from "./api/random.js";
 export * as optax from "./api/optax/index.js";
 export * as linen from "./api/linen/index.js";
 export * as haiku from "./api/haiku/index.js";
-export { pmap } from "./batching/pmap.js";
+export { pmap, startDeviceThreads } from "./batching/pmap.js";
