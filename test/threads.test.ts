@@ -44,6 +44,23 @@ test("jit's fused elementwise groups split over threads bit-identically (with a 
   });
 });
 
+test("reductions split over threads give the same bits for any thread count (rows, and a long row in chunks)", () => {
+  tidy(() => {
+    const rows = randArray([600, 1000], -1, 1, "float32", 8), long = randArray([3 * (1 << 20) + 5], -1, 1, "float32", 9);
+    const run = () => [jnp.sum(rows, { axis: 1 }), jnp.max(rows, { axis: 1 }), jnp.sum(long), jnp.max(long), jnp.min(long), jnp.mean(long)];
+    const one = withThreads(1, run).map(bits);
+    const two = withThreads(2, run).map(bits);
+    one.forEach((r, i) => assert.ok(r.length === two[i].length && r.every((v, k) => v === two[i][k]), `result ${i} differs`));
+    // The chunked long sum is still accurate: compare with a float64 sum of the same floats.
+    const xs = long.dataSync() as Float32Array;
+    let exact = 0;
+    for (let i = 0; i < xs.length; i++) exact += xs[i];
+    const got = withThreads(2, () => jnp.sum(long).item()) as number;
+    assert.ok(Math.abs(got - exact) <= 1e-6 * Math.sqrt(xs.length) * 4, `sum ${got} vs ${exact}`);
+    return null;
+  });
+});
+
 test("without SharedArrayBuffer the single-threaded SIMD build loads and works", () => {
   const url = new URL("../src/index.js", import.meta.url).href;
   const out = execFileSync(process.execPath, ["--no-harmony-sharedarraybuffer", "--input-type=module", "-e",

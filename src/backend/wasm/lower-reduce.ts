@@ -37,12 +37,46 @@ function withMiddle(ctx: WasmContext, x: KernelArg, axes: number[], fn: (ptr: nu
   }
 }
 
+/** Elements from which a float32 row reduction splits over threads. */
+const PARALLEL_MIN = 1 << 18;
+/**
+ * A row longer than this is reduced in chunks of this many elements whose partial results are
+ * then reduced: the chunks can run on different threads, and because the chunking does not depend
+ * on the thread count, neither does any result bit.
+ */
+const CHUNK = 1 << 20;
+
+/** reduce_f32 over `rows` contiguous rows of `len` (inner 1), the rows split over threads. */
+function rowsF32(ctx: WasmContext, op: number, ptr: number, out: number, rows: number, len: number): void {
+  const t = ctx.numThreads;
+  if (t >= 2 && rows >= 2 && rows * len >= PARALLEL_MIN) {
+    const per = Math.ceil(rows / t), pieces: number[][] = [];
+    for (let r = 0; r < rows; r += per) pieces.push([op, ptr + 4 * r * len, out + 4 * r, Math.min(per, rows - r), len, 1]);
+    if (ctx.parallel("reduce_f32", pieces)) return;
+  }
+  ctx.k.reduce_f32(op, ptr, out, rows, len, 1);
+}
+
+function reduceF32(ctx: WasmContext, op: number, ptr: number, out: number, outer: number, len: number, inner: number): void {
+  if (inner !== 1) { ctx.k.reduce_f32(op, ptr, out, outer, len, inner); return; }
+  if (outer !== 1 || len <= CHUNK) { rowsF32(ctx, op, ptr, out, outer, len); return; }
+  const full = Math.floor(len / CHUNK), tail = len - full * CHUNK, parts = full + (tail ? 1 : 0);
+  const partial = ctx.alloc(4 * parts);
+  try {
+    rowsF32(ctx, op, ptr, partial.handle, full, CHUNK);
+    if (tail) ctx.k.reduce_f32(op, ptr + 4 * full * CHUNK, partial.handle + 4 * full, 1, tail, 1);
+    ctx.k.reduce_f32(op, partial.handle, out, 1, parts, 1);
+  } finally {
+    ctx.free(partial);
+  }
+}
+
 function reducer(op: number): Lowering {
   return (ctx, [x], [out], { axes }: { axes: number[] }) => {
     const dt = x.aval.dtype;
     if (dt === "bool" || x.aval.size === 0) return false;
     withMiddle(ctx, x, axes, (ptr, outer, len, inner) => {
-      if (dt === "float32") ctx.k.reduce_f32(op, ptr, out.buf.handle, outer, len, inner);
+      if (dt === "float32") reduceF32(ctx, op, ptr, out.buf.handle, outer, len, inner);
       else if (dt === "float64") ctx.k.reduce_f64(op, ptr, out.buf.handle, outer, len, inner);
       else ctx.k.reduce_i32(op, dt === "uint32" ? 1 : 0, ptr, out.buf.handle, outer, len, inner);
     });
