@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     const big = jnp.array(rand(1 << 24, 3), { shape: [1 << 24] });
     row("add 16M: 2 threads vs 1", on(2, () => tidy(() => { big.add(big); })), on(1, () => tidy(() => { big.add(big); })), "1 thread", "bandwidth-bound");
     row("exp 16M: 2 threads vs 1", on(2, () => tidy(() => { jnp.exp(big); })), on(1, () => tidy(() => { jnp.exp(big); })), "1 thread");
+    row("sum 16M: 2 threads vs 1", on(2, () => tidy(() => { jnp.sum(big); })), on(1, () => tidy(() => { jnp.sum(big); })), "1 thread", "bandwidth-bound");
     row("MLP step (jit): 2 threads vs 1", on(2, runJit), on(1, runJit), "1 thread");
 
     // Data parallel: the same step (global batch 128) under pmap, gradients averaged with pmean,
