@@ -158,6 +158,11 @@ async function main(): Promise<void> {
     const big = jnp.array(rand(1 << 24, 3), { shape: [1 << 24] });
     row("add 16M: 2 threads vs 1", on(2, () => tidy(() => { big.add(big); })), on(1, () => tidy(() => { big.add(big); })), "1 thread", "bandwidth-bound");
     row("exp 16M: 2 threads vs 1", on(2, () => tidy(() => { jnp.exp(big); })), on(1, () => tidy(() => { jnp.exp(big); })), "1 thread");
+    {
+      const img = random.normal(random.key(11), [1, 64, 64, 32]), ker = random.normal(random.key(12), [3, 3, 32, 64]);
+      const conv = () => tidy(() => { lax.convGeneralDilated(img, ker, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] }); });
+      row("conv2d 1x64x64x32, 3x3, 32->64: 2 threads vs 1", on(2, conv), on(1, conv), "1 thread");
+    }
     row("sum 16M: 2 threads vs 1", on(2, () => tidy(() => { jnp.sum(big); })), on(1, () => tidy(() => { jnp.sum(big); })), "1 thread", "bandwidth-bound");
     row("MLP step (jit): 2 threads vs 1", on(2, runJit), on(1, runJit), "1 thread");
 
