@@ -87,10 +87,17 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions 
   // Per input signature: the recorded program, or null where the shard cannot be recorded.
   const cache = new Map<string, Recorded | null>();
   let fallbackReason = "";
+  const reasons = new Map<string, string>();
 
   const onThreads = (args: unknown[], n: number): unknown => {
     const pool = wasm.workerPool();
     if (!pool) return undefined;
+    // Workers start in well under a second in Node, Deno and Bun. Nested workers in a browser
+    // worker start only once it yields, so waiting longer would only freeze it: run batched.
+    if (!pool.startedWithin(1000)) {
+      fallbackReason = "worker threads are still starting (in a browser worker, await startDeviceThreads() before pmap)";
+      return undefined;
+    }
     const [leaves, def] = flatten(args);
     const arrays = leaves.map((l) => asArray(l as any));
     if (!arrays.every((a) => a instanceof ConcreteArray && a.backend === wasm)) return undefined;
@@ -109,10 +116,12 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions 
     arrays.forEach((a, i) => { key += `${a.aval.str()}${a.aval.weakType ? "w" : ""}@${axes[i]};`; });
     let rec = cache.get(key);
     if (rec === undefined) {
+      fallbackReason = "";
       rec = record(arrays, axes, def, n, threads, (s) => pool.fnIndex(s));
       cache.set(key, rec);
+      if (rec === null) reasons.set(key, fallbackReason);
     }
-    if (rec === null) return undefined;
+    if (rec === null) { fallbackReason = reasons.get(key) ?? ""; return undefined; }
     return run(rec, arrays, axes, pool);
   };
 
@@ -201,6 +210,9 @@ export function pmap<F extends (...args: any[]) => any>(f: F, opts: PmapOptions 
         `(num_replicas=${n}). Shard the leading axis to at most ${available}, or raise the CPU device count with config.update("cpuDeviceCount", ${n}).`);
     }
     // Under grad, vmap or jit the batched program is what gets traced (it composes like any jit).
+    fallbackReason = !pmapDebug.useThreads ? "pmapDebug.useThreads is false" : n <= 1 ? "one device"
+      : currentTrace() !== evalTrace ? "under an outer transformation (grad, vmap or jit) pmap traces its batched program"
+        : "no worker threads here (one thread, or no SharedArrayBuffer), or inputs on another device";
     if (pmapDebug.useThreads && n > 1 && currentTrace() === evalTrace) {
       try {
         const r = withTrace(evalTrace, () => onThreads(args, n));

@@ -200,6 +200,22 @@ export class ThreadPool {
     }
   }
 
+  /**
+   * Whether every worker is up, waiting at most `ms` for them (blocking, where this thread may).
+   * Never throws: where workers start only after this thread yields, the caller runs without them.
+   */
+  startedWithin(ms: number): boolean {
+    if (this.ready) return true;
+    const i32 = this.i32(), deadline = Date.now() + ms;
+    for (const c of this.ctrl) {
+      while (Atomics.load(i32, c >>> 2) === 0) {
+        if (Date.now() >= deadline) return false;
+        if (canBlock) Atomics.wait(i32, c >>> 2, 0, 5);
+      }
+    }
+    return (this.ready = true);
+  }
+
   /** Waits (once) until every worker has instantiated the module; throws if one never does. */
   private waitReady(): void {
     if (this.ready) return;
