@@ -20,7 +20,25 @@ interface ConvKernels {
   conv2d_f32_workspace(kh: number, kw: number, ci: number): number;
   conv2d_f32(xp: number, hp: number, wp: number, c: number, wpk: number, kh: number, kw: number, ci: number, g: number, og: number,
     out: number, oh: number, ow: number, sh: number, sw: number, dh: number, dw: number, m0: number, m1: number, work: number): void;
+  winograd_filter_f32(w: number, skh: number, skw: number, si: number, so: number, ci: number, co: number, dst: number): void;
+  winograd_f32_workspace(mb: number, ci: number, co: number): number;
+  winograd_conv_f32(xp: number, hp: number, wp: number, ci: number, u: number, co: number,
+    out: number, oh: number, ow: number, t0: number, t1: number, mb: number, work: number): void;
 }
+
+/**
+ * The Winograd F(2x2, 3x3) path (assembly/kernels/winograd.ts) for 3x3, stride-1, undilated,
+ * ungrouped 2-D convolutions. `runs` counts its uses (tests check the path was taken).
+ * Crossover (1 thread, medians of 11 interleaved runs, 1x64x64xI input, SAME, 2026-11-26): with
+ * few input channels the 16 GEMMs have depth I and do not reach the register tile's speed, so
+ * Winograd only ties or loses: I=4->16 1.29 vs 1.34 ms direct, 8->16 1.35 vs 1.24, 4->64 2.55 vs
+ * 2.39, 3->32 0.81 vs 0.82; from I=12 it wins: 12->12 1.29 vs 1.49, 16->4 1.24 vs 1.41, 16->8
+ * 1.03 vs 1.33, 64->4 2.21 vs 3.03, 32->64 4.2 vs 7.0. Hence I >= 12 and O >= 4 (below 4 outputs
+ * the output transform runs only its scalar tail). `tileFloats` bounds one block's transformed
+ * inputs and products (16 x mb x (I + O) floats): at 32->64, 64K-256K floats ran 4.2-4.3 ms,
+ * 8K 6.8 ms (per-call packing in the batched GEMM dominates small blocks), all tiles at once 4.9.
+ */
+export const winograd = { runs: 0, enabled: true, minIn: 12, minOut: 4, tileFloats: 131072 };
 
 /** Multiply-adds below which a convolution stays on one thread. */
 const PARALLEL_FLOPS = 1 << 21;
@@ -51,16 +69,41 @@ const conv: Lowering = (ctx, [x, w], [out], p: ConvParams) => {
   const temps: DeviceBuffer[] = [];
   const alloc = (bytes: number) => { const b = ctx.alloc(bytes); temps.push(b); return b.handle; };
   try {
-    const xp = alloc(N * Hp * Wp * C * 4);
+    const wino = winograd.enabled && nd === 2 && KH === 3 && KW === 3 && G === 1 && I >= winograd.minIn && O >= winograd.minOut &&
+      [...strides, ...rd].every((v) => v === 1) && pads.every(([a, b]) => a >= 0 && b >= 0);
+    // Winograd tiles are 2x2 outputs reading 4x4 patches: an odd output size needs one more zero row/column.
+    const [Hx, Wx] = wino ? [Math.max(Hp, 2 * Math.ceil(OH / 2) + 2), Math.max(Wp, 2 * Math.ceil(OW / 2) + 2)] : [Hp, Wp];
+    const xp = alloc(N * Hx * Wx * C * 4);
     k.conv_pad_input_f32(x.buf.handle, xv.n, xv.strides[0], xv.strides[1], xv.c, N, xv.dims[0], xv.dims[1], C,
-      xp, Hp, Wp, pads[0][0], pads[1][0], ld[0], ld[1]);
-    const wpk = alloc(k.conv_packed_w_size(KH, KW, I, G, Og) * 4);
-    k.conv_pack_w_f32(w.buf.handle, wv.strides[0], wv.strides[1], wv.c, wv.n, KH, KW, I, G, Og, wpk);
+      xp, Hx, Wx, pads[0][0], pads[1][0], ld[0], ld[1]);
     // The kernel writes (N, OH, OW, O) contiguous: straight into the output when that is its layout.
     const canon = [ov.n, ov.strides[0], ov.strides[1], ov.c];
     const want = [OH * OW * O, OW * O, O, 1];
     const direct = canon.every((s, i) => s === want[i] || [N, OH, OW, O][i] === 1);
     const y = direct ? out.buf.handle : alloc(out.aval.size * 4);
+    if (wino) {
+      winograd.runs++;
+      const u = alloc(16 * I * O * 4);
+      k.winograd_filter_f32(w.buf.handle, wv.strides[0], wv.strides[1], wv.c, wv.n, I, O, u);
+      const T = N * Math.ceil(OH / 2) * Math.ceil(OW / 2);
+      // Tiles per block: the block's transformed inputs and products (16 x mb x (I + O) floats) stay in L2.
+      // The same split rule as the direct path below; any split gives the same bits (winograd.ts).
+      const t = T * 4 * 9 * I * O >= PARALLEL_FLOPS ? Math.min(ctx.numThreads, Math.ceil(T / 4)) : 1;
+      const per = Math.ceil(T / t);
+      const mb = Math.min(per, Math.max(4, Math.floor(winograd.tileFloats / (16 * (I + O)) / 4) * 4));
+      const pieces: number[][] = [];
+      for (let t0 = 0; t0 < T; t0 += per) {
+        const work = alloc(k.winograd_f32_workspace(mb, I, O));
+        pieces.push([xp, Hx, Wx, C, u, O, y, OH, OW, t0, Math.min(T, t0 + per), mb, work]);
+      }
+      if (pieces.length < 2 || !ctx.parallel("winograd_conv_f32" as keyof KernelExports, pieces)) {
+        for (const pc of pieces) (k.winograd_conv_f32 as (...a: number[]) => void)(...pc);
+      }
+      if (!direct) stridedCopy(ctx, "float32", [N, OH, OW, O], y, stridesOf([N, OH, OW, O]), out.buf.handle, canon);
+      return true;
+    }
+    const wpk = alloc(k.conv_packed_w_size(KH, KW, I, G, Og) * 4);
+    k.conv_pack_w_f32(w.buf.handle, wv.strides[0], wv.strides[1], wv.c, wv.n, KH, KW, I, G, Og, wpk);
     const M = N * OH * OW;
     const t = M * KH * KW * I * O >= PARALLEL_FLOPS ? Math.min(ctx.numThreads, Math.ceil(M / 16)) : 1;
     const per = Math.ceil(M / t / 4) * 4;
