@@ -269,10 +269,13 @@ test("the scalar Wasm build's Winograd kernel is bit-identical to the SIMD build
     new Float32Array(k.memory.buffer, X, x.length).set(x);
     new Float32Array(k.memory.buffer, Wt, w.length).set(w);
     k.winograd_filter_f32(Wt, 3 * C * O, C * O, O, 1, C, O, U);
+    // The first size reads the kernels pre-packed for the GEMM (the SIMD build; the scalar one never packs).
+    const UP = base + (4 << 16);
+    k.matmul_f32_pack_b(U, O, 1, C * O, 16, C, O, UP);
     const bits: number[] = [];
-    for (const [OH, OW] of [[7, 8], [5, 7]]) {
+    for (const [OH, OW, up] of [[7, 8, UP], [5, 7, 0]]) {
       const T = N * Math.ceil(OH / 2) * Math.ceil(OW / 2);
-      for (const [t0, t1] of [[0, 13], [13, T]]) k.winograd_conv_f32(X, Hp, Wp, C, U, O, Y, OH, OW, t0, t1, 4, work);
+      for (const [t0, t1] of [[0, 13], [13, T]]) k.winograd_conv_f32(X, Hp, Wp, C, U, up, O, Y, OH, OW, t0, t1, 4, work);
       const got = new Float32Array(k.memory.buffer.slice(Y, Y + N * OH * OW * O * 4));
       // Against the plain-TS reference: VALID on the top-left (OH + 2) x (OW + 2) of the padded input.
       const xs = new Float32Array(N * (OH + 2) * (OW + 2) * C);

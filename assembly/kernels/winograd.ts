@@ -6,7 +6,7 @@
 // the 2x2 outputs. Transforms vectorize over channels (4 per f32x4) with scalar tails; the scalar
 // build does the same adds in the same order, and matmul_f32 sums each element over depth in a
 // fixed order whatever the number of rows, so results do not depend on the tile blocking or split.
-import { matmul_f32, matmul_f32_workspace } from "./matmul";
+import { matmul_f32_prepacked, matmul_f32_packed_size, matmul_f32_workspace } from "./matmul";
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2); }
 
@@ -53,11 +53,12 @@ export function winograd_f32_workspace(mb: i32, ci: i32, co: i32): i32 {
  * kernel transformed by winograd_filter_f32 (u), for tiles [t0, t1) only (tile (b, i, j) covers
  * output rows 2i, 2i+1 and columns 2j, 2j+1; tiles are numbered b, i, j row-major over
  * ceil(oh/2) x ceil(ow/2) per image). xp must hold every tile's 4x4 patch: hp >= 2*ceil(oh/2) + 2,
- * wp >= 2*ceil(ow/2) + 2. Tiles are processed mb at a time through `work`
- * (winograd_f32_workspace bytes, 16-byte aligned).
+ * wp >= 2*ceil(ow/2) + 2. `up` is u packed by matmul_f32_pack_b (batch 16, row stride co), or 0
+ * to pack it per block. Tiles are processed mb at a time through `work` (winograd_f32_workspace
+ * bytes, 16-byte aligned).
  */
 export function winograd_conv_f32(
-  xp: usize, hp: i32, wp: i32, ci: i32, u: usize, co: i32,
+  xp: usize, hp: i32, wp: i32, ci: i32, u: usize, up: usize, co: i32,
   out: usize, oh: i32, ow: i32, t0: i32, t1: i32, mb: i32, work: usize,
 ): void {
   const v = (work + 15) & ~15;
@@ -71,7 +72,7 @@ export function winograd_conv_f32(
       const src = at(xp, ((img * hp + 2 * i) * wp + 2 * j) * ci);
       inputTransform(src, <usize>wp * <usize>ci << 2, ci, v + (<usize>(t * ci) << 2), <usize>(nb * ci) << 2);
     }
-    matmul_f32(v, ci, 1, nb * ci, u, co, 1, ci * co, m, 16, nb, ci, co, gw);
+    matmul_f32_prepacked(v, ci, 1, nb * ci, u, co, 1, ci * co, up, up ? matmul_f32_packed_size(ci, co) >> 2 : 0, m, 16, nb, ci, co, gw);
     for (let t = 0; t < nb; t++) {
       const tile = b0 + t, img = tile / (th * tw), rem = tile - img * th * tw, i = rem / tw, j = rem - i * tw;
       const rows = min(2, oh - 2 * i), cols = min(2, ow - 2 * j);

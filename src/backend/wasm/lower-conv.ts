@@ -22,7 +22,10 @@ interface ConvKernels {
     out: number, oh: number, ow: number, sh: number, sw: number, dh: number, dw: number, m0: number, m1: number, work: number): void;
   winograd_filter_f32(w: number, skh: number, skw: number, si: number, so: number, ci: number, co: number, dst: number): void;
   winograd_f32_workspace(mb: number, ci: number, co: number): number;
-  winograd_conv_f32(xp: number, hp: number, wp: number, ci: number, u: number, co: number,
+  matmul_f32_packs(m: number, k: number, n: number): number;
+  matmul_f32_packed_size(k: number, n: number): number;
+  matmul_f32_pack_b(b: number, brs: number, bcs: number, sb: number, batch: number, k: number, n: number, dst: number): void;
+  winograd_conv_f32(xp: number, hp: number, wp: number, ci: number, u: number, up: number, co: number,
     out: number, oh: number, ow: number, t0: number, t1: number, mb: number, work: number): void;
 }
 
@@ -38,7 +41,7 @@ interface ConvKernels {
  * inputs and products (16 x mb x (I + O) floats): at 32->64, 64K-256K floats ran 4.2-4.3 ms,
  * 8K 6.8 ms (per-call packing in the batched GEMM dominates small blocks), all tiles at once 4.9.
  */
-export const winograd = { runs: 0, enabled: true, minIn: 12, minOut: 4, tileFloats: 131072 };
+export const winograd = { runs: 0, enabled: true, minIn: 12, minOut: 4, tileFloats: 131072, prepack: true };
 
 /** Multiply-adds below which a convolution stays on one thread. */
 const PARALLEL_FLOPS = 1 << 21;
@@ -91,10 +94,16 @@ const conv: Lowering = (ctx, [x, w], [out], p: ConvParams) => {
       const t = T * 4 * 9 * I * O >= PARALLEL_FLOPS ? Math.min(ctx.numThreads, Math.ceil(T / 4)) : 1;
       const per = Math.ceil(T / t);
       const mb = Math.min(per, Math.max(4, Math.floor(winograd.tileFloats / (16 * (I + O)) / 4) * 4));
+      // The 16 transformed kernels packed once for the GEMM's register tile, not once per block.
+      let up = 0;
+      if (winograd.prepack && k.matmul_f32_packs(mb, I, O)) {
+        up = alloc(16 * k.matmul_f32_packed_size(I, O));
+        k.matmul_f32_pack_b(u, O, 1, I * O, 16, I, O, up);
+      }
       const pieces: number[][] = [];
       for (let t0 = 0; t0 < T; t0 += per) {
         const work = alloc(k.winograd_f32_workspace(mb, I, O));
-        pieces.push([xp, Hx, Wx, C, u, O, y, OH, OW, t0, Math.min(T, t0 + per), mb, work]);
+        pieces.push([xp, Hx, Wx, C, u, up, O, y, OH, OW, t0, Math.min(T, t0 + per), mb, work]);
       }
       if (pieces.length < 2 || !ctx.parallel("winograd_conv_f32" as keyof KernelExports, pieces)) {
         for (const pc of pieces) (k.winograd_conv_f32 as (...a: number[]) => void)(...pc);
