@@ -107,7 +107,7 @@ function reference(x: JArray, w: JArray, y: JArray, params: any): number[] {
 
 test("float32 kernel vs reference: tails of pixels, channels and depth, groups, 1-D, threads", () => {
   const dn = ["NHWC", "HWIO", "NHWC"] as [string, string, string];
-  // wino: whether the Winograd path must run (forced: the channel thresholds are lowered to 1).
+  // wino: whether the Winograd path must run (forced: its channel and tile thresholds are lowered to 1).
   const cases: { x: number[]; w: number[]; s: number[]; pad: [number, number][]; g?: number; rd?: number[]; ld?: number[]; dn?: [string, string, string]; wino?: boolean }[] = [
     { x: [1, 1, 1, 1], w: [1, 1, 1, 1], s: [1, 1], pad: [[0, 0], [0, 0]] },
     { x: [1, 3, 5, 3], w: [2, 2, 3, 5], s: [1, 1], pad: [[0, 0], [0, 0]] },
@@ -122,21 +122,21 @@ test("float32 kernel vs reference: tails of pixels, channels and depth, groups, 
     // enough to split tiles over threads, several blocks per thread.
     { x: [2, 7, 9, 5], w: [3, 3, 5, 3], s: [1, 1], pad: [[1, 1], [1, 1]], wino: true },
     { x: [3, 7, 9, 6], w: [3, 3, 6, 9], s: [1, 1], pad: [[0, 0], [0, 0]], wino: true },
-    { x: [1, 4, 4, 1], w: [3, 3, 1, 1], s: [1, 1], pad: [[0, 0], [0, 0]], wino: true },
+    { x: [1, 4, 4, 1], w: [3, 3, 1, 2], s: [1, 1], pad: [[0, 0], [0, 0]], wino: true }, // one tile
     { x: [2, 33, 31, 20], w: [3, 3, 20, 24], s: [1, 1], pad: [[1, 1], [1, 1]], wino: true },
   ];
   const bits = (a: number[]) => Array.from(new Uint32Array(new Float32Array(a).buffer));
   cases.forEach((c, i) => tidy(() => {
     const x = randArray(c.x, -1, 1, "float32", 10 + i), w = randArray(c.w, -1, 1, "float32", 20 + i);
     const run = () => {
-      const { minIn, minOut, runs } = winograd;
-      if (c.wino) Object.assign(winograd, { minIn: 1, minOut: 1 });
+      const { minIn, minTiles, runs } = winograd;
+      if (c.wino) Object.assign(winograd, { minIn: 1, minTiles: 1 });
       try {
         const r = lax.convGeneralDilated(x, w, c.s, c.pad, { dimensionNumbers: c.dn ?? dn, featureGroupCount: c.g, rhsDilation: c.rd, lhsDilation: c.ld });
         r.dataSync();
         assert.equal(winograd.runs - runs, c.wino ? 1 : 0, `case ${i}: Winograd runs`);
         return r;
-      } finally { Object.assign(winograd, { minIn, minOut }); }
+      } finally { Object.assign(winograd, { minIn, minTiles }); }
     };
     const y = run();
     const nd = c.x.length - 2, ones = Array(nd).fill(1);
@@ -275,8 +275,12 @@ test("the scalar Wasm build's Winograd kernel is bit-identical to the SIMD build
     const bits: number[] = [];
     for (const [OH, OW, up] of [[7, 8, UP], [5, 7, 0]]) {
       const T = N * Math.ceil(OH / 2) * Math.ceil(OW / 2);
+      // One call in blocks of 8, then two calls in blocks of 4 (tile 12 alone in its block): the same bits.
+      k.winograd_conv_f32(X, Hp, Wp, C, U, up, O, Y, OH, OW, 0, T, 8, work);
+      const whole = new Uint32Array(k.memory.buffer.slice(Y, Y + N * OH * OW * O * 4));
       for (const [t0, t1] of [[0, 13], [13, T]]) k.winograd_conv_f32(X, Hp, Wp, C, U, up, O, Y, OH, OW, t0, t1, 4, work);
       const got = new Float32Array(k.memory.buffer.slice(Y, Y + N * OH * OW * O * 4));
+      assert.equal(Array.from(new Uint32Array(got.buffer)), Array.from(whole), `${variant} ${OH}x${OW}: split`);
       // Against the plain-TS reference: VALID on the top-left (OH + 2) x (OW + 2) of the padded input.
       const xs = new Float32Array(N * (OH + 2) * (OW + 2) * C);
       for (let n = 0; n < N; n++) for (let i = 0; i < OH + 2; i++) for (let j = 0; j < OW + 2; j++) for (let c = 0; c < C; c++) {

@@ -4,8 +4,10 @@
 // (input, output) channel pair becomes U = G g G^T (once), the 16 positions of the 4x4 transform
 // domain are 16 independent GEMMs M[k] = V[k] (tiles x ci) . U[k] (ci x co), and A^T M A gives
 // the 2x2 outputs. Transforms vectorize over channels (4 per f32x4) with scalar tails; the scalar
-// build does the same adds in the same order, and matmul_f32 sums each element over depth in a
-// fixed order whatever the number of rows, so results do not depend on the tile blocking or split.
+// build does the same adds in the same order. matmul_f32 sums each element over depth in one order
+// for any number of rows >= 2 and columns >= 2 (sequentially up to its k-block size of 512, then
+// block by block), so with co >= 2 (the host's rule) results do not depend on the tile blocking or
+// thread split; past 512 input channels the scalar build (sequential sums) differs from the SIMD one.
 import { matmul_f32_prepacked, matmul_f32_packed_size, matmul_f32_workspace } from "./matmul";
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2); }
@@ -54,7 +56,7 @@ export function winograd_f32_workspace(mb: i32, ci: i32, co: i32): i32 {
  * output rows 2i, 2i+1 and columns 2j, 2j+1; tiles are numbered b, i, j row-major over
  * ceil(oh/2) x ceil(ow/2) per image). xp must hold every tile's 4x4 patch: hp >= 2*ceil(oh/2) + 2,
  * wp >= 2*ceil(ow/2) + 2. `up` is u packed by matmul_f32_pack_b (batch 16, row stride co), or 0
- * to pack it per block. Tiles are processed mb at a time through `work` (winograd_f32_workspace
+ * to pack it per block. Tiles are processed mb (>= 2) at a time through `work` (winograd_f32_workspace
  * bytes, 16-byte aligned).
  */
 export function winograd_conv_f32(
@@ -66,18 +68,20 @@ export function winograd_conv_f32(
   const gw = (m + (<usize>(16 * mb * co) << 2) + 15) & ~15;
   const th = (oh + 1) >> 1, tw = (ow + 1) >> 1;
   for (let b0 = t0; b0 < t1; b0 += mb) {
-    const nb = min(mb, t1 - b0);
-    for (let t = 0; t < nb; t++) {
-      const tile = b0 + t, img = tile / (th * tw), rem = tile - img * th * tw, i = rem / tw, j = rem - i * tw;
+    // A lone tile is transformed twice: matmul_f32 takes another summation order for one row
+    // (gemvRow: sequential even past its k-block size), and a thread split must not change bits.
+    const nb = min(mb, t1 - b0), mm = max(nb, 2);
+    for (let t = 0; t < mm; t++) {
+      const tile = b0 + min(t, nb - 1), img = tile / (th * tw), rem = tile - img * th * tw, i = rem / tw, j = rem - i * tw;
       const src = at(xp, ((img * hp + 2 * i) * wp + 2 * j) * ci);
-      inputTransform(src, <usize>wp * <usize>ci << 2, ci, v + (<usize>(t * ci) << 2), <usize>(nb * ci) << 2);
+      inputTransform(src, <usize>wp * <usize>ci << 2, ci, v + (<usize>(t * ci) << 2), <usize>(mm * ci) << 2);
     }
-    matmul_f32_prepacked(v, ci, 1, nb * ci, u, co, 1, ci * co, up, up ? matmul_f32_packed_size(ci, co) >> 2 : 0, m, 16, nb, ci, co, gw);
+    matmul_f32_prepacked(v, ci, 1, mm * ci, u, co, 1, ci * co, up, up ? matmul_f32_packed_size(ci, co) >> 2 : 0, m, 16, mm, ci, co, gw);
     for (let t = 0; t < nb; t++) {
       const tile = b0 + t, img = tile / (th * tw), rem = tile - img * th * tw, i = rem / tw, j = rem - i * tw;
       const rows = min(2, oh - 2 * i), cols = min(2, ow - 2 * j);
       const dst = at(out, ((img * oh + 2 * i) * ow + 2 * j) * co);
-      outputTransform(m + (<usize>(t * co) << 2), <usize>(nb * co) << 2, co, dst, <usize>ow * <usize>co << 2, rows, cols);
+      outputTransform(m + (<usize>(t * co) << 2), <usize>(mm * co) << 2, co, dst, <usize>ow * <usize>co << 2, rows, cols);
     }
   }
 }

@@ -32,16 +32,19 @@ interface ConvKernels {
 /**
  * The Winograd F(2x2, 3x3) path (assembly/kernels/winograd.ts) for 3x3, stride-1, undilated,
  * ungrouped 2-D convolutions. `runs` counts its uses (tests check the path was taken).
- * Crossover (1 thread, medians of 11 interleaved runs, 1x64x64xI input, SAME, 2026-11-26): with
- * few input channels the 16 GEMMs have depth I and do not reach the register tile's speed, so
- * Winograd only ties or loses: I=4->16 1.29 vs 1.34 ms direct, 8->16 1.35 vs 1.24, 4->64 2.55 vs
- * 2.39, 3->32 0.81 vs 0.82; from I=12 it wins: 12->12 1.29 vs 1.49, 16->4 1.24 vs 1.41, 16->8
- * 1.03 vs 1.33, 64->4 2.21 vs 3.03, 32->64 4.2 vs 7.0. Hence I >= 12 and O >= 4 (below 4 outputs
- * the output transform runs only its scalar tail). `tileFloats` bounds one block's transformed
- * inputs and products (16 x mb x (I + O) floats): at 32->64, 64K-256K floats ran 4.2-4.3 ms,
- * 8K 6.8 ms (per-call packing in the batched GEMM dominates small blocks), all tiles at once 4.9.
+ * Crossover (1 thread, medians of 15-21 interleaved runs, 1x64x64xI input, SAME, ms Winograd vs
+ * direct, 2026-11-26): with few input channels the 16 GEMMs have depth I and run far below the
+ * register tile's speed, so Winograd only ties: 3->32 0.72 vs 0.71, 4->16 0.52 vs 0.51, 4->64
+ * 1.27 vs 1.42; from I = 6-8 it wins: 6->32 0.83 vs 1.07, 8->8 0.45 vs 0.47, 8->16 0.53 vs 0.69,
+ * 8->64 1.81 vs 2.56, 16->4 0.52 vs 0.65, 32->3 1.02 vs 1.46, 32->64 4.1-4.4 vs 7.2-8.2. The
+ * kernel transform and packing cost ~I*O*40 memory operations whatever the size, so few tiles lose:
+ * 1x4x4x64->64 (4 tiles) 0.22 vs 0.09, 1x8x8x16->16 (16 tiles) 0.042 vs 0.043. Hence I >= 8 and
+ * at least 32 tiles. O >= 2 is not a speed rule: one output column takes matmul_f32's gemv paths,
+ * whose summation order depends on the number of rows (tile blocking and thread split).
+ * `tileFloats` bounds one block's transformed inputs and products (16 x mb x (I + O) floats): at
+ * 32->64, 16K-128K floats ran 4.1-4.4 ms, 256K 4.5 ms.
  */
-export const winograd = { runs: 0, enabled: true, minIn: 12, minOut: 4, tileFloats: 131072, prepack: true };
+export const winograd = { runs: 0, enabled: true, minIn: 8, minTiles: 32, tileFloats: 65536, prepack: true };
 
 /** Multiply-adds below which a convolution stays on one thread. */
 const PARALLEL_FLOPS = 1 << 21;
@@ -72,7 +75,8 @@ const conv: Lowering = (ctx, [x, w], [out], p: ConvParams) => {
   const temps: DeviceBuffer[] = [];
   const alloc = (bytes: number) => { const b = ctx.alloc(bytes); temps.push(b); return b.handle; };
   try {
-    const wino = winograd.enabled && nd === 2 && KH === 3 && KW === 3 && G === 1 && I >= winograd.minIn && O >= winograd.minOut &&
+    const wino = winograd.enabled && nd === 2 && KH === 3 && KW === 3 && G === 1 && I >= winograd.minIn && O >= 2 &&
+      N * Math.ceil(OH / 2) * Math.ceil(OW / 2) >= winograd.minTiles &&
       [...strides, ...rd].every((v) => v === 1) && pads.every(([a, b]) => a >= 0 && b >= 0);
     // Winograd tiles are 2x2 outputs reading 4x4 patches: an odd output size needs one more zero row/column.
     const [Hx, Wx] = wino ? [Math.max(Hp, 2 * Math.ceil(OH / 2) + 2), Math.max(Wp, 2 * Math.ceil(OW / 2) + 2)] : [Hp, Wp];
@@ -93,7 +97,7 @@ const conv: Lowering = (ctx, [x, w], [out], p: ConvParams) => {
       // The same split rule as the direct path below; any split gives the same bits (winograd.ts).
       const t = T * 4 * 9 * I * O >= PARALLEL_FLOPS ? Math.min(ctx.numThreads, Math.ceil(T / 4)) : 1;
       const per = Math.ceil(T / t);
-      const mb = Math.min(per, Math.max(4, Math.floor(winograd.tileFloats / (16 * (I + O)) / 4) * 4));
+      const mb = Math.max(2, Math.min(per, Math.max(4, Math.floor(winograd.tileFloats / (16 * (I + O)) / 4) * 4)));
       // The 16 transformed kernels packed once for the GEMM's register tile, not once per block.
       let up = 0;
       if (winograd.prepack && k.matmul_f32_packs(mb, I, O)) {
