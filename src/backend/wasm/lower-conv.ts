@@ -2,8 +2,10 @@
 // through assembly/kernels/conv.ts: the input is copied, read through its strides whatever its
 // layout, into a zero-padded NHWC buffer (padding, lhs dilation and cropping in one pass), the
 // kernel is packed, and output pixels are split over threads (each pixel's sums are the same on
-// any split, so results are bit-identical to one thread). Other ranks and dtypes return false and
-// run the reference implementation.
+// any split, so results are bit-identical to one thread). 3x3 stride-1 convolutions with enough
+// channels and pixels take Winograd F(2x2, 3x3) instead (assembly/kernels/winograd.ts: 16 instead
+// of 36 multiplies per 2x2 outputs; tiles split over threads, again bit-identical). Other ranks and
+// dtypes return false and run the reference implementation.
 import { stridesOf } from "../../core/shape.js";
 import type { ConvParams } from "../../primitives/conv.js";
 import { DeviceBuffer } from "../backend.js";
@@ -93,10 +95,10 @@ const conv: Lowering = (ctx, [x, w], [out], p: ConvParams) => {
       const u = alloc(16 * I * O * 4);
       k.winograd_filter_f32(w.buf.handle, wv.strides[0], wv.strides[1], wv.c, wv.n, I, O, u);
       const T = N * Math.ceil(OH / 2) * Math.ceil(OW / 2);
-      // Tiles per block: the block's transformed inputs and products (16 x mb x (I + O) floats) stay in L2.
       // The same split rule as the direct path below; any split gives the same bits (winograd.ts).
       const t = T * 4 * 9 * I * O >= PARALLEL_FLOPS ? Math.min(ctx.numThreads, Math.ceil(T / 4)) : 1;
       const per = Math.ceil(T / t);
+      // Tiles per block: the block's transformed inputs and products (16 x mb x (I + O) floats) stay in L2.
       const mb = Math.max(2, Math.min(per, Math.max(4, Math.floor(winograd.tileFloats / (16 * (I + O)) / 4) * 4)));
       // The 16 transformed kernels packed once for the GEMM's register tile, not once per block.
       let up = 0;
