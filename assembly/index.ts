@@ -12,3 +12,4 @@ export * from "./kernels/softmax";
 /** First free byte after static data; the host allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
 export * from "./kernels/fused";
+export * from "./kernels/winograd";

@@ -5,6 +5,7 @@ import { lax, jnp, vjp, vmap, makeJaxpr, config, tidy, Array as JArray } from ".
 import { convGeneralDilatedP } from "../src/primitives/conv.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { loadKernels } from "../src/backend/wasm/module.js";
+import { winograd } from "../src/backend/wasm/lower-conv.js";
 import { randArray, toNumbers, maxRelErr } from "./helpers.js";
 import { all, CLOSE, HAVE_GPU, sameOnBoth, gpu } from "./webgpu-setup.js";
 
@@ -87,8 +88,11 @@ test("conv_general_dilated matches numpy: float64 reference and float32 kernel, 
     for (const l of ["channels-first", "channels-last", "mixed"] as Layout[]) {
       const r64 = runGolden(g, "float64", l);
       assert.ok(maxRelErr(r64.got, r64.want) < 1e-12, `${g.name} ${l} float64: ${maxRelErr(r64.got, r64.want)}`);
+      const runs = winograd.runs;
       const r32 = runGolden(g, "float32", l);
       assert.ok(maxRelErr(r32.got, r32.want) < 2e-5, `${g.name} ${l} float32: ${maxRelErr(r32.got, r32.want)}`);
+      // The Winograd cases must not fall back to the direct kernel (and the others must not take Winograd).
+      assert.equal(winograd.runs - runs, g.name.includes("winograd") ? 1 : 0, `${g.name} ${l}: Winograd runs`);
     }
   }
 });
@@ -103,21 +107,37 @@ function reference(x: JArray, w: JArray, y: JArray, params: any): number[] {
 
 test("float32 kernel vs reference: tails of pixels, channels and depth, groups, 1-D, threads", () => {
   const dn = ["NHWC", "HWIO", "NHWC"] as [string, string, string];
-  const cases: { x: number[]; w: number[]; s: number[]; pad: [number, number][]; g?: number; rd?: number[]; ld?: number[]; dn?: [string, string, string] }[] = [
+  // wino: whether the Winograd path must run (forced: its channel and tile thresholds are lowered to 1).
+  const cases: { x: number[]; w: number[]; s: number[]; pad: [number, number][]; g?: number; rd?: number[]; ld?: number[]; dn?: [string, string, string]; wino?: boolean }[] = [
     { x: [1, 1, 1, 1], w: [1, 1, 1, 1], s: [1, 1], pad: [[0, 0], [0, 0]] },
     { x: [1, 3, 5, 3], w: [2, 2, 3, 5], s: [1, 1], pad: [[0, 0], [0, 0]] },
-    { x: [3, 9, 7, 17], w: [3, 3, 17, 13], s: [1, 1], pad: [[1, 1], [1, 1]] },
+    { x: [3, 9, 7, 17], w: [3, 3, 17, 13], s: [1, 1], pad: [[1, 1], [1, 1]], wino: true }, // Winograd at the default thresholds too
     { x: [2, 11, 13, 8], w: [3, 2, 8, 9], s: [2, 3], pad: [[1, 0], [0, 2]], rd: [2, 1] },
     { x: [1, 6, 6, 12], w: [3, 3, 4, 15], s: [1, 1], pad: [[1, 1], [1, 1]], g: 3 },
     { x: [2, 5, 4, 3], w: [3, 3, 3, 4], s: [1, 1], pad: [[2, 2], [1, 1]], ld: [2, 2] },
     { x: [2, 1, 40, 33], w: [1, 5, 33, 17], s: [1, 2], pad: [[0, 0], [2, 2]] },
     { x: [2, 17, 6], w: [3, 6, 10], s: [1], pad: [[1, 1]], dn: ["NWC", "WIO", "NWC"] },
     { x: [2, 20, 19, 7], w: [5, 4, 7, 21], s: [1, 1], pad: [[2, 2], [1, 2]] },
+    // Winograd: odd sizes, channels not multiples of 4, N > 1, SAME and VALID, and (the last) big
+    // enough to split tiles over threads, several blocks per thread.
+    { x: [2, 7, 9, 5], w: [3, 3, 5, 3], s: [1, 1], pad: [[1, 1], [1, 1]], wino: true },
+    { x: [3, 7, 9, 6], w: [3, 3, 6, 9], s: [1, 1], pad: [[0, 0], [0, 0]], wino: true },
+    { x: [1, 4, 4, 1], w: [3, 3, 1, 2], s: [1, 1], pad: [[0, 0], [0, 0]], wino: true }, // one tile
+    { x: [2, 33, 31, 20], w: [3, 3, 20, 24], s: [1, 1], pad: [[1, 1], [1, 1]], wino: true },
   ];
   const bits = (a: number[]) => Array.from(new Uint32Array(new Float32Array(a).buffer));
   cases.forEach((c, i) => tidy(() => {
     const x = randArray(c.x, -1, 1, "float32", 10 + i), w = randArray(c.w, -1, 1, "float32", 20 + i);
-    const run = () => lax.convGeneralDilated(x, w, c.s, c.pad, { dimensionNumbers: c.dn ?? dn, featureGroupCount: c.g, rhsDilation: c.rd, lhsDilation: c.ld });
+    const run = () => {
+      const { minIn, minTiles, runs } = winograd;
+      if (c.wino) Object.assign(winograd, { minIn: 1, minTiles: 1 });
+      try {
+        const r = lax.convGeneralDilated(x, w, c.s, c.pad, { dimensionNumbers: c.dn ?? dn, featureGroupCount: c.g, rhsDilation: c.rd, lhsDilation: c.ld });
+        r.dataSync();
+        assert.equal(winograd.runs - runs, c.wino ? 1 : 0, `case ${i}: Winograd runs`);
+        return r;
+      } finally { Object.assign(winograd, { minIn, minTiles }); }
+    };
     const y = run();
     const nd = c.x.length - 2, ones = Array(nd).fill(1);
     const { lhsSpec, rhsSpec, outSpec } = layoutNumbers(c.dn ?? dn);
@@ -228,6 +248,52 @@ test("the scalar Wasm build's conv kernel is bit-identical to the SIMD build's",
       { windowStrides: [sh, sw], padding: [[0, 0], [0, 0]], lhsDilation: [1, 1], rhsDilation: [dh, dw], dimensionNumbers: { lhsSpec: [0, 3, 1, 2], rhsSpec: [3, 2, 0, 1], outSpec: [0, 3, 1, 2] }, featureGroupCount: G });
     const got = Array.from(new Float32Array(outs[outs.length - 1].buffer));
     assert.ok(maxRelErr(got, Array.from(ref)) < 1e-5, `${variant}: ${maxRelErr(got, Array.from(ref))}`);
+  }
+  assert.equal(Array.from(outs[1]), Array.from(outs[0]));
+});
+
+test("the scalar Wasm build's Winograd kernel is bit-identical to the SIMD build's", async () => {
+  // Padded input 2 x 9 x 10 x 6 (VALID 7 x 8 outputs), kernel 3 x 3 x 6 x 5 (channel tails on both
+  // sides), tiles in blocks of 4 over two calls split at tile 13, and an odd 5 x 7 output read from
+  // the same buffer (tiles sticking out past the edge).
+  const [N, Hp, Wp, C, O] = [2, 9, 10, 6, 5];
+  const x = toNumbers(randArray([N * Hp * Wp * C], -1, 1, "float32", 5)), w = toNumbers(randArray([9 * C * O], -1, 1, "float32", 6));
+  const outs: Uint32Array[] = [];
+  for (const variant of ["simd", "scalar"] as const) {
+    const { exports: k0 } = await loadKernels(variant);
+    const k = k0 as any;
+    const base = (k.heapBase() + 63) & ~63;
+    const need = base + (1 << 20) - k.memory.buffer.byteLength;
+    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    const X = base, Wt = base + (1 << 16), U = base + (2 << 16), Y = base + (3 << 16), work = base + (8 << 16);
+    new Float32Array(k.memory.buffer, X, x.length).set(x);
+    new Float32Array(k.memory.buffer, Wt, w.length).set(w);
+    k.winograd_filter_f32(Wt, 3 * C * O, C * O, O, 1, C, O, U);
+    // The first size reads the kernels pre-packed for the GEMM (the SIMD build; the scalar one never packs).
+    const UP = base + (4 << 16);
+    k.matmul_f32_pack_b(U, O, 1, C * O, 16, C, O, UP);
+    const bits: number[] = [];
+    for (const [OH, OW, up] of [[7, 8, UP], [5, 7, 0]]) {
+      const T = N * Math.ceil(OH / 2) * Math.ceil(OW / 2);
+      // One call in blocks of 8, then two calls in blocks of 4 (tile 12 alone in its block): the same bits.
+      k.winograd_conv_f32(X, Hp, Wp, C, U, up, O, Y, OH, OW, 0, T, 8, work);
+      const whole = new Uint32Array(k.memory.buffer.slice(Y, Y + N * OH * OW * O * 4));
+      for (const [t0, t1] of [[0, 13], [13, T]]) k.winograd_conv_f32(X, Hp, Wp, C, U, up, O, Y, OH, OW, t0, t1, 4, work);
+      const got = new Float32Array(k.memory.buffer.slice(Y, Y + N * OH * OW * O * 4));
+      assert.equal(Array.from(new Uint32Array(got.buffer)), Array.from(whole), `${variant} ${OH}x${OW}: split`);
+      // Against the plain-TS reference: VALID on the top-left (OH + 2) x (OW + 2) of the padded input.
+      const xs = new Float32Array(N * (OH + 2) * (OW + 2) * C);
+      for (let n = 0; n < N; n++) for (let i = 0; i < OH + 2; i++) for (let j = 0; j < OW + 2; j++) for (let c = 0; c < C; c++) {
+        xs[((n * (OH + 2) + i) * (OW + 2) + j) * C + c] = x[((n * Hp + i) * Wp + j) * C + c];
+      }
+      const ref = new Float32Array(N * OH * OW * O);
+      convGeneralDilatedP.rules.reference([{ data: xs, aval: new ShapedArray([N, OH + 2, OW + 2, C], "float32") }, { data: new Float32Array(w), aval: new ShapedArray([3, 3, C, O], "float32") }],
+        [{ data: ref, aval: new ShapedArray([N, OH, OW, O], "float32") }],
+        { windowStrides: [1, 1], padding: [[0, 0], [0, 0]], lhsDilation: [1, 1], rhsDilation: [1, 1], dimensionNumbers: { lhsSpec: [0, 3, 1, 2], rhsSpec: [3, 2, 0, 1], outSpec: [0, 3, 1, 2] }, featureGroupCount: 1 });
+      assert.ok(maxRelErr(Array.from(got), Array.from(ref)) < 1e-5, `${variant} ${OH}x${OW}: ${maxRelErr(Array.from(got), Array.from(ref))}`);
+      bits.push(...new Uint32Array(got.buffer));
+    }
+    outs.push(Uint32Array.from(bits));
   }
   assert.equal(Array.from(outs[1]), Array.from(outs[0]));
 });

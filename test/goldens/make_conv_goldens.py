@@ -59,6 +59,10 @@ CASES = [
   ("1d", (3, 5, 13), (6, 5, 4), (2,), ((1, 2),), (1,), (2,), 1),
   ("1d groups", (2, 4, 9), (6, 2, 3), (1,), ((0, 0),), (1,), (1,), 2),
   ("3d", (1, 2, 4, 5, 3), (3, 2, 2, 3, 2), (1, 2, 1), ((1, 0), (1, 1), (0, 1)), (1, 1, 2), (2, 1, 1), 1),
+  # Enough channels for the Wasm backend's Winograd path (src/backend/wasm/lower-conv.ts): odd
+  # output sizes, channel counts not multiples of 4, lhs dilation and uneven padding.
+  ("2d winograd same odd", (2, 13, 7, 9), (6, 13, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), (1, 1), 1),
+  ("2d winograd lhs dilation", (1, 16, 9, 9), (5, 16, 3, 3), (1, 1), ((0, 1), (2, 0)), (2, 1), (1, 1), 1),
 ]
 
 
