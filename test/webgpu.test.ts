@@ -162,10 +162,16 @@ function registerMemory(): void {
     // A first round fills the pool: while a readback is in flight, buffers freed in the open
     // command buffer cannot be recycled yet, so how many a round needs depends on timing.
     for (let i = 0; i < 20; i++) step();
-    await gpu().sync();
+    // Arrays earlier tests dropped are freed by the FinalizationRegistry whenever this test yields:
+    // collect them all first, so only this loop's allocations are compared.
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) { (globalThis as { gc?: () => void }).gc?.(); await new Promise((r) => setTimeout(r, 0)); }
+      await gpu().sync();
+    };
+    await settle();
     const before = gpu().stats();
     for (let i = 0; i < 20; i++) step();
-    await gpu().sync();
+    await settle();
     const after = gpu().stats();
     assert.is(after.liveBytes, before.liveBytes);
     assert.is(after.liveBuffers, before.liveBuffers);
