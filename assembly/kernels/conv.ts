@@ -7,8 +7,8 @@
 // them. Every output element sums depth in the same order whatever the block or thread split, and
 // the scalar build computes the same products and sums in the same order.
 
-const MR = 4;
-const NR = 8;
+import { kernel4x8, MR, NR } from "./microkernel";
+
 /** Output pixels per packed block (their patches and one kernel panel share L1). */
 const MB = 16;
 
@@ -165,43 +165,8 @@ function packPatches(
 
 /** acc[4][8] = patches (k x 4) . panel (k x 8), stored to the mr x nr corner of c (row stride ldc bytes). */
 @inline function tile(k: i32, ap: usize, bp: usize, c: usize, ldc: usize, mr: i32, nr: i32, edge: usize): void {
-  if (!ASC_FEATURE_SIMD) {
-    tileScalar(k, ap, bp, c, ldc, mr, nr);
-    return;
-  }
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < k; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let x = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    x = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    ap += 16;
-    bp += 32;
-  }
-  if (mr == MR && nr == NR) {
-    const r0 = c, r1 = c + ldc, r2 = c + 2 * ldc, r3 = c + 3 * ldc;
-    v128.store(r0, c00); v128.store(r0, c01, 16);
-    v128.store(r1, c10); v128.store(r1, c11, 16);
-    v128.store(r2, c20); v128.store(r2, c21, 16);
-    v128.store(r3, c30); v128.store(r3, c31, 16);
-    return;
-  }
-  v128.store(edge, c00); v128.store(edge, c01, 16);
-  v128.store(edge, c10, 32); v128.store(edge, c11, 48);
-  v128.store(edge, c20, 64); v128.store(edge, c21, 80);
-  v128.store(edge, c30, 96); v128.store(edge, c31, 112);
-  for (let r = 0; r < mr; r++) {
-    for (let j = 0; j < nr; j++) store<f32>(at(c + <usize>r * ldc, j), load<f32>(at(edge, r * NR + j)));
-  }
+  if (!ASC_FEATURE_SIMD) tileScalar(k, ap, bp, c, ldc, mr, nr);
+  else kernel4x8(k, ap, bp, c, ldc, true, mr, nr, edge);
 }
 
 /** The scalar build's tile: the same products, summed in the same order, one element at a time. */
