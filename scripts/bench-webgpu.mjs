@@ -34,13 +34,8 @@ if (!names.includes("webgpu")) {
 }
 const gpu = getBackend("webgpu");
 
-/** Median seconds per call of `run` (which returns arrays to dispose) on `device`. */
-async function time(device, run) {
-  const once = async () => {
-    const outs = [run()].flat();
-    if (device === "webgpu") await gpu.sync();
-    for (const o of outs) o.dispose();
-  };
+/** Median seconds of `once` (awaited) over `reps` calls, after one warm-up call. */
+async function median(once) {
   await once();
   const samples = [];
   for (let r = 0; r < reps; r++) {
@@ -50,6 +45,16 @@ async function time(device, run) {
   }
   samples.sort((a, b) => a - b);
   return samples[samples.length >> 1];
+}
+
+/** Median seconds per call of `run` (which returns arrays to dispose) on `device`. */
+async function time(device, run) {
+  const once = async () => {
+    const outs = [run()].flat();
+    if (device === "webgpu") await gpu.sync();
+    for (const o of outs) o.dispose();
+  };
+  return median(once);
 }
 
 function inputs(device, shapes) {
@@ -92,15 +97,7 @@ async function timeTf(tf, run) {
     await backend.queue.onSubmittedWorkDone();
     out.dispose();
   };
-  await once();
-  const samples = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await once();
-    samples.push((performance.now() - t0) / 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return median(once);
 }
 
 const rows = [];
