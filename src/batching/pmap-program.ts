@@ -13,10 +13,9 @@ import { DeviceBuffer, KernelArg, release, retain } from "../backend/backend.js"
 import { WasmBackend } from "../backend/wasm/backend.js";
 import { lowerings, WasmContext } from "../backend/wasm/lowerings.js";
 import { BARRIER_INTS, CONVERT_CODE, OP_BARRIER, OP_CALL, OP_CONVERT, OP_COPY, OP_FAULT, OP_HOST, OP_TAG, OP_ZERO } from "../backend/wasm/threads.js";
-import { Atom, ClosedJaxpr, Eqn, Jaxpr, Literal, Var } from "../jaxpr/jaxpr.js";
-import { evalTrace } from "../core/eval.js";
-import { bind, withTrace } from "../core/trace.js";
+import { Atom, ClosedJaxpr, Eqn, Jaxpr, Literal } from "../jaxpr/jaxpr.js";
 import { fuse, FusedPlan } from "../jit/fusion.js";
+import { foldConstants } from "../jit/passes.js";
 import { unbound } from "./collectives.js";
 
 /** Device d's copy of a value is at addr + d * stride; stride 0 is one copy every device reads. */
@@ -276,23 +275,7 @@ class Recorder {
  * Folded values become constants every device reads, so the program does not recompute them.
  */
 export function foldShardConstants(cj: ClosedJaxpr): ClosedJaxpr {
-  const { jaxpr: j } = cj;
-  const known = new Map<Var, JaxArray>();
-  j.constvars.forEach((v, i) => known.set(v, cj.consts[i]));
-  const isKnown = (a: Atom) => a instanceof Literal || known.has(a);
-  const val = (a: Atom) => (a instanceof Literal ? a.value : known.get(a)!);
-  const eqns: Eqn[] = [];
-  for (const e of j.eqns) {
-    const foldable = e.inputs.length > 0 && e.inputs.every(isKnown) && !e.prim.rules.impl && !e.prim.rules.inline && !COLLECTIVES.has(e.prim.name);
-    if (!foldable) { eqns.push(e); continue; }
-    const outs = withTrace(evalTrace, () => bind(e.prim, e.inputs.map(val), e.params));
-    e.outs.forEach((o, i) => known.set(o, outs[i]));
-  }
-  const used = new Set<Var>();
-  for (const e of eqns) for (const a of e.inputs) if (a instanceof Var && known.has(a)) used.add(a);
-  for (const o of j.outs) if (o instanceof Var && known.has(o)) used.add(o);
-  const constvars = [...used];
-  return new ClosedJaxpr(new Jaxpr(constvars, j.invars, eqns, j.outs), constvars.map((v) => known.get(v)!));
+  return foldConstants(cj, (e) => COLLECTIVES.has(e.prim.name));
 }
 
 export interface RecordOptions {

@@ -63,8 +63,9 @@ export function cse(j: Jaxpr): Jaxpr {
 /**
  * Evaluates equations whose inputs are all constants or literals once, at compile time, turning
  * their outputs into constants (broadcasts of literals stay: the executor keeps them cheap).
+ * Equations for which `keep` is true are never folded.
  */
-export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
+export function foldConstants(cj: ClosedJaxpr, keep: (e: Eqn) => boolean = () => false): ClosedJaxpr {
   const { jaxpr: j } = cj;
   const known = new Map<Var, JaxArray>();
   j.constvars.forEach((v, i) => known.set(v, cj.consts[i]));
@@ -72,7 +73,7 @@ export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
   const val = (a: Atom) => (a instanceof Literal ? a.value : known.get(a)!);
   const eqns: Eqn[] = [];
   for (const e of j.eqns) {
-    const foldable = e.inputs.length > 0 && e.inputs.every(isKnown) && !e.prim.rules.impl && !e.prim.rules.inline;
+    const foldable = e.inputs.length > 0 && e.inputs.every(isKnown) && !e.prim.rules.impl && !e.prim.rules.inline && !keep(e);
     if (!foldable) { eqns.push(e); continue; }
     const outs = withTrace(evalTrace, () => bind(e.prim, e.inputs.map(val), e.params));
     e.outs.forEach((o, i) => known.set(o, outs[i]));
