@@ -220,6 +220,21 @@ test("bad convolutions raise typed errors naming the op", () => {
   assert.throws(() => lax.convGeneralDilated(x, jnp.zeros([4, 3, 3, 3]), [1, 1], "VALID", { dimensionNumbers: ["NCHW", "OIHW", "NCXW"] }), /dimension numbers/);
 });
 
+/**
+ * A fresh instance of one Wasm build with 1 MiB past its heap base, the input x at X and the kernel
+ * w at Wt (64 KiB apart from the base); Y and work are free regions for outputs and scratch.
+ */
+async function kernelsWith(variant: "simd" | "scalar", x: number[], w: number[]) {
+  const k = (await loadKernels(variant)).exports as any;
+  const base = (k.heapBase() + 63) & ~63;
+  const need = base + (1 << 20) - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  const X = base, Wt = base + (1 << 16), Y = base + (3 << 16), work = base + (8 << 16);
+  new Float32Array(k.memory.buffer, X, x.length).set(x);
+  new Float32Array(k.memory.buffer, Wt, w.length).set(w);
+  return { k, base, X, Wt, Y, work };
+}
+
 test("the scalar Wasm build's conv kernel is bit-identical to the SIMD build's", async () => {
   // Padded input 2 x 7 x 9 x 6, kernel 3 x 2 x 3 x 10 in 2 groups (5 outputs each: a partial panel),
   // strides (2, 1), dilation (1, 3): 2 x 3 x 6 = 36 output pixels, tiles of 4 plus a block tail.
@@ -228,14 +243,8 @@ test("the scalar Wasm build's conv kernel is bit-identical to the SIMD build's",
   const x = toNumbers(randArray([N * Hp * Wp * C], -1, 1, "float32", 3)), w = toNumbers(randArray([KH * KW * I * G * Og], -1, 1, "float32", 4));
   const outs: Uint32Array[] = [];
   for (const variant of ["simd", "scalar"] as const) {
-    const { exports: k0 } = await loadKernels(variant);
-    const k = k0 as any;
-    const base = (k.heapBase() + 63) & ~63;
-    const need = base + (1 << 20) - k.memory.buffer.byteLength;
-    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-    const X = base, Wt = base + (1 << 16), P = base + (2 << 16), Y = base + (3 << 16), work = base + (8 << 16);
-    new Float32Array(k.memory.buffer, X, x.length).set(x);
-    new Float32Array(k.memory.buffer, Wt, w.length).set(w);
+    const { k, base, X, Wt, Y, work } = await kernelsWith(variant, x, w);
+    const P = base + (2 << 16);
     // HWIO strides: (KW*I*O, I*O, O, 1).
     const O = G * Og;
     k.conv_pack_w_f32(Wt, KW * I * O, I * O, O, 1, KH, KW, I, G, Og, P);
@@ -260,14 +269,8 @@ test("the scalar Wasm build's Winograd kernel is bit-identical to the SIMD build
   const x = toNumbers(randArray([N * Hp * Wp * C], -1, 1, "float32", 5)), w = toNumbers(randArray([9 * C * O], -1, 1, "float32", 6));
   const outs: Uint32Array[] = [];
   for (const variant of ["simd", "scalar"] as const) {
-    const { exports: k0 } = await loadKernels(variant);
-    const k = k0 as any;
-    const base = (k.heapBase() + 63) & ~63;
-    const need = base + (1 << 20) - k.memory.buffer.byteLength;
-    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-    const X = base, Wt = base + (1 << 16), U = base + (2 << 16), Y = base + (3 << 16), work = base + (8 << 16);
-    new Float32Array(k.memory.buffer, X, x.length).set(x);
-    new Float32Array(k.memory.buffer, Wt, w.length).set(w);
+    const { k, base, X, Wt, Y, work } = await kernelsWith(variant, x, w);
+    const U = base + (2 << 16);
     k.winograd_filter_f32(Wt, 3 * C * O, C * O, O, 1, C, O, U);
     // The first size reads the kernels pre-packed for the GEMM (the SIMD build; the scalar one never packs).
     const UP = base + (4 << 16);
