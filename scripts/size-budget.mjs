@@ -18,6 +18,7 @@ import { existsSync, readFileSync, readdirSync, mkdirSync, writeFileSync } from 
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync, brotliCompressSync, inflateRawSync, constants } from "node:zlib";
+import { declaresV128 } from "./wasm-types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -60,9 +61,9 @@ async function ours() {
   const streams = blobs.map((b) => inflateRawSync(Buffer.from(b, "base64")));
   const simd = streams.find((b) => b.readUInt32LE(0) === 0x6d736100); // "\0asm"
   const delta = streams.find((b) => b !== simd);
-  if (blobs.length !== 2 || !simd || !hasV128(simd)) throw new Error(`expected the SIMD Wasm build and the scalar build's delta embedded in dist/${entry}, found ${blobs.length} binaries`);
+  if (blobs.length !== 2 || !simd || !declaresV128(simd)) throw new Error(`expected the SIMD Wasm build and the scalar build's delta embedded in dist/${entry}, found ${blobs.length} binaries`);
   const scalar = Buffer.from(applyDelta(simd, delta));
-  if (scalar.readUInt32LE(0) !== 0x6d736100 || hasV128(scalar)) throw new Error("the scalar build's delta does not decode to a scalar Wasm module");
+  if (scalar.readUInt32LE(0) !== 0x6d736100 || declaresV128(scalar)) throw new Error("the scalar build's delta does not decode to a scalar Wasm module");
   new WebAssembly.Module(scalar); // validates
   const gzAll = (ts) => ts.reduce((s, t) => s + gz(Buffer.from(t)), 0);
   const strip = (t) => blobs.reduce((s, b) => s.split(b).join(""), t);
@@ -90,19 +91,6 @@ function lazyNote() {
   if (!existsSync(dir)) return "";
   const lazy = readdirSync(dir).filter((f) => f.endsWith(".min.js"));
   return lazy.length ? `+ ${lazy.map((f) => `${f} ${kb(gz(readFileSync(join(dir, f))))}`).join(", ")} gzip loaded lazily (init())` : "";
-}
-
-/** Whether a Wasm module's type section uses the v128 value type (0x7b). */
-function hasV128(b) {
-  let i = 8;
-  while (i < b.length) {
-    const id = b[i++];
-    let size = 0, shift = 0, byte;
-    do { byte = b[i++]; size |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
-    if (id === 1) return b.subarray(i, i + size).includes(0x7b);
-    i += size;
-  }
-  return false;
 }
 
 // ------------------------------------------------------------------ peers

@@ -8,6 +8,7 @@
 import { register } from "node:module";
 import { pathToFileURL } from "node:url";
 import { runSmokeAll, describe } from "./smoke.mjs";
+import { declaresV128 } from "../../scripts/wasm-types.mjs";
 
 const args = process.argv.slice(2);
 const noSimd = args.includes("--no-simd");
@@ -34,20 +35,7 @@ if (noSimd) {
   const validate = WebAssembly.validate;
   // The SIMD probe and the SIMD binary both contain v128 opcodes; reject any module that
   // declares a v128 value type (0x7b) in its type section, like a runtime without SIMD would.
-  WebAssembly.validate = (bytes) => validate(bytes) && !hasV128Type(new Uint8Array(bytes.buffer ?? bytes));
-}
-
-function hasV128Type(b) {
-  // Section 1 (types): func types 0x60 followed by param/result vectors of value types.
-  let i = 8;
-  while (i < b.length) {
-    const id = b[i++];
-    let size = 0, shift = 0, byte;
-    do { byte = b[i++]; size |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
-    if (id === 1) return b.subarray(i, i + size).includes(0x7b);
-    i += size;
-  }
-  return false;
+  WebAssembly.validate = (bytes) => validate(bytes) && !declaresV128(new Uint8Array(bytes.buffer ?? bytes));
 }
 
 const t0 = performance.now();
