@@ -218,16 +218,7 @@ export class ThreadPool {
 
   /** Waits (once) until every worker has instantiated the module; throws if one never does. */
   private waitReady(): void {
-    if (this.ready) return;
-    const i32 = this.i32();
-    const deadline = Date.now() + 10_000;
-    for (const c of this.ctrl) {
-      while (Atomics.load(i32, c >>> 2) === 0) {
-        if (Date.now() > deadline) throw new WorkerStartError("tinyjax: worker threads did not start within 10 s");
-        if (canBlock) Atomics.wait(i32, c >>> 2, 0, 50);
-      }
-    }
-    this.ready = true;
+    if (!this.startedWithin(10_000)) throw new WorkerStartError("tinyjax: worker threads did not start within 10 s");
   }
 
   /**
