@@ -23,7 +23,8 @@ const target = join(root, "src", "backend", "wasm", "binaries.ts");
 mkdirSync(outDir, { recursive: true });
 
 const kernels = join(root, "assembly", "kernels");
-const inputs = [join(root, "assembly", "index.ts"), kernels, ...readdirSync(kernels).map((f) => join(kernels, f)), fileURLToPath(import.meta.url)];
+const inputs = [join(root, "assembly", "index.ts"), kernels, ...readdirSync(kernels).map((f) => join(kernels, f)), fileURLToPath(import.meta.url),
+  join(root, "scripts", "asc-compact-math.mjs")];
 const newest = Math.max(...inputs.map((f) => statSync(f).mtimeMs));
 try {
   if (statSync(target).mtimeMs > newest) process.exit(0); // up to date
@@ -31,8 +32,10 @@ try {
 rmSync(join(root, "src", "backend", "wasm", "binaries-threads.ts"), { force: true }); // from older builds
 
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
-// -O3 for both: the scalar build costs only its delta, so size-optimizing it buys little.
-const common = ["assembly/index.ts", "--runtime", "stub", "-O3", "--noAssert", "--initialMemory", "16", "--maximumMemory", "65536"];
+// -O3 for both: the scalar build costs only its delta, so size-optimizing it buys little. The
+// standard library's Math comes in its compact, table-free form (scripts/asc-compact-math.mjs).
+const common = ["assembly/index.ts", "--runtime", "stub", "-O3", "--noAssert", "--initialMemory", "16", "--maximumMemory", "65536",
+  "--transform", join(root, "scripts", "asc-compact-math.mjs")];
 const variants = {
   simd: ["--enable", "simd"],
   scalar: [],
