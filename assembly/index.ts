@@ -13,3 +13,4 @@ export * from "./kernels/softmax";
 export function heapBase(): usize { return __heap_base; }
 export * from "./kernels/fused";
 export * from "./kernels/winograd";
+export { set_scratch, scratch_bytes } from "./kernels/scratch";

@@ -167,6 +167,30 @@ test("a failing device gives a clear error, not a hang, and the next call works"
   }
 });
 
+test("per-device programs running at once keep their kernels' scratch apart", () => {
+  // Column sums over more than 64 rows keep a pairwise stack in scratch memory (so do the tails of
+  // transcendental loops). Every instance once used the same static block, so two devices summing
+  // at the same time overwrote each other's partial sums: wrong results in a fraction of runs.
+  if (!threadsBuild) return;
+  config.update("numThreads", 2);
+  try {
+    const v = randArray([2, 40000, 67], -1, 1, "float32", 11);
+    const f = pmap((a: JArray) => jnp.sum(a, { axis: 0 }));
+    const bits = (r: unknown) => Array.from(new Uint32Array((r as JArray).dataSync().buffer));
+    pmapDebug.useThreads = false;
+    const batched = bits(f(v));
+    pmapDebug.useThreads = true;
+    for (let run = 0; run < 20; run++) {
+      const r = bits(f(v));
+      assert.equal(pmapDebug.lastRun.threads, [0, 1]);
+      assert.ok(r.every((b, j) => b === batched[j]), `run ${run}: per-device column sums differ from the batched path`);
+    }
+  } finally {
+    pmapDebug.useThreads = true;
+    config.update("numThreads", defaultThreads);
+  }
+});
+
 test("per-device path: a training step with grad inside pmap is bit-identical to the batched path", () => {
   const sizes = [12, 16, 10];
   const params = sizes.slice(0, -1).map((n, i) => ({ w: randArray([n, sizes[i + 1]], -0.5, 0.5, "float32", 3 + i), b: randArray([sizes[i + 1]], -0.1, 0.1, "float32", 9 + i) }));

@@ -4,6 +4,7 @@
 import * as O from "./opcodes";
 import { erf64 } from "./special";
 import { expV, logV, tanhV, erfV, logisticV } from "./transcendental";
+import { scratch } from "./scratch";
 
 @inline function ptr(p: usize, i: i32, shift: i32): usize { return p + (<usize>i << shift); }
 
@@ -127,28 +128,29 @@ export function unary_f32(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
-const TAIL = memory.data(16, 16);
-
 /**
- * out = op(x) for a polynomial transcendental (a constant after inlining): two vectors per step
- * (independent chains keep both FP ports busy), then the last n % 4 elements through a scratch
- * vector so they get bit-identical results. Returns n.
+ * out = op(x) for a polynomial transcendental (a constant after inlining), two vectors per step
+ * (independent chains keep both FP ports busy). The last n % 8 elements go through the same code
+ * on a zero-padded copy in scratch memory: identical results wherever an element sits, and one
+ * inlined copy of the polynomial pair instead of a second loop for the tail. Returns n.
  */
 @inline function transcendentalLoop(op: i32, x: usize, out: usize, n: i32): i32 {
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const a = transcendentalV(op, v128.load(ptr(x, i, 2)));
-    const b = transcendentalV(op, v128.load(ptr(x, i, 2), 16));
-    v128.store(ptr(out, i, 2), a);
-    v128.store(ptr(out, i, 2), b, 16);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(ptr(out, i, 2), transcendentalV(op, v128.load(ptr(x, i, 2))));
-  const k = n - i;
-  if (k > 0) {
-    v128.store(TAIL, f32x4.splat(0));
-    memory.copy(TAIL, ptr(x, i, 2), <usize>k << 2);
-    v128.store(TAIL, transcendentalV(op, v128.load(TAIL)));
-    memory.copy(ptr(out, i, 2), TAIL, <usize>k << 2);
+  const tail = scratch();
+  for (let i = 0; i < n; i += 8) {
+    const k = n - i;
+    let src = ptr(x, i, 2), dst = ptr(out, i, 2);
+    if (k < 8) {
+      v128.store(tail, f32x4.splat(0));
+      v128.store(tail, f32x4.splat(0), 16);
+      memory.copy(tail, src, <usize>k << 2);
+      src = tail;
+      dst = tail;
+    }
+    const a = transcendentalV(op, v128.load(src));
+    const b = transcendentalV(op, v128.load(src, 16));
+    v128.store(dst, a);
+    v128.store(dst, b, 16);
+    if (k < 8) memory.copy(ptr(out, i, 2), tail, <usize>k << 2);
   }
   return n;
 }

@@ -3,6 +3,7 @@
 // by a cascade of row blocks), so rounding error grows with log(len), not len. max/min run on the
 // one-instruction pmax/pmin with NaN and signed-zero cases detected and redone exactly.
 import * as O from "./opcodes";
+import { scratch } from "./scratch";
 
 const BLOCK: i32 = 512;
 /** Rows per block of a column reduction; blocks are then combined pairwise. */
@@ -10,7 +11,7 @@ const ROWBLOCK: i32 = 64;
 /** Columns per chunk of a column reduction and levels of its pairwise stack. */
 const COLCHUNK: i32 = 256;
 const LEVELS: i32 = 26;
-const STACK = memory.data(COLCHUNK * 4 * (LEVELS + 1), 16);
+
 
 @inline function identityF32(op: i32): f32 {
   return op == O.R_SUM ? 0 : op == O.R_PROD ? 1 : op == O.R_MAX ? -Infinity : Infinity;
@@ -192,20 +193,22 @@ function reduceColumnsF32(op: i32, x: usize, out: usize, len: i32, inner: i32): 
     reduceRowsInto(op, x, rowBytes, len, out, inner);
     return;
   }
-  const scratch = STACK + <usize>(LEVELS * COLCHUNK * 4);
+  // The pairwise stack: LEVELS rows of COLCHUNK partial sums, then the current block's.
+  const stack = scratch(); // (LEVELS + 1) * COLCHUNK floats: SCRATCH_BYTES
+  const block = stack + <usize>(LEVELS * COLCHUNK * 4);
   for (let j0 = 0; j0 < inner; j0 += COLCHUNK) {
     const w = min(COLCHUNK, inner - j0);
     const src = x + (<usize>j0 << 2);
     let count: u32 = 0;
     for (let r0 = 0; r0 < len; r0 += ROWBLOCK) {
-      reduceRowsInto(op, src + <usize>r0 * rowBytes, rowBytes, min(ROWBLOCK, len - r0), scratch, w);
+      reduceRowsInto(op, src + <usize>r0 * rowBytes, rowBytes, min(ROWBLOCK, len - r0), block, w);
       let level = 0;
       while ((count >> level) & 1) {
-        const s = STACK + <usize>(level * COLCHUNK * 4);
-        combineInto(op, s, scratch, scratch, w);
+        const s = stack + <usize>(level * COLCHUNK * 4);
+        combineInto(op, s, block, block, w);
         level++;
       }
-      memory.copy(STACK + <usize>(level * COLCHUNK * 4), scratch, <usize>w << 2);
+      memory.copy(stack + <usize>(level * COLCHUNK * 4), block, <usize>w << 2);
       count++;
     }
     // Fold what the stack holds, smallest blocks first.
@@ -213,7 +216,7 @@ function reduceColumnsF32(op: i32, x: usize, out: usize, len: i32, inner: i32): 
     const dst = out + (<usize>j0 << 2);
     for (let level = 0; level < LEVELS; level++) {
       if (!((count >> level) & 1)) continue;
-      const s = STACK + <usize>(level * COLCHUNK * 4);
+      const s = stack + <usize>(level * COLCHUNK * 4);
       if (have) combineInto(op, dst, s, dst, w);
       else memory.copy(dst, s, <usize>w << 2);
       have = true;

@@ -84,7 +84,7 @@ export class WasmBackend implements Backend, WasmContext {
     if (this.pool?.broken) this.pool = null;
     if (!this.pool) {
       const names = Object.keys(this.k).filter((n) => typeof (this.k as any)[n] === "function");
-      this.pool = new ThreadPool(this.module, this.k.memory, this.threads, (bytes) => this.allocator.alloc(bytes), names);
+      this.pool = new ThreadPool(this.module, this.k.memory, this.threads, (bytes) => this.allocator.alloc(bytes), names, this.k.scratch_bytes());
     }
     return this.pool;
   }

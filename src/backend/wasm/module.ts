@@ -7,6 +7,8 @@ import { defaultThreadCount } from "./threads.js";
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  set_scratch(p: number): void;
+  scratch_bytes(): number;
   fused_f32(prog: number, nInstr: number, ins: number, nIn: number, outs: number, nOut: number, nScratch: number, table: number, work: number, n: number): void;
   unary_f32(op: number, x: number, out: number, n: number): void;
   unary_f64(op: number, x: number, out: number, n: number): void;

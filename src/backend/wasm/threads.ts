@@ -9,8 +9,9 @@
 /** The worker: instantiates the module on the shared memory, then runs kernels on request. */
 const WORKER_SOURCE = `
 ${runProgram.toString()}
-const start = ({ module, memory, ctrl, names, id }) => {
+const start = ({ module, memory, ctrl, scratch, names, id }) => {
   const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
+  ex.set_scratch(scratch);
   const i32 = new Int32Array(memory.buffer);
   const b = ctrl >>> 2;
   Atomics.store(i32, b, 2);
@@ -161,6 +162,7 @@ export class ThreadPool {
     readonly size: number,
     allocCtrl: (bytes: number) => number,
     names: string[],
+    scratchBytes: number,
   ) {
     this.names = names;
     names.forEach((n, i) => this.nameIndex.set(n, i));
@@ -169,6 +171,10 @@ export class ThreadPool {
     for (let i = 0; i < size - 1; i++) {
       const ctrl = allocCtrl(CTRL_INTS * 4);
       new Int32Array(memory.buffer, ctrl, CTRL_INTS).fill(0);
+      // The kernels' scratch (assembly/kernels/scratch.ts): the static one is the calling thread's.
+      // Like the control block, it stays allocated for as long as the memory lives, since a worker
+      // that is being terminated may still be writing to it.
+      const scratch = allocCtrl(scratchBytes);
       let w: WorkerLike;
       try {
         w = make();
@@ -177,7 +183,7 @@ export class ThreadPool {
         throw new WorkerStartError(`tinyjax: could not start a worker thread: ${e}`);
       }
       w.unref?.();
-      w.postMessage({ module, memory, ctrl, names, id: i + 1 });
+      w.postMessage({ module, memory, ctrl, scratch, names, id: i + 1 });
       this.workers.push(w);
       this.ctrl.push(ctrl);
     }
