@@ -6,6 +6,7 @@ import { Tracer } from "../core/trace.js";
 import * as jnp from "./numpy/index.js";
 import { AtRef, getItem, Index } from "./numpy/indexing.js";
 import type { ReduceOptions, VarOptions, ArgOptions } from "./numpy/reductions.js";
+import type { AxisValue } from "./numpy/options.js";
 
 declare module "../core/value.js" {
   interface JaxArray {
@@ -35,18 +36,18 @@ declare module "../core/value.js" {
     tanh(): JaxArray;
     sin(): JaxArray;
     cos(): JaxArray;
-    sum(opts?: ReduceOptions): JaxArray;
-    prod(opts?: ReduceOptions): JaxArray;
-    mean(opts?: ReduceOptions): JaxArray;
-    max(opts?: ReduceOptions): JaxArray;
-    min(opts?: ReduceOptions): JaxArray;
-    var(opts?: VarOptions): JaxArray;
-    std(opts?: VarOptions): JaxArray;
-    all(opts?: ReduceOptions): JaxArray;
-    any(opts?: ReduceOptions): JaxArray;
-    argmax(opts?: ArgOptions): JaxArray;
-    argmin(opts?: ArgOptions): JaxArray;
-    cumsum(opts?: { axis?: number | null }): JaxArray;
+    sum(opts?: ReduceOptions | AxisValue): JaxArray;
+    prod(opts?: ReduceOptions | AxisValue): JaxArray;
+    mean(opts?: ReduceOptions | AxisValue): JaxArray;
+    max(opts?: ReduceOptions | AxisValue): JaxArray;
+    min(opts?: ReduceOptions | AxisValue): JaxArray;
+    var(opts?: VarOptions | AxisValue): JaxArray;
+    std(opts?: VarOptions | AxisValue): JaxArray;
+    all(opts?: ReduceOptions | AxisValue): JaxArray;
+    any(opts?: ReduceOptions | AxisValue): JaxArray;
+    argmax(opts?: ArgOptions | number | null): JaxArray;
+    argmin(opts?: ArgOptions | number | null): JaxArray;
+    cumsum(opts?: { axis?: number | null } | number | null): JaxArray;
     reshape(shape: number | readonly number[]): JaxArray;
     transpose(axes?: readonly number[]): JaxArray;
     readonly T: JaxArray;

@@ -5,6 +5,7 @@ import { logsumexp as lse } from "./numpy/reductions.js";
 import * as S from "../primitives/softmax.js";
 import { normAxes } from "../core/shape.js";
 import { customJvp } from "../autodiff/custom.js";
+import { axisOptions, AxisValue } from "./numpy/options.js";
 export * as initializers from "./initializers.js";
 
 type Axis = { axis?: number | number[] | null };
@@ -33,13 +34,15 @@ export function gelu(x: ArrayLike, approximate = true): JaxArray {
 }
 
 /** exp(x - max) / sum(exp(x - max)) over `axis` (default -1; an array of axes or null for all). */
-export function softmax(x: ArrayLike, opts: Axis = {}): JaxArray {
+export function softmax(x: ArrayLike, options?: Axis | AxisValue): JaxArray {
+  const opts = axisOptions<Axis>("softmax", options, "axis");
   const a = jnp.promote("softmax", [x], "float")[0];
   return S.softmax(a, "softmax", normAxes("softmax", opts.axis === undefined ? -1 : opts.axis, a.ndim));
 }
 
 /** (x - max) - log(sum(exp(x - max))) over `axis`, as softmax. */
-export function logSoftmax(x: ArrayLike, opts: Axis = {}): JaxArray {
+export function logSoftmax(x: ArrayLike, options?: Axis | AxisValue): JaxArray {
+  const opts = axisOptions<Axis>("logSoftmax", options, "axis");
   const a = jnp.promote("log_softmax", [x], "float")[0];
   return S.softmax(a, "log_softmax", normAxes("log_softmax", opts.axis === undefined ? -1 : opts.axis, a.ndim));
 }
@@ -51,7 +54,8 @@ export function oneHot(x: ArrayLike, numClasses: number, opts: { dtype?: "float3
   return jnp.astype(jnp.equal(jnp.expandDims(a, -1), classes), opts.dtype ?? "float32");
 }
 
-export function standardize(x: ArrayLike, opts: Axis & { epsilon?: number } = {}): JaxArray {
+export function standardize(x: ArrayLike, options?: (Axis & { epsilon?: number }) | AxisValue): JaxArray {
+  const opts = axisOptions<Axis & { epsilon?: number }>("standardize", options, "axis, epsilon");
   const axis = opts.axis === undefined ? -1 : opts.axis;
   const m = jnp.mean(x, { axis, keepdims: true });
   const v = jnp.variance(x, { axis, keepdims: true });

@@ -6,6 +6,7 @@
 // Two key-derivation schemes exist, as in JAX: the "partitionable" one (JAX's default since 0.5:
 // element i of a draw hashes the 64-bit counter i) and the original one (one threefry_2x32 call over
 // a counter range, split in halves). setThreefryPartitionable(false) selects the original.
+import { axisOptions, dtypeOptions } from "./numpy/options.js";
 import { ConcreteArray } from "../core/array.js";
 import { DType, isFloat, isInt } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
@@ -204,7 +205,8 @@ function bits64(k: JaxArray, shape: readonly number[]): [JaxArray, JaxArray] {
 }
 
 /** Uniform random bits: uint32 values of the given shape. */
-export function bits(key: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): JaxArray {
+export function bits(key: ArrayLike, shape?: Shape, options?: { dtype?: DType } | DType): JaxArray {
+  const opts = dtypeOptions("random.bits", options);
   const k = checkKey("bits", key);
   const dtype = opts.dtype ?? "uint32";
   if (dtype !== "uint32") {
@@ -229,7 +231,8 @@ export interface UniformOptions { minval?: ArrayLike; maxval?: ArrayLike; dtype?
  * subtracting 1 gives [0, 1), which is scaled with one rounding (XLA fuses the multiply-add) and
  * clamped below by minval.
  */
-export function uniform(key: ArrayLike, shape?: Shape, opts: UniformOptions = {}): JaxArray {
+export function uniform(key: ArrayLike, shape?: Shape, options?: UniformOptions | DType): JaxArray {
+  const opts = dtypeOptions<UniformOptions>("random.uniform", options);
   const k = checkKey("uniform", key);
   const s = shapeOf("uniform", shape);
   const dtype = floatDtype("uniform", opts.dtype);
@@ -255,7 +258,8 @@ export function uniform(key: ArrayLike, shape?: Shape, opts: UniformOptions = {}
 const minusOneUp = (dtype: DType) => (dtype === "float32" ? -(1 - 2 ** -24) : -(1 - 2 ** -53));
 
 /** Standard normal samples: sqrt(2) * erf_inv(u) for u uniform in (-1, 1). */
-export function normal(key: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): JaxArray {
+export function normal(key: ArrayLike, shape?: Shape, options?: { dtype?: DType } | DType): JaxArray {
+  const opts = dtypeOptions("random.normal", options);
   const k = checkKey("normal", key);
   const s = shapeOf("normal", shape);
   const dtype = floatDtype("normal", opts.dtype);
@@ -291,7 +295,8 @@ function nextAfter(x: JaxArray, up: boolean): JaxArray {
 
 /** Normal samples truncated to the open interval (lower, upper), by inverting the CDF. */
 export function truncatedNormal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape?: Shape | null,
-                                opts: { dtype?: DType } = {}): JaxArray {
+                                options?: { dtype?: DType } | DType): JaxArray {
+  const opts = dtypeOptions("random.truncatedNormal", options);
   const k = checkKey("truncatedNormal", key);
   const dtype = floatDtype("truncatedNormal", opts.dtype);
   const lo = toDtype(lower, dtype), hi = toDtype(upper, dtype);
@@ -312,7 +317,8 @@ export function truncatedNormal(key: ArrayLike, lower: ArrayLike, upper: ArrayLi
 }
 
 /** Exponential(1) samples: -log1p(-u). */
-export function exponential(key: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): JaxArray {
+export function exponential(key: ArrayLike, shape?: Shape, options?: { dtype?: DType } | DType): JaxArray {
+  const opts = dtypeOptions("random.exponential", options);
   const k = checkKey("exponential", key);
   const s = shapeOf("exponential", shape);
   const u = uniform(k, s, { dtype: floatDtype("exponential", opts.dtype) });
@@ -320,7 +326,8 @@ export function exponential(key: ArrayLike, shape?: Shape, opts: { dtype?: DType
 }
 
 /** Standard Gumbel samples: -log(-log(u)) for u uniform in [tiny, 1). */
-export function gumbel(key: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): JaxArray {
+export function gumbel(key: ArrayLike, shape?: Shape, options?: { dtype?: DType } | DType): JaxArray {
+  const opts = dtypeOptions("random.gumbel", options);
   const k = checkKey("gumbel", key);
   const s = shapeOf("gumbel", shape);
   const dtype = floatDtype("gumbel", opts.dtype);
@@ -373,7 +380,8 @@ function convertAndClip(x: JaxArray, dtype: DType): JaxArray {
  * span (JAX's method, including its modular arithmetic), so the bias is tiny for small spans.
  */
 export function randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
-                        opts: { dtype?: DType } = {}): JaxArray {
+                        options?: { dtype?: DType } | DType): JaxArray {
+  const opts = dtypeOptions("random.randint", options);
   const k = checkKey("randint", key);
   const s = shapeOf("randint", shape);
   const dtype = opts.dtype ?? "int32";
@@ -411,7 +419,8 @@ function shuffle(k: JaxArray, x: JaxArray, axis: number): JaxArray {
 }
 
 /** A random permutation of arange(n), or of x along `axis` (each slice separately when `independent`). */
-export function permutation(key: ArrayLike, x: number | ArrayLike, opts: { axis?: number; independent?: boolean } = {}): JaxArray {
+export function permutation(key: ArrayLike, x: number | ArrayLike, options?: { axis?: number; independent?: boolean } | number): JaxArray {
+  const opts = axisOptions<{ axis?: number; independent?: boolean }>("random.permutation", options, "axis, independent");
   const k = checkKey("permutation", key);
   const arr = typeof x === "number" ? null : jnp.asArray(x);
   if (arr === null || arr.ndim === 0) {
@@ -435,7 +444,9 @@ function topKIndices(x: JaxArray, kk: number): JaxArray {
 export interface ChoiceOptions { replace?: boolean; p?: ArrayLike; axis?: number }
 
 /** Samples from arange(a) (a an integer) or from the entries of `a` along `axis`. */
-export function choice(key: ArrayLike, a: number | ArrayLike, shape: Shape = [], opts: ChoiceOptions = {}): JaxArray {
+export function choice(key: ArrayLike, a: number | ArrayLike, shape: Shape = [], options?: ChoiceOptions | boolean): JaxArray {
+  // JAX's fourth positional argument is `replace`.
+  const opts: ChoiceOptions = typeof options === "boolean" ? { replace: options } : axisOptions<ChoiceOptions>("random.choice", options ?? {}, "replace, p, axis");
   const k = checkKey("choice", key);
   const s = shapeOf("choice", shape);
   const replace = opts.replace ?? true;
@@ -486,7 +497,8 @@ export function choice(key: ArrayLike, a: number | ArrayLike, shape: Shape = [],
 export interface CategoricalOptions { axis?: number; shape?: Shape | null; replace?: boolean }
 
 /** Samples category indices from unnormalized log-probabilities (the Gumbel-max trick). */
-export function categorical(key: ArrayLike, logits: ArrayLike, opts: CategoricalOptions = {}): JaxArray {
+export function categorical(key: ArrayLike, logits: ArrayLike, options?: CategoricalOptions | number): JaxArray {
+  const opts = axisOptions<CategoricalOptions>("random.categorical", options, "axis, shape, replace");
   const k = checkKey("categorical", key);
   const lg = jnp.asArray(logits);
   if (!isFloat(lg.dtype)) throw new DTypeError(`categorical: logits must be floating point, got ${lg.dtype}.`);

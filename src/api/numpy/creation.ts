@@ -2,6 +2,7 @@
 import { ConcreteArray, fromHost } from "../../core/array.js";
 import { keep } from "../../core/memory.js";
 import { ShapedArray } from "../../core/aval.js";
+import { dtypeOptions } from "./options.js";
 import { checkDType, DType, dtypeOfTypedArray, isFloat, TypedArray, typedArrayFor } from "../../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../core/errors.js";
 import { checkShape, sizeOf } from "../../core/shape.js";
@@ -14,7 +15,8 @@ import "../../core/eval.js";
 export interface ArrayOptions { dtype?: DType; shape?: readonly number[]; device?: string }
 
 /** Nested JS arrays, numbers, booleans or a TypedArray (with `shape`) to a new array. */
-export function array(data: ArrayLike | TypedArray, opts: ArrayOptions = {}): JaxArray {
+export function array(data: ArrayLike | TypedArray, options?: ArrayOptions | DType): JaxArray {
+  const opts = dtypeOptions<ArrayOptions>("array", options);
   const dtype = opts.dtype === undefined ? undefined : checkDType(opts.dtype, "array");
   if (data instanceof JaxArray) return dtype ? convertElementType(data, dtype) : data;
   if (ArrayBuffer.isView(data)) {
@@ -97,7 +99,10 @@ export function scalarConstant(v: number, dtype: DType, weak: boolean): JaxArray
   return c;
 }
 
-export function full(shape: number | readonly number[], fillValue: number | boolean, opts: { dtype?: DType } = {}): JaxArray {
+type DTypeArg = { dtype?: DType } | DType;
+
+export function full(shape: number | readonly number[], fillValue: number | boolean, options?: DTypeArg): JaxArray {
+  const opts = dtypeOptions("full", options);
   const s = typeof shape === "number" ? [shape] : checkShape("full", [...shape]);
   const dtype = opts.dtype ? checkDType(opts.dtype, "full") : typeof fillValue === "boolean" ? "bool" : Number.isInteger(fillValue) ? "int32" : "float32";
   const C = typedArrayFor(dtype);
@@ -106,14 +111,15 @@ export function full(shape: number | readonly number[], fillValue: number | bool
   return fromHost(getBackend(), td, new ShapedArray(s, dtype));
 }
 
-export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}) => full(shape, 0, { dtype: opts.dtype ?? "float32" });
-export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}) => full(shape, 1, { dtype: opts.dtype ?? "float32" });
-export const fullLike = (x: JaxArray, v: number | boolean, opts: { dtype?: DType } = {}) => full(x.shape, v, { dtype: opts.dtype ?? x.dtype });
-export const zerosLike = (x: JaxArray, opts: { dtype?: DType } = {}) => fullLike(x, 0, opts);
-export const onesLike = (x: JaxArray, opts: { dtype?: DType } = {}) => fullLike(x, 1, opts);
+export const zeros = (shape: number | readonly number[], opts?: DTypeArg) => full(shape, 0, { dtype: dtypeOptions("zeros", opts).dtype ?? "float32" });
+export const ones = (shape: number | readonly number[], opts?: DTypeArg) => full(shape, 1, { dtype: dtypeOptions("ones", opts).dtype ?? "float32" });
+export const fullLike = (x: JaxArray, v: number | boolean, opts?: DTypeArg) => full(x.shape, v, { dtype: dtypeOptions("fullLike", opts).dtype ?? x.dtype });
+export const zerosLike = (x: JaxArray, opts?: DTypeArg) => fullLike(x, 0, opts);
+export const onesLike = (x: JaxArray, opts?: DTypeArg) => fullLike(x, 1, opts);
 
 /** arange(stop), arange(start, stop, step?) with numpy's dtype rule (int32 unless any bound is fractional). */
-export function arange(start: number, stop?: number, step = 1, opts: { dtype?: DType } = {}): JaxArray {
+export function arange(start: number, stop?: number, step = 1, options?: DTypeArg): JaxArray {
+  const opts = dtypeOptions("arange", options);
   if (stop === undefined) { stop = start; start = 0; }
   if (step === 0) throw new ValueError("arange: step must not be zero.");
   const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -124,7 +130,9 @@ export function arange(start: number, stop?: number, step = 1, opts: { dtype?: D
   return fromHost(getBackend(), td, new ShapedArray([n], dtype));
 }
 
-export function linspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean; dtype?: DType } = {}): JaxArray {
+/** linspace(start, stop, num?, endpoint? | options?): JAX's fourth positional argument is `endpoint`. */
+export function linspace(start: number, stop: number, num = 50, options?: { endpoint?: boolean; dtype?: DType } | boolean | DType): JaxArray {
+  const opts = typeof options === "boolean" ? { endpoint: options } : dtypeOptions<{ endpoint?: boolean; dtype?: DType }>("linspace", options);
   const endpoint = opts.endpoint ?? true;
   const dtype = opts.dtype ?? "float32";
   const div = endpoint ? num - 1 : num;
@@ -136,7 +144,9 @@ export function linspace(start: number, stop: number, num = 50, opts: { endpoint
   return fromHost(getBackend(), td, new ShapedArray([num], dtype));
 }
 
-export function eye(n: number, m: number = n, opts: { k?: number; dtype?: DType } = {}): JaxArray {
+/** eye(n, m?, k? | options?): JAX's third positional argument is the diagonal offset `k`. */
+export function eye(n: number, m: number = n, options?: { k?: number; dtype?: DType } | number | DType): JaxArray {
+  const opts = typeof options === "number" ? { k: options } : dtypeOptions<{ k?: number; dtype?: DType }>("eye", options);
   const k = opts.k ?? 0;
   const dtype = opts.dtype ?? "float32";
   const C = typedArrayFor(dtype);
@@ -144,7 +154,7 @@ export function eye(n: number, m: number = n, opts: { k?: number; dtype?: DType 
   for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < m) td[i * m + i + k] = 1;
   return fromHost(getBackend(), td, new ShapedArray([n, m], dtype));
 }
-export const identity = (n: number, opts: { dtype?: DType } = {}) => eye(n, n, opts);
+export const identity = (n: number, opts?: DTypeArg) => eye(n, n, dtypeOptions("identity", opts));
 
 /** lax.iota broadcast to `shape` along `dimension` (a traced-friendly index grid). */
 export function broadcastedIota(dtype: DType, shape: readonly number[], dimension: number): JaxArray {

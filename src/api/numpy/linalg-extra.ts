@@ -1,5 +1,5 @@
 // jnp.linalg: the parts built from existing primitives.
-import { ValueError } from "../../core/errors.js";
+import { NotImplementedError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { broadcastShapes } from "../../core/shape.js";
 import * as D from "../../primitives/linalg-decomp.js";
@@ -7,18 +7,52 @@ import { asArray, eye } from "./creation.js";
 import { matmul } from "./linalg.js";
 import { broadcastTo, expandDims, squeeze, swapaxes } from "./shape.js";
 import { promote } from "./ufuncs.js";
-import { max, sum } from "./reductions.js";
+import { max, min, sum } from "./reductions.js";
 import * as U from "./ufuncs.js";
 
-/** Vector/Frobenius norms: ord 2 (default), 1, Infinity; over `axis` or all elements. */
-export function norm(x: ArrayLike, opts: { ord?: number | "fro"; axis?: number | number[] | null; keepdims?: boolean } = {}): JaxArray {
-  const a = asArray(x);
-  const ord = opts.ord ?? 2;
-  const o = { axis: opts.axis ?? null, keepdims: opts.keepdims };
-  if (ord === 2 || ord === "fro") return U.sqrt(sum(U.square(U.abs(a)), o));
-  if (ord === 1) return sum(U.abs(a), o);
-  if (ord === Infinity) return max(U.abs(a), o);
-  throw new ValueError(`linalg.norm: ord=${ord} is not supported; use 1, 2, Infinity or "fro".`);
+type Ord = number | "fro" | "nuc" | null;
+export interface NormOptions { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean }
+
+/**
+ * numpy's norm: norm(x), norm(x, ord, axis?, keepdims?) or norm(x, { ord, axis, keepdims }).
+ * Without axis, a 1-D x takes a vector norm, a 2-D x a matrix norm, and with ord unset any x the
+ * 2-norm of all its elements. ord 2 and "nuc" of a matrix need singular values, which tinyjax
+ * does not compute yet: they raise instead of returning a different norm.
+ */
+export function norm(x: ArrayLike, ordOrOpts?: Ord | NormOptions, axisArg?: number | readonly number[] | null, keepdimsArg?: boolean): JaxArray {
+  const o: NormOptions = ordOrOpts !== null && typeof ordOrOpts === "object" ? ordOrOpts : { ord: ordOrOpts, axis: axisArg, keepdims: keepdimsArg };
+  const a = U.promote("linalg.norm", [x], "float")[0];
+  const ord = o.ord ?? null, keepdims = !!o.keepdims;
+  let axes = o.axis === undefined || o.axis === null ? null : typeof o.axis === "number" ? [o.axis] : [...o.axis];
+  if (axes === null) {
+    if (ord === null) return U.sqrt(sum(U.square(U.abs(a)), { keepdims }));
+    if (a.ndim !== 1 && a.ndim !== 2) throw new ValueError(`linalg.norm: ord=${ord} needs a 1-D or 2-D array or an axis, but the array has shape [${a.shape}]. Pass { axis }.`);
+    axes = a.ndim === 1 ? [0] : [0, 1];
+  }
+  const abs = U.abs(a);
+  if (axes.length === 1) {
+    const v = { axis: axes, keepdims };
+    if (ord === null || ord === 2) return U.sqrt(sum(U.square(abs), v));
+    if (ord === Infinity) return max(abs, v);
+    if (ord === -Infinity) return min(abs, v);
+    if (ord === 0) return sum(U.astype(U.notEqual(a, 0), a.dtype), v);
+    if (ord === 1) return sum(abs, v);
+    if (typeof ord === "number") return U.power(sum(U.power(abs, ord), v), 1 / ord);
+    throw new ValueError(`linalg.norm: ord=${JSON.stringify(ord)} is a matrix norm, but one axis was given. Use a number for a vector norm.`);
+  }
+  if (axes.length !== 2) throw new ValueError(`linalg.norm: axis takes one axis (vector norm) or two (matrix norm), but got [${axes}].`);
+  const [r, c] = axes.map((ax) => (ax < 0 ? ax + a.ndim : ax));
+  if (ord === null || ord === "fro") return U.sqrt(sum(U.square(abs), { axis: axes, keepdims }));
+  // Matrix 1/inf norms: the largest absolute column/row sum (-1/-inf: the smallest).
+  const byCols = ord === 1 || ord === -1, pick = ord === 1 || ord === Infinity ? max : min;
+  if (byCols || ord === Infinity || ord === -Infinity) {
+    const inner = byCols ? r : c, outer = byCols ? c : r;
+    const sums = sum(abs, { axis: inner, keepdims: true });
+    const out = pick(sums, { axis: outer, keepdims: true });
+    return keepdims ? out : squeeze(out, [r, c]);
+  }
+  throw new NotImplementedError(`linalg.norm: the matrix norm ord=${JSON.stringify(ord)} needs singular values (SVD), which tinyjax does not have yet. ` +
+    `Use ord "fro", 1, -1, Infinity or -Infinity.`);
 }
 
 const mT = (x: JaxArray) => swapaxes(x, -1, -2);

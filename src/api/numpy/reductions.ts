@@ -9,6 +9,7 @@ import { softmax } from "../../primitives/softmax.js";
 import { reduceSum, reshape } from "../../primitives/structural.js";
 import { asArray, scalar } from "./creation.js";
 import { broadcastTo_, toBool } from "./ufuncs.js";
+import { axisOptions, AxisValue } from "./options.js";
 
 export interface ReduceOptions {
   axis?: number | readonly number[] | null;
@@ -22,7 +23,8 @@ function finish(x: JaxArray, r: JaxArray, axes: number[], keepdims?: boolean): J
 }
 
 function reducer(op: string, f: (x: JaxArray, axes: number[]) => JaxArray, prep?: (x: JaxArray) => JaxArray) {
-  return (x: ArrayLike, opts: ReduceOptions = {}): JaxArray => {
+  return (x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArray => {
+    const opts = axisOptions<ReduceOptions>(op, options, "axis, keepdims, dtype");
     let a = asArray(x);
     if (opts.dtype) a = A.convertElementType(a, opts.dtype);
     if (prep) a = prep(a);
@@ -43,7 +45,8 @@ export const amin = min;
 export const all = reducer("all", R.reduceAnd, toBool);
 export const any = reducer("any", R.reduceOr, toBool);
 
-export function mean(x: ArrayLike, opts: ReduceOptions = {}): JaxArray {
+export function mean(x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArray {
+  const opts = axisOptions<ReduceOptions>("mean", options, "axis, keepdims, dtype");
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, opts.dtype ?? "float32");
   const axes = normAxes("mean", opts.axis, a.ndim);
@@ -54,7 +57,8 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): JaxArray {
 
 export interface VarOptions extends ReduceOptions { ddof?: number }
 
-export function variance(x: ArrayLike, opts: VarOptions = {}): JaxArray {
+export function variance(x: ArrayLike, options?: VarOptions | AxisValue): JaxArray {
+  const opts = axisOptions<VarOptions>("var", options, "axis, keepdims, ddof");
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
   const axes = normAxes("var", opts.axis, a.ndim);
@@ -65,14 +69,15 @@ export function variance(x: ArrayLike, opts: VarOptions = {}): JaxArray {
 }
 export { variance as var };
 
-export function std(x: ArrayLike, opts: VarOptions = {}): JaxArray {
-  return M.sqrt(variance(x, opts));
+export function std(x: ArrayLike, options?: VarOptions | AxisValue): JaxArray {
+  return M.sqrt(variance(x, axisOptions<VarOptions>("std", options, "axis, keepdims, ddof")));
 }
 
 export interface ArgOptions { axis?: number | null; keepdims?: boolean }
 
 function argReducer(op: string, f: (x: JaxArray, axis: number) => JaxArray) {
-  return (x: ArrayLike, opts: ArgOptions = {}): JaxArray => {
+  return (x: ArrayLike, options?: ArgOptions | number | null): JaxArray => {
+    const opts = axisOptions<ArgOptions>(op, options);
     let a = asArray(x);
     if (opts.axis === undefined || opts.axis === null) {
       const r = f(reshape(a, [a.size]), 0);
@@ -88,7 +93,8 @@ export const argmax = argReducer("argmax", (x, axis) => R.argmax(x, axis));
 export const argmin = argReducer("argmin", (x, axis) => R.argmin(x, axis));
 
 function cumulative(op: string, p: typeof R.cumsumP) {
-  return (x: ArrayLike, opts: { axis?: number | null; dtype?: DType } = {}): JaxArray => {
+  return (x: ArrayLike, options?: { axis?: number | null; dtype?: DType } | number | null): JaxArray => {
+    const opts = axisOptions<{ axis?: number | null; dtype?: DType }>(op, options, "axis, dtype");
     let a = asArray(x);
     if (opts.dtype) a = A.convertElementType(a, opts.dtype);
     if (a.dtype === "bool") a = A.convertElementType(a, "int32");
@@ -100,7 +106,8 @@ export const cumsum = cumulative("cumsum", R.cumsumP);
 export const cumprod = cumulative("cumprod", R.cumprodP);
 
 /** log(sum(exp(x))) computed stably (the max is subtracted first and added back). */
-export function logsumexp(x: ArrayLike, opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {}): JaxArray {
+export function logsumexp(x: ArrayLike, options?: { axis?: AxisValue; keepdims?: boolean } | AxisValue): JaxArray {
+  const opts = axisOptions<{ axis?: AxisValue; keepdims?: boolean }>("logsumexp", options);
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
   const axes = normAxes("logsumexp", opts.axis, a.ndim);

@@ -1,0 +1,28 @@
+// JAX takes `axis` (reductions, softmax, cumsum) and `dtype` (zeros, ones, arange, ...) as plain
+// positional arguments: `jnp.sum(x, 0)`, `jnp.zeros([2], "int32")`. tinyjax's trailing argument is
+// an options object, so each such function also accepts the bare value. Anything else there is an
+// error, never silently ignored (a bare axis once summed over every axis).
+import { DType } from "../../core/dtype.js";
+import { ValueError } from "../../core/errors.js";
+
+export type AxisValue = number | readonly number[] | null;
+
+const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : typeof v === "object" ? "an array" : String(v));
+
+/** `opts`, or `{ axis: opts }` where a bare axis (a number, an array of numbers, or null) was given. */
+export function axisOptions<T extends { axis?: unknown }>(op: string, opts: T | AxisValue | undefined, fields = "axis, keepdims"): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts === "number" || (Array.isArray(opts) && opts.every((a) => typeof a === "number"))) return { axis: opts } as T;
+  if (typeof opts === "object" && !Array.isArray(opts)) return opts as T;
+  throw new ValueError(`${op}: the argument after the array is an axis (a number, an array of numbers or null) or options { ${fields} }, ` +
+    `but got ${shown(opts)}. Pass e.g. ${op}(x, 0) or ${op}(x, { axis: 0 }).`);
+}
+
+/** `opts`, or `{ dtype: opts }` where a bare dtype name was given. */
+export function dtypeOptions<T extends { dtype?: DType }>(op: string, opts: T | DType | undefined): T {
+  if (opts === undefined) return {} as T;
+  if (typeof opts === "string") return { dtype: opts } as T;
+  if (typeof opts === "object" && opts !== null && !Array.isArray(opts)) return opts as T;
+  throw new ValueError(`${op}: the last argument is a dtype name or options { dtype }, but got ${shown(opts)}. ` +
+    `Pass e.g. ${op}(..., "int32") or ${op}(..., { dtype: "int32" }).`);
+}

@@ -1,0 +1,82 @@
+// JAX's positional arguments (`jnp.sum(x, 0)`, `jnp.zeros(s, "int32")`, `nn.softmax(x, 0)`,
+// `random.normal(k, s, "float32")`, `linalg.norm(x, 1, 0)`) mean the same as the options form; a
+// value of the wrong kind is a ValueError naming the op, never silently ignored.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as fs from "node:fs";
+import { jnp, nn, random, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { randArray, toNumbers, maxRelErr } from "./helpers.js";
+
+const x = randArray([2, 3, 4], -2, 2, "float32", 3);
+const same = (a: JArray, b: JArray, what: string) => {
+  assert.equal(a.shape, b.shape, `${what}: shape`);
+  assert.is(a.dtype, b.dtype, `${what}: dtype`);
+  assert.equal(toNumbers(a), toNumbers(b), `${what}: values`);
+};
+
+test("a bare axis is the options' axis: reductions, cumulative ops, softmax, methods", () => {
+  type F = (a: JArray, o?: any) => JArray;
+  const fns: [string, F][] = [
+    ["sum", jnp.sum], ["prod", jnp.prod], ["max", jnp.max], ["min", jnp.min], ["mean", jnp.mean], ["var", jnp.var],
+    ["std", jnp.std], ["all", jnp.all], ["any", jnp.any], ["argmax", jnp.argmax], ["argmin", jnp.argmin],
+    ["cumsum", jnp.cumsum], ["cumprod", jnp.cumprod], ["logsumexp", jnp.logsumexp], ["nn.softmax", nn.softmax],
+    ["nn.logSoftmax", nn.logSoftmax], ["nn.standardize", nn.standardize],
+    ["x.sum", (a, o) => a.sum(o)], ["x.mean", (a, o) => a.mean(o)], ["x.argmax", (a, o) => a.argmax(o)], ["x.cumsum", (a, o) => a.cumsum(o)],
+  ];
+  for (const [name, f] of fns) {
+    for (const axis of [0, 1, -1]) same(f(x, axis), f(x, { axis }), `${name}(x, ${axis})`);
+  }
+  same(jnp.sum(x, [0, 2]), jnp.sum(x, { axis: [0, 2] }), "sum over two axes");
+  same(jnp.sum(x, null), jnp.sum(x), "axis null: all axes");
+  assert.equal(jnp.sum(x, 1).shape, [2, 4]);
+  assert.equal(jnp.argmax(x, -1).shape, [2, 3]);
+});
+
+test("a bare dtype is the options' dtype: creation and random", () => {
+  assert.is(jnp.array([1, 2], "float32").dtype, "float32");
+  assert.is(jnp.zeros([2], "int32").dtype, "int32");
+  assert.is(jnp.ones([2], "bool").dtype, "bool");
+  assert.is(jnp.full([2], 3, "float32").dtype, "float32");
+  assert.is(jnp.zerosLike(x, "int32").dtype, "int32");
+  assert.is(jnp.onesLike(x, "int32").dtype, "int32");
+  assert.is(jnp.fullLike(x, 1, "int32").dtype, "int32");
+  assert.is(jnp.arange(0, 4, 1, "float32").dtype, "float32");
+  assert.is(jnp.identity(2, "int32").dtype, "int32");
+  assert.equal(toNumbers(jnp.eye(3, 3, 1)), [0, 1, 0, 0, 0, 1, 0, 0, 0]);
+  assert.equal(toNumbers(jnp.linspace(0, 1, 4, false)), [0, 0.25, 0.5, 0.75]);
+  const k = random.key(0);
+  same(random.normal(k, [3], "float32"), random.normal(k, [3], { dtype: "float32" }), "random.normal");
+  same(random.uniform(k, [3], "float32"), random.uniform(k, [3]), "random.uniform");
+  same(random.randint(k, [3], 0, 9, "int32"), random.randint(k, [3], 0, 9), "random.randint");
+  same(random.categorical(k, x, 1), random.categorical(k, x, { axis: 1 }), "random.categorical");
+  same(random.permutation(k, x, 1), random.permutation(k, x, { axis: 1 }), "random.permutation");
+  same(random.choice(k, 5, [3], false), random.choice(k, 5, [3], { replace: false }), "random.choice");
+});
+
+test("a value of the wrong kind is a ValueError naming the op", () => {
+  const bad: [string, () => unknown][] = [
+    ["sum", () => jnp.sum(x, "1" as any)], ["argmax", () => jnp.argmax(x, true as any)], ["softmax", () => nn.softmax(x, "x" as any)],
+    ["zeros", () => jnp.zeros([2], 5 as any)], ["array", () => jnp.array([1], 3 as any)], ["random.normal", () => random.normal(random.key(0), [2], 1 as any)],
+  ];
+  for (const [op, f] of bad) assert.throws(f, (e: unknown) => e instanceof ValueError && String(e).includes(op), op);
+});
+
+interface NormCase { x: number[]; shape: number[]; ord: number | string | null; axis: number | number[] | null; keepdims: boolean; want: number[]; wantShape: number[] }
+const normCases = (JSON.parse(fs.readFileSync(new URL("../../test/goldens/norm.json", import.meta.url), "utf8")) as { cases: NormCase[] }).cases;
+
+test("linalg.norm matches numpy: vector norms, matrix norms, axes, keepdims (goldens)", () => {
+  for (const c of normCases) {
+    const ord = c.ord === "inf" ? Infinity : c.ord === "-inf" ? -Infinity : (c.ord as number | "fro" | null);
+    const a = jnp.array(c.x, { dtype: "float32" }).reshape(c.shape);
+    const what = `norm(shape [${c.shape}], ord ${c.ord}, axis ${JSON.stringify(c.axis)}, keepdims ${c.keepdims})`;
+    const positional = jnp.linalg.norm(a, ord, c.axis, c.keepdims);
+    const opts = jnp.linalg.norm(a, { ord, axis: c.axis, keepdims: c.keepdims });
+    assert.equal(positional.shape, c.wantShape, what);
+    assert.ok(maxRelErr(toNumbers(positional), c.want) < 2e-6, `${what}: ${toNumbers(positional)} vs ${c.want}`);
+    assert.equal(toNumbers(opts), toNumbers(positional), `${what}: options form`);
+  }
+  assert.throws(() => jnp.linalg.norm(jnp.ones([2, 2]), 2), (e: unknown) => e instanceof NotImplementedError && /SVD/.test(String(e)));
+  assert.throws(() => jnp.linalg.norm(jnp.ones([2, 2, 2]), 1), (e: unknown) => e instanceof ValueError && /axis/.test(String(e)));
+});
+
+test.run();
