@@ -28,6 +28,11 @@ test("a bare axis is the options' axis: reductions, cumulative ops, softmax, met
   }
   same(jnp.sum(x, [0, 2]), jnp.sum(x, { axis: [0, 2] }), "sum over two axes");
   same(jnp.sum(x, null), jnp.sum(x), "axis null: all axes");
+  // numpy's positional rtol, atol (and equal_nan) for isclose/allclose.
+  same(jnp.isclose(1, 1.05, 0.1), jnp.isclose(1, 1.05, { rtol: 0.1 }), "isclose rtol");
+  assert.is(jnp.allclose(1, 1.05, 0, 0.1).item(), true);
+  assert.is(jnp.allclose(1, 1.05).item(), false);
+  assert.is(jnp.allclose(NaN, NaN, 1e-5, 1e-8, true).item(), true);
   assert.equal(jnp.sum(x, 1).shape, [2, 4]);
   assert.equal(jnp.argmax(x, -1).shape, [2, 3]);
 });
