@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, nn, random, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { jnp, nn, random, optax, tree, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { randArray, toNumbers, maxRelErr } from "./helpers.js";
 
 const x = randArray([2, 3, 4], -2, 2, "float32", 3);
@@ -64,6 +64,33 @@ test("a value of the wrong kind is a ValueError naming the op", () => {
     ["zeros", () => jnp.zeros([2], 5 as any)], ["array", () => jnp.array([1], 3 as any)], ["random.normal", () => random.normal(random.key(0), [2], 1 as any)],
   ];
   for (const [op, f] of bad) assert.throws(f, (e: unknown) => e instanceof ValueError && String(e).includes(op), op);
+});
+
+test("optax: JAX's positional hyperparameters equal the options form", () => {
+  const params = { w: randArray([3, 2], -1, 1, "float32", 5), b: randArray([2], -1, 1, "float32", 6) };
+  const grads = { w: randArray([3, 2], -1, 1, "float32", 7), b: randArray([2], -1, 1, "float32", 8) };
+  const step = (tx: optax.GradientTransformation) => {
+    let s = tx.init(params), p = params;
+    for (let i = 0; i < 3; i++) { const [u, s2] = tx.update(grads, s, p); p = optax.applyUpdates(p, u) as typeof params; s = s2; }
+    return (tree.leaves(p) as JArray[]).flatMap(toNumbers);
+  };
+  const pairs: [string, optax.GradientTransformation, optax.GradientTransformation][] = [
+    ["sgd", optax.sgd(0.1, 0.9, true), optax.sgd(0.1, { momentum: 0.9, nesterov: true })],
+    ["adam", optax.adam(0.1, 0.8, 0.9, 1e-3), optax.adam(0.1, { b1: 0.8, b2: 0.9, eps: 1e-3 })],
+    ["adamw", optax.adamw(0.1, 0.8), optax.adamw(0.1, { b1: 0.8 })],
+    ["rmsprop", optax.rmsprop(0.1, 0.5, 1e-3), optax.rmsprop(0.1, { decay: 0.5, eps: 1e-3 })],
+    ["adagrad", optax.adagrad(0.1, 0.5), optax.adagrad(0.1, { initialAccumulatorValue: 0.5 })],
+  ];
+  for (const [name, a, b] of pairs) {
+    assert.equal(step(a), step(b), name);
+    assert.is.not(JSON.stringify(step(a)), JSON.stringify(step(name === "sgd" ? optax.sgd(0.1) : name === "adagrad" ? optax.adagrad(0.1) : name === "rmsprop" ? optax.rmsprop(0.1) : optax.adam(0.1))), `${name}: the positional values are used`);
+  }
+  const sched = optax.exponentialDecay(1, 10, 0.5, 5, true), schedOpts = optax.exponentialDecay(1, 10, 0.5, { transitionBegin: 5, staircase: true });
+  for (const c of [0, 7, 18, 40]) assert.is(Number(sched(c)), Number(schedOpts(c)));
+  const logits = randArray([2, 3], -1, 1, "float32", 9), labels = nn.softmax(randArray([2, 3], -1, 1, "float32", 10));
+  same(optax.softmaxCrossEntropy(logits, labels, 0), optax.softmaxCrossEntropy(logits, labels, { axis: 0 }), "softmaxCrossEntropy axis");
+  assert.throws(() => optax.adam(0.1, 0.9, { b2: 0.99 } as any), (e: unknown) => e instanceof ValueError && /optax.adam/.test(String(e)));
+  assert.throws(() => (optax.sgd as any)(0.1, 0.9, true, 3), (e: unknown) => e instanceof ValueError && /optax.sgd/.test(String(e)));
 });
 
 interface NormCase { x: number[]; shape: number[]; ord: number | string | null; axis: number | number[] | null; keepdims: boolean; want: number[]; wantShape: number[] }

@@ -3,17 +3,25 @@ import { chain, GradientTransformation, identity, ScalarOrSchedule } from "./bas
 import {
   addDecayedWeights, AdamOptions, Mask, scaleByAdam, scaleByLearningRate, scaleByRms, scaleByRss, scaleByStddev, trace,
 } from "./transforms.js";
+import { positionalOptions } from "../numpy/options.js";
 
-export function sgd(learningRate: ScalarOrSchedule, opts: { momentum?: number | null; nesterov?: boolean } = {}): GradientTransformation {
+type SgdOptions = { momentum?: number | null; nesterov?: boolean };
+export function sgd(learningRate: ScalarOrSchedule, ...rest: [SgdOptions?] | [momentum?: number | null, nesterov?: boolean]): GradientTransformation {
+  const opts = positionalOptions<SgdOptions>("optax.sgd", rest, ["momentum", "nesterov"]);
   const m = opts.momentum;
   return chain(m === undefined || m === null ? identity() : trace(m, opts.nesterov ?? false), scaleByLearningRate(learningRate));
 }
 
-export function adam(learningRate: ScalarOrSchedule, opts: AdamOptions = {}): GradientTransformation {
-  return chain(scaleByAdam(opts), scaleByLearningRate(learningRate));
+const ADAM: (keyof AdamOptions)[] = ["b1", "b2", "eps", "epsRoot"];
+type AdamArgs = [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number];
+
+export function adam(learningRate: ScalarOrSchedule, ...rest: AdamArgs): GradientTransformation {
+  return chain(scaleByAdam(positionalOptions<AdamOptions>("optax.adam", rest, ADAM)), scaleByLearningRate(learningRate));
 }
 
-export function adamw(learningRate: ScalarOrSchedule, opts: AdamOptions & { weightDecay?: number; mask?: Mask } = {}): GradientTransformation {
+type AdamwOptions = AdamOptions & { weightDecay?: number; mask?: Mask };
+export function adamw(learningRate: ScalarOrSchedule, ...rest: [AdamwOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number]): GradientTransformation {
+  const opts = positionalOptions<AdamwOptions>("optax.adamw", rest, ADAM);
   return chain(scaleByAdam(opts), addDecayedWeights(opts.weightDecay ?? 1e-4, opts.mask), scaleByLearningRate(learningRate));
 }
 
@@ -22,12 +30,15 @@ export interface RmspropOptions {
   momentum?: number | null; nesterov?: boolean; biasCorrection?: boolean;
 }
 
-export function rmsprop(learningRate: ScalarOrSchedule, o: RmspropOptions = {}): GradientTransformation {
+export function rmsprop(learningRate: ScalarOrSchedule, ...rest: [RmspropOptions?] |
+  [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, centered?: boolean, momentum?: number | null, nesterov?: boolean]): GradientTransformation {
+  const o = positionalOptions<RmspropOptions>("optax.rmsprop", rest, ["decay", "eps", "initialScale", "epsInSqrt", "centered", "momentum", "nesterov"]);
   const scaling = o.centered ? scaleByStddev(o) : scaleByRms(o);
   const mom = o.momentum === undefined || o.momentum === null ? identity() : trace(o.momentum, o.nesterov ?? false);
   return chain(scaling, scaleByLearningRate(learningRate), mom);
 }
 
-export function adagrad(learningRate: ScalarOrSchedule, opts: { initialAccumulatorValue?: number; eps?: number } = {}): GradientTransformation {
-  return chain(scaleByRss(opts), scaleByLearningRate(learningRate));
+type AdagradOptions = { initialAccumulatorValue?: number; eps?: number };
+export function adagrad(learningRate: ScalarOrSchedule, ...rest: [AdagradOptions?] | [initialAccumulatorValue?: number, eps?: number]): GradientTransformation {
+  return chain(scaleByRss(positionalOptions<AdagradOptions>("optax.adagrad", rest, ["initialAccumulatorValue", "eps"])), scaleByLearningRate(learningRate));
 }

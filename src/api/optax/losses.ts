@@ -1,4 +1,5 @@
 // Loss functions (optax.losses): elementwise or per-example, no reduction, as in optax.
+import { axisOptions } from "../numpy/options.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
 import * as nn from "../nn.js";
@@ -14,13 +15,15 @@ export function squaredError(predictions: ArrayLike, targets?: ArrayLike | null)
 }
 
 /** -sum(labels * log_softmax(logits)) over `axis` (default -1). */
-export function softmaxCrossEntropy(logits: ArrayLike, labels: ArrayLike, opts: { axis?: number } = {}): JaxArray {
+export function softmaxCrossEntropy(logits: ArrayLike, labels: ArrayLike, options?: { axis?: number } | number): JaxArray {
+  const opts = axisOptions<{ axis?: number }>("optax.softmaxCrossEntropy", options, "axis");
   const axis = opts.axis ?? -1;
   return jnp.negative(jnp.sum(jnp.multiply(labels, nn.logSoftmax(logits, { axis })), { axis }));
 }
 
 /** logsumexp(logits) - logits[label], for integer labels. */
-export function softmaxCrossEntropyWithIntegerLabels(logits: ArrayLike, labels: ArrayLike, opts: { axis?: number } = {}): JaxArray {
+export function softmaxCrossEntropyWithIntegerLabels(logits: ArrayLike, labels: ArrayLike, options?: { axis?: number } | number): JaxArray {
+  const opts = axisOptions<{ axis?: number }>("optax.softmaxCrossEntropyWithIntegerLabels", options, "axis");
   const l = jnp.asArray(logits);
   const axis = opts.axis ?? -1;
   const ax = axis < 0 ? axis + l.ndim : axis;

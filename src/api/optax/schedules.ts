@@ -1,4 +1,5 @@
 // Learning-rate schedules: functions of the int32 step count (optax.schedules).
+import { positionalOptions } from "../numpy/options.js";
 import { JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
 
@@ -24,7 +25,9 @@ export function linearSchedule(initValue: number, endValue: number, transitionSt
 
 export interface ExponentialDecayOptions { transitionBegin?: number; staircase?: boolean; endValue?: number }
 
-export function exponentialDecay(initValue: number, transitionSteps: number, decayRate: number, o: ExponentialDecayOptions = {}): Schedule {
+export function exponentialDecay(initValue: number, transitionSteps: number, decayRate: number,
+  ...rest: [ExponentialDecayOptions?] | [transitionBegin?: number, staircase?: boolean, endValue?: number]): Schedule {
+  const o = positionalOptions<ExponentialDecayOptions>("optax.exponentialDecay", rest, ["transitionBegin", "staircase", "endValue"]);
   return (c) => {
     const begin = o.transitionBegin ?? 0;
     const count = jnp.subtract(f32(c), begin);
