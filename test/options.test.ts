@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, nn, random, optax, tree, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { jnp, nn, random, optax, tree, linen, haiku, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { randArray, toNumbers, maxRelErr } from "./helpers.js";
 
 const x = randArray([2, 3, 4], -2, 2, "float32", 3);
@@ -91,6 +91,37 @@ test("optax: JAX's positional hyperparameters equal the options form", () => {
   same(optax.softmaxCrossEntropy(logits, labels, 0), optax.softmaxCrossEntropy(logits, labels, { axis: 0 }), "softmaxCrossEntropy axis");
   assert.throws(() => optax.adam(0.1, 0.9, { b2: 0.99 } as any), (e: unknown) => e instanceof ValueError && /optax.adam/.test(String(e)));
   assert.throws(() => (optax.sgd as any)(0.1, 0.9, true, 3), (e: unknown) => e instanceof ValueError && /optax.sgd/.test(String(e)));
+});
+
+test("layers: flax's and haiku's positional arguments, with or without new", () => {
+  const k = random.key(1), x = randArray([2, 3], -1, 1, "float32", 12);
+  const run = (m: linen.Module, input: JArray) => { const v = m.init(k, input); return { v, y: m.apply(v, input) as JArray }; };
+  const a = run(linen.Dense(4), x), b = run(new linen.Dense({ features: 4 }), x);
+  same(a.y, b.y, "linen.Dense(4) = new linen.Dense({ features: 4 })");
+  assert.ok(linen.Dense(4) instanceof linen.Dense && linen.Dense(4) instanceof linen.Module);
+  same(run(new linen.Dense(4, { useBias: false }), x).y, run(linen.Dense({ features: 4, useBias: false }), x).y, "Dense(features, options)");
+  // Inline submodules are still named after their class; a subclass of an exported layer works.
+  class Two extends linen.Module { call(h: JArray) { return linen.Dense(2).call(linen.Dense(3).call(h)); } }
+  assert.equal(Object.keys((run(new Two(), x).v as any).params), ["Dense_0", "Dense_1"]);
+  class Wide extends linen.Dense { constructor() { super(5); } }
+  assert.equal(run(new Wide(), x).y.shape, [2, 5]);
+  const img = randArray([1, 5, 5, 2], -1, 1, "float32", 13);
+  same(run(linen.Conv(4, [3, 3]), img).y, run(new linen.Conv({ features: 4, kernelSize: [3, 3] }), img).y, "linen.Conv(features, kernelSize)");
+  const ids = jnp.array([1, 4]);
+  same(run(linen.Embed(6, 3), ids).y, run(new linen.Embed({ numEmbeddings: 6, features: 3 }), ids).y, "linen.Embed(num, features)");
+  assert.is(linen.Dropout(0.25).o.rate, 0.25);
+  assert.throws(() => linen.Conv(4, "3" as any), (e: unknown) => e instanceof ValueError && /kernelSize/.test(String(e)));
+  // haiku: modules built by a call inside transform, named as with `new`.
+  const hk = (mk: () => (h: JArray) => JArray) => { const f = haiku.transform((h: JArray) => mk()(h)); const p = f.init(k, x); return { p, y: f.apply(p, null, x) as JArray }; };
+  const h1 = hk(() => (h) => haiku.Linear(4).call(h)), h2 = hk(() => (h) => new haiku.Linear(4).call(h));
+  same(h1.y, h2.y, "haiku.Linear(4)");
+  assert.equal(Object.keys(h1.p as object), ["linear"]);
+  const c1 = haiku.transform((h: JArray) => haiku.Conv2D(3, 2).call(h)), c2 = haiku.transform((h: JArray) => new haiku.Conv2D({ outputChannels: 3, kernelShape: 2 }).call(h));
+  same(c1.apply(c1.init(k, img), null, img) as JArray, c2.apply(c2.init(k, img), null, img) as JArray, "haiku.Conv2D(channels, kernel)");
+  const bn = haiku.transformWithState((h: JArray) => haiku.BatchNorm(true, true, 0.9).call(h, true));
+  const [bp, bs] = bn.init(k, x);
+  assert.equal(Object.keys(bp as object), ["batch_norm"]);
+  assert.ok(Object.keys(bs as object).length > 0);
 });
 
 interface NormCase { x: number[]; shape: number[]; ord: number | string | null; axis: number | number[] | null; keepdims: boolean; want: number[]; wantShape: number[] }

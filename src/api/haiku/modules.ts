@@ -29,7 +29,13 @@ export interface Conv2DOptions {
 }
 
 export class Conv2D extends Module {
-  constructor(readonly o: Conv2DOptions) { super(o.name); }
+  readonly o: Conv2DOptions;
+  /** new Conv2D({ outputChannels, kernelShape, ... }) or haiku's positional new Conv2D(outputChannels, kernelShape, { ... }). */
+  constructor(channelsOrOptions: number | Conv2DOptions, kernelShape?: number | [number, number], rest?: Omit<Conv2DOptions, "outputChannels" | "kernelShape">) {
+    const o = typeof channelsOrOptions === "number" ? { ...rest, outputChannels: channelsOrOptions, kernelShape: kernelShape! } : channelsOrOptions;
+    super(o.name);
+    this.o = o;
+  }
   call(x: ArrayLike): JaxArray {
     const a = jnp.asArray(x);
     const nhwc = (this.o.dataFormat ?? "NHWC") === "NHWC";
@@ -71,8 +77,12 @@ export interface BatchNormOptions { createScale: boolean; createOffset: boolean;
 export class BatchNorm extends Module {
   meanEma: ExponentialMovingAverage;
   varEma: ExponentialMovingAverage;
-  constructor(readonly o: BatchNormOptions) {
+  readonly o: BatchNormOptions;
+  /** new BatchNorm({ createScale, createOffset, decayRate, ... }) or haiku's positional new BatchNorm(createScale, createOffset, decayRate, { ... }). */
+  constructor(scaleOrOptions: boolean | BatchNormOptions, createOffset?: boolean, decayRate?: number, rest?: Omit<BatchNormOptions, "createScale" | "createOffset" | "decayRate">) {
+    const o = typeof scaleOrOptions === "boolean" ? { ...rest, createScale: scaleOrOptions, createOffset: createOffset!, decayRate: decayRate! } : scaleOrOptions;
     super(o.name);
+    this.o = o;
     this.meanEma = this.makeEma("mean_ema");
     this.varEma = this.makeEma("var_ema");
   }

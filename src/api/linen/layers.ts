@@ -7,13 +7,16 @@ import * as random from "../random.js";
 import { Initializer, lecunNormal, ones, varianceScaling, zeros } from "../initializers.js";
 import { Padding } from "../conv.js";
 import { Module, ModuleOptions } from "./module.js";
+import { ValueError } from "../../core/errors.js";
 
 export interface DenseOptions extends ModuleOptions { features: number; useBias?: boolean; kernelInit?: Initializer; biasInit?: Initializer; dtype?: DType }
 
 /** y = x @ kernel + bias, kernel [in, features]. */
 export class Dense extends Module {
   features: number; useBias: boolean; kernelInit: Initializer; biasInit: Initializer;
-  constructor(o: DenseOptions) {
+  /** new Dense({ features, ... }) or flax's positional new Dense(features, { ... }). */
+  constructor(featuresOrOptions: number | DenseOptions, rest?: Omit<DenseOptions, "features">) {
+    const o: DenseOptions = typeof featuresOrOptions === "number" ? { ...rest, features: featuresOrOptions } : featuresOrOptions;
     super(o);
     this.features = o.features;
     this.useBias = o.useBias ?? true;
@@ -40,7 +43,15 @@ const perDim = (v: number | number[] | undefined, n: number, d: number) => (v ==
 /** N-d convolution over channels-last inputs; kernel (*kernelSize, in / groups, features). */
 export class Conv extends Module {
   o: ConvOptions;
-  constructor(o: ConvOptions) { super(o); this.o = o; }
+  /** new Conv({ features, kernelSize, ... }) or flax's positional new Conv(features, kernelSize, { ... }). */
+  constructor(featuresOrOptions: number | ConvOptions, kernelSize?: number | number[], rest?: Omit<ConvOptions, "features" | "kernelSize">) {
+    const o: ConvOptions = typeof featuresOrOptions === "number"
+      ? { ...rest, features: featuresOrOptions, kernelSize: typeof kernelSize === "number" ? [kernelSize] : kernelSize! }
+      : featuresOrOptions;
+    if (!Array.isArray(o.kernelSize)) throw new ValueError(`linen.Conv: kernelSize must be an array of window sizes (e.g. [3, 3]), but got ${JSON.stringify(o.kernelSize)}.`);
+    super(o);
+    this.o = o;
+  }
   call(x: ArrayLike): JaxArray {
     let a = jnp.asArray(x);
     const nd = this.o.kernelSize.length;
@@ -120,7 +131,12 @@ export interface DropoutOptions extends ModuleOptions { rate: number; determinis
 /** Zeroes a fraction `rate` of elements (scaling the rest) unless deterministic. Needs rngs: { dropout }. */
 export class Dropout extends Module {
   o: DropoutOptions;
-  constructor(o: DropoutOptions) { super(o); this.o = o; }
+  /** new Dropout({ rate, ... }) or flax's positional new Dropout(rate, { ... }). */
+  constructor(rateOrOptions: number | DropoutOptions, rest?: Omit<DropoutOptions, "rate">) {
+    const o = typeof rateOrOptions === "number" ? { ...rest, rate: rateOrOptions } : rateOrOptions;
+    super(o);
+    this.o = o;
+  }
   call(x: ArrayLike, opts: { deterministic?: boolean } = {}): JaxArray {
     const a = jnp.asArray(x);
     const det = opts.deterministic ?? this.o.deterministic ?? false;
@@ -137,7 +153,12 @@ export interface EmbedOptions extends ModuleOptions { numEmbeddings: number; fea
 /** A lookup table "embedding" [numEmbeddings, features]. */
 export class Embed extends Module {
   o: EmbedOptions;
-  constructor(o: EmbedOptions) { super(o); this.o = o; }
+  /** new Embed({ numEmbeddings, features, ... }) or flax's positional new Embed(numEmbeddings, features, { ... }). */
+  constructor(numOrOptions: number | EmbedOptions, features?: number, rest?: Omit<EmbedOptions, "numEmbeddings" | "features">) {
+    const o = typeof numOrOptions === "number" ? { ...rest, numEmbeddings: numOrOptions, features: features! } : numOrOptions;
+    super(o);
+    this.o = o;
+  }
   call(indices: ArrayLike): JaxArray {
     const table = this.param("embedding", this.o.embeddingInit ?? varianceScaling(1, "fan_in", "normal", { outAxis: 0 }), [this.o.numEmbeddings, this.o.features]);
     return jnp.take(table, indices, 0);
