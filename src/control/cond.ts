@@ -50,7 +50,7 @@ function selectByIndex(index: JaxArray, outs: JaxArray[][], device?: string): Ja
     let acc = outs[0][k];
     for (let b = 1; b < outs.length; b++) {
       const o = outs[b][k];
-      const hit = A.eq(index, broadcastInDim(array(b, { dtype: index.dtype, device }), index.shape, []));
+      const hit = A.eq(index, array(b, { dtype: index.dtype, device }));
       acc = A.select(index.ndim ? broadcastInDim(hit, o.shape, [0]) : hit, o, acc);
     }
     return acc;
@@ -75,7 +75,7 @@ function runBranch(p: CondParams, index: JaxArray, rest: JaxArray[]): JaxArray[]
   const c = concreteValue(index);
   if (!c) return null;
   if (unreadable(c)) return selectBranches(p, index, c.device, rest);
-  const b = knownBranch(index)!;
+  const b = Number(c.item());
   return evalJaxpr(p.branches[b].jaxpr, [], branchArgs(p, b, rest));
 }
 
