@@ -1,7 +1,7 @@
 // The `lax` namespace: the primitives' own wrappers (strict shapes and dtypes, no broadcasting).
 export {
   add, sub, mul, div, rem, max, min, neg, abs, sign, floor, ceil, round, square, integerPow, eq, ne, lt, le, gt, ge,
-  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, shiftLeft, shiftRight, select, convertElementType, stopGradient,
+  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, shiftLeft, shiftRight, select, clamp, convertElementType, stopGradient,
 } from "../primitives/arith.js";
 export {
   sqrt, rsqrt, cbrt, exp, exp2, expm1, log, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh,

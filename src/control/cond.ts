@@ -1,9 +1,12 @@
 // lax.cond and lax.switch: a primitive holding one jaxpr per branch. A concrete index runs one
 // branch; a traced one (under jit) stays a `cond` whose derivative and batching are new conds.
+// As in JAX, the index is in range by construction: switch clamps it with a `clamp` equation and
+// cond converts a 0/1 predicate before binding, so no rule below clamps again.
 import { ConcreteArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
 import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { isFloat } from "../core/dtype.js";
 import { flatten, treeDefEqual, treeDefString, unflatten } from "../core/pytree.js";
 import { bind } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
@@ -39,27 +42,40 @@ function unreadable(c: ConcreteArray): boolean {
 }
 
 /**
- * Every branch, then a select by the index (clamped like lax.switch), all on the index's device.
- * The branches are pure, so this gives the chosen branch's values without reading the index back.
+ * Per-branch results picked by the index: a scalar index picks whole results, an index with a
+ * leading batch axis picks per example (results batched at axis 0).
+ */
+function selectByIndex(index: JaxArray, outs: JaxArray[][], device?: string): JaxArray[] {
+  return outs[0].map((_, k) => {
+    let acc = outs[0][k];
+    for (let b = 1; b < outs.length; b++) {
+      const o = outs[b][k];
+      const hit = A.eq(index, array(b, { dtype: index.dtype, device }));
+      acc = A.select(index.ndim ? broadcastInDim(hit, o.shape, [0]) : hit, o, acc);
+    }
+    return acc;
+  });
+}
+
+/**
+ * Every branch, then a select by the index, all on the index's device. The branches are pure,
+ * so this gives the chosen branch's values without reading the index back.
  */
 function selectBranches(p: CondParams, index: JaxArray, device: string, rest: JaxArray[]): JaxArray[] {
-  const outs = p.branches.map((br, b) => evalJaxpr(br.jaxpr, [], branchArgs(p, b, rest)));
-  const n = outs.length;
-  let acc = outs[0];
-  for (let b = 1; b < n; b++) {
-    const at = array(b, { dtype: index.dtype, device });
-    const hit = b === n - 1 ? A.ge(index, at) : A.eq(index, at);
-    acc = acc.map((o, k) => A.select(hit, outs[b][k], o));
-  }
-  return acc;
+  return selectByIndex(index, p.branches.map((br, b) => evalJaxpr(br.jaxpr, [], branchArgs(p, b, rest))), device);
+}
+
+/** The branch a concrete index names, when the host can read it now. */
+function knownBranch(index: JaxArray): number | null {
+  const c = concreteValue(index);
+  return c && !unreadable(c) ? Number(c.item()) : null;
 }
 
 function runBranch(p: CondParams, index: JaxArray, rest: JaxArray[]): JaxArray[] | null {
   const c = concreteValue(index);
   if (!c) return null;
   if (unreadable(c)) return selectBranches(p, index, c.device, rest);
-  const n = p.branches.length;
-  const b = Math.min(Math.max(Number(c.item()), 0), n - 1);
+  const b = Number(c.item());
   return evalJaxpr(p.branches[b].jaxpr, [], branchArgs(p, b, rest));
 }
 
@@ -86,11 +102,9 @@ export const condP: Primitive<CondParams> = new Primitive<CondParams>("cond", {
       const sel = (...xs: JaxArray[]) => selectBranches(p, known, known.device, xs);
       return jvp(sel, rest, tans) as [JaxArray[], JaxArray[]];
     }
-    const r = runBranch(p, index, rest);
-    if (r) {
+    const b = knownBranch(index);
+    if (b !== null) {
       // A known index: differentiate the one branch that runs.
-      const c = concreteValue(index)!;
-      const b = Math.min(Math.max(Number(c.item()), 0), p.branches.length - 1);
       const [o, t] = jvp(jaxprFn(p.branches[b]), branchArgs(p, b, rest), branchArgs(p, b, tans)) as [JaxArray[], JaxArray[]];
       return [o, t];
     }
@@ -128,32 +142,31 @@ export const condP: Primitive<CondParams> = new Primitive<CondParams>("cond", {
     if (di === null) return [bindBodies(index, batched, rest), batched[0].jaxpr.outAvals.map(() => 0)];
     // A batched index: run every branch and select per example.
     const results = batched.map((br) => evalJaxpr(br.jaxpr.jaxpr, [], [...br.consts, ...rest]));
-    const idx = moveAxis(index, di, 0);
-    const outs = results[0].map((_, k) => {
-      let acc = results[0][k];
-      for (let b = 1; b < results.length; b++) {
-        const o = results[b][k];
-        const hit = broadcastInDim(A.eq(idx, bcast(b, idx)), o.shape, [0]);
-        acc = A.select(hit, o, acc);
-      }
-      return acc;
-    });
+    const outs = selectByIndex(moveAxis(index, di, 0), results, concreteValue(index)?.device);
     return [outs, outs.map(() => 0)];
   },
   printParams: (p) => ({ branches: p.branches }),
 });
 
-function bcast(v: number, like: JaxArray): JaxArray {
-  return A.convertElementType(broadcastInDim(asArray(v), like.shape, []), like.dtype);
-}
-
-/** lax.switch(index, branches, ...operands): runs branches[clamp(index)](...operands). */
+/**
+ * lax.switch(index, branches, ...operands): runs branches[clamp(0, index, n - 1)](...operands).
+ * As in JAX the clamp is its own equation ahead of the cond, so vmap, grad and jit of the cond
+ * all see an index in range: below 0 runs branch 0, past the end the last branch.
+ */
 export function switch_(index: unknown, branches: ((...ops: any[]) => any)[], ...operands: unknown[]): any {
   if (!branches.length) throw new ValueError("switch: needs at least one branch.");
   let idx = asArray(index as any);
   if (idx.ndim !== 0) throw new ShapeError(`switch: the index must be a scalar, got shape [${idx.shape}].`);
-  if (idx.dtype === "bool") idx = A.convertElementType(idx, "int32");
-  if (idx.dtype !== "int32") throw new DTypeError(`switch: the index must be an integer, got ${idx.dtype}.`);
+  if (isFloat(idx.dtype)) throw new DTypeError(`switch: the index must be an integer, got ${idx.dtype}. Convert it with astype("int32").`);
+  if (branches.length === 1) return branches[0](...operands);
+  idx = A.convertElementType(idx, "int32");
+  const device = concreteValue(idx)?.device;
+  idx = A.clamp(array(0, { dtype: "int32", device }), idx, array(branches.length - 1, { dtype: "int32", device }));
+  return bindBranches(idx, branches, operands);
+}
+
+/** Traces the branches on the operands' avals, checks they agree, and binds the cond. */
+function bindBranches(idx: JaxArray, branches: ((...ops: any[]) => any)[], operands: unknown[]): any {
   const [leaves] = flatten(operands);
   const avals = leaves.map((l) => asArray(l as any).aval);
   const opsTree = unflatten(flatten(operands)[1], avals.map((a) => new ShapedArray(a.shape, a.dtype, a.weakType)));
@@ -177,5 +190,5 @@ export function cond(pred: unknown, trueFun: (...ops: any[]) => any, falseFun: (
   const p = asArray(pred as any);
   if (p.ndim !== 0) throw new ShapeError(`cond: the predicate must be a scalar, got shape [${p.shape}]. Use jnp.where for elementwise choices.`);
   const idx = A.convertElementType(p.dtype === "bool" ? p : A.ne(p, A.convertElementType(asArray(0), p.dtype)), "int32");
-  return switch_(idx, [falseFun, trueFun], ...operands);
+  return bindBranches(idx, [falseFun, trueFun], operands);
 }

@@ -1,11 +1,12 @@
 // Arithmetic, comparison, logical and selection primitives (lax's elementwise core).
 import { ShapedArray } from "../core/aval.js";
 import { DType, isFloat } from "../core/dtype.js";
-import { DTypeError } from "../core/errors.js";
-import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { DTypeError, ShapeError } from "../core/errors.js";
+import { fmtShape, shapesEqual } from "../core/shape.js";
+import { BatchDim, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { apply1, apply2, checkKinds, defElementwise, ElementFn, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
+import { apply1, apply2, checkKinds, defElementwise, ElementFn, expandScalar, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
 import { batchAtFront, batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./layout.js";
 
 const INT_MIN = -2147483648;
@@ -86,11 +87,13 @@ export const remP = defElementwise("rem", byKind((a, b) => a % b, irem, (a, b) =
 
 // ---- piecewise linear
 
-export const maxP = defElementwise("max", byKind((a, b) => (a !== a || b !== b ? NaN : a > b || (a === b && Object.is(b, -0)) ? a : b), Math.max), {
+const maxFn = byKind((a, b) => (a !== a || b !== b ? NaN : a > b || (a === b && Object.is(b, -0)) ? a : b), Math.max);
+const minFn = byKind((a, b) => (a !== a || b !== b ? NaN : a < b || (a === b && Object.is(a, -0)) ? a : b), Math.min);
+export const maxP = defElementwise("max", maxFn, {
   kinds: "any",
   jvp: ([x, y], [tx, ty]) => [[max(x, y)], [minmaxTangent(x, y, tx, ty, gt)]],
 });
-export const minP = defElementwise("min", byKind((a, b) => (a !== a || b !== b ? NaN : a < b || (a === b && Object.is(a, -0)) ? a : b), Math.min), {
+export const minP = defElementwise("min", minFn, {
   kinds: "any",
   jvp: ([x, y], [tx, ty]) => [[min(x, y)], [minmaxTangent(x, y, tx, ty, lt)]],
 });
@@ -100,6 +103,49 @@ function minmaxTangent(x: JaxArray, y: JaxArray, tx: JaxArray, ty: JaxArray, pic
   const avg = mul(add(tx, ty), full(x.shape, 0.5, x.dtype));
   return select(eq(x, y), avg, select(pick(x, y), tx, ty));
 }
+
+/**
+ * clamp(lo, x, hi) = min(max(x, lo), hi), XLA's operand order; lo and hi are scalars or x-shaped.
+ * NaN propagates from any operand, as XLA's float max/min do.
+ */
+export const clampP: Primitive<{}> = new Primitive<{}>("clamp", {
+  abstractEval([lo, x, hi]) {
+    for (const [b, name] of [[lo, "min"], [hi, "max"]] as const) {
+      if (b.ndim !== 0 && !shapesEqual(b.shape, x.shape)) {
+        throw new ShapeError(`clamp requires ${name}.shape == operand.shape or ${name}.shape == (), got ${name}.shape=${fmtShape(b.shape)}, ` +
+          `operand.shape=${fmtShape(x.shape)}. Pass a scalar bound, or broadcast it first (lax.broadcastInDim).`);
+      }
+    }
+    sameShapeDtype("clamp", [lo, x, hi].map((a) => new ShapedArray([], a.dtype)));
+    return [new ShapedArray(x.shape, x.dtype, lo.weakType && x.weakType && hi.weakType)];
+  },
+  reference([lo, x, hi], [o]) {
+    const d = x.aval.dtype, mx = maxFn(d), mn = minFn(d);
+    const sl = lo.data.length === 1 ? 0 : 1, sh = hi.data.length === 1 ? 0 : 1;
+    for (let i = 0; i < o.data.length; i++) o.data[i] = mn(mx(x.data[i], lo.data[i * sl]), hi.data[i * sh]);
+  },
+  // JAX's rule: x's tangent passes strictly inside (lo, hi); at a bound, the bound's own tangent
+  // passes only where it is the value taken (lo where lo > x and lo < hi; hi where hi < x).
+  jvp([lo, x, hi], [tlo, tx, thi]) {
+    const out = clamp(lo, x, hi);
+    if (!isFloat(x.dtype)) return [[out], [new Zero(out.aval)]];
+    const s = x.shape, l = expandScalar(lo, s), h = expandScalar(hi, s), z = zerosLike(out);
+    const t = add(add(select(bitwiseAnd(gt(l, x), lt(l, h)), expandScalar(tlo, s), z),
+      select(bitwiseAnd(gt(x, l), lt(x, h)), tx, z)), select(lt(h, x), expandScalar(thi, s), z));
+    return [[out], [t]];
+  },
+  batch(args, dims) {
+    const size = batchSize(args, dims);
+    const xb = batchAtFront(args[1], dims[1], size);
+    // A bound stays a scalar when it is one for every example; else it takes x's batched shape.
+    const bound = (b: JaxArray, d: BatchDim) => {
+      if (d === null && b.ndim === 0) return b;
+      const bb = batchAtFront(b, d, size);
+      return bb.ndim < xb.ndim ? broadcastInDim(bb, xb.shape, [0]) : bb;
+    };
+    return [[bind1(clampP, [bound(args[0], dims[0]), xb, bound(args[2], dims[2])])], [0]];
+  },
+});
 
 export const absP = defElementwise("abs", byKind(Math.abs, (a) => Math.abs(a) | 0, (a) => a), {
   kinds: "numeric",
@@ -264,4 +310,9 @@ export const shiftRight = (x: JaxArray, y: JaxArray): JaxArray => apply2(shiftRi
 export const select = (p: JaxArray, onTrue: JaxArray, onFalse: JaxArray): JaxArray => bind1(selectNP, [p, onFalse, onTrue]);
 export const convertElementType = (x: JaxArray, newDtype: DType, weakType = false): JaxArray =>
   x.dtype === newDtype && x.weakType === weakType ? x : bind1(convertP, [x], { newDtype, weakType });
+/** lax.clamp(min, x, max); JS-number bounds take x's dtype, as JAX's weakly typed scalars do. */
+export const clamp = (lo: JaxArray | number, x: JaxArray, hi: JaxArray | number): JaxArray => {
+  const asBound = (b: JaxArray | number) => (typeof b === "number" ? full([], b, x.dtype, true) : b);
+  return bind1(clampP, [asBound(lo), x, asBound(hi)]);
+};
 export const stopGradient = (x: JaxArray): JaxArray => apply1(stopGradientP, x);

@@ -1,5 +1,5 @@
 // Elementwise primitives: every unary and binary op through the op tables, plus integer_pow,
-// convert_element_type, select_n, fma, threefry2x32, bitcast_convert_type and iota.
+// convert_element_type, select_n, clamp, fma, threefry2x32, bitcast_convert_type and iota.
 import { DType } from "../core/dtype.js";
 import { Access, MAP_WG, mapKernel } from "./kernels/map.js";
 import type { GpuArg, GpuCtx, Lowering } from "./lowerings.js";
@@ -82,6 +82,11 @@ export const elementwiseLowerings: Record<string, Lowering> = {
     return runMap(ctx, `convert:${x.aval.dtype}:${o.aval.dtype}`, [x], [o], ([a]) => `  y0 = ${f(a)};`);
   },
   select_n: (ctx, ins, [o]) => runMap(ctx, "select_n", ins, [o], ([p, f, t]) => `  y0 = select(${f}, ${t}, ${p} != 0u);`),
+  clamp: (ctx, ins, [o]) => {
+    const d = o.aval.dtype, mx = binaryExpr("max", d), mn = binaryExpr("min", d);
+    if (!mx || !mn) return false;
+    return runMap(ctx, `clamp:${d}`, ins, [o], ([lo, x, hi]) => `  y0 = ${mn(mx(x, lo), hi)};`);
+  },
   fma: (ctx, ins, [o]) => runMap(ctx, "fma", ins, [o], ([a, b, c]) => `  y0 = x_fma(${a}, ${b}, ${c});`),
   threefry2x32: (ctx, ins, outs) => runMap(ctx, "threefry", ins, outs, threefryBody),
   bitcast_convert_type: bitcast,

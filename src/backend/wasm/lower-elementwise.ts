@@ -91,9 +91,17 @@ const select: Lowering = (ctx, [p, f, t], [out]) => {
   return true;
 };
 
+/** clamp as max then min in place: out = max(x, lo), then out = min(out, hi) (the kernels alias safely). */
+const clamp: Lowering = (ctx, [lo, x, hi], [out], params) => {
+  const mx = binary(O.MAX), mn = binary(O.MIN);
+  if (!mx(ctx, [x, lo], [out], params)) return false;
+  return mn(ctx, [out, hi], [out], params);
+};
+
 export const elementwiseLowerings: Record<string, Lowering> = {
   ...Object.fromEntries(Object.entries(unaryOps).map(([k, op]) => [k, unary(op)])),
   ...Object.fromEntries(Object.entries(binaryOps).map(([k, op]) => [k, binary(op)])),
   ...Object.fromEntries(Object.entries(compareOps).map(([k, op]) => [k, compare(op)])),
   select_n: select,
+  clamp,
 };
