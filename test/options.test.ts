@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, nn, random, optax, tree, linen, haiku, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { jnp, nn, random, optax, tree, linen, haiku, grad, valueAndGrad, vmap, pmap, jacfwd, jacrev, hessian, lax, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { randArray, toNumbers, maxRelErr } from "./helpers.js";
 
 const x = randArray([2, 3, 4], -2, 2, "float32", 3);
@@ -122,6 +122,30 @@ test("layers: flax's and haiku's positional arguments, with or without new", () 
   const [bp, bs] = bn.init(k, x);
   assert.equal(Object.keys(bp as object), ["batch_norm"]);
   assert.ok(Object.keys(bs as object).length > 0);
+});
+
+test("transformations: JAX's positional argnums, hasAux, in_axes/out_axes and axis_name", () => {
+  const a = randArray([3], -1, 1, "float32", 14), b = randArray([3], -1, 1, "float32", 15);
+  const f = (u: JArray, v: JArray) => jnp.sum(jnp.multiply(jnp.square(u), jnp.sin(v)));
+  same(grad(f, 1)(a, b) as JArray, grad(f, { argnums: 1 })(a, b) as JArray, "grad(f, 1)");
+  assert.not.equal(toNumbers(grad(f, 1)(a, b) as JArray), toNumbers(grad(f)(a, b) as JArray), "grad(f, 1) is not grad(f)");
+  const both = grad(f, [0, 1])(a, b) as JArray[];
+  same(both[1], grad(f, 1)(a, b) as JArray, "grad(f, [0, 1])");
+  const withAux = (u: JArray, v: JArray) => [f(u, v), jnp.add(u, v)];
+  const [[val, aux], g] = valueAndGrad(withAux, 0, true)(a, b) as [[JArray, JArray], JArray];
+  same(g, grad(f)(a, b) as JArray, "valueAndGrad(f, 0, true)");
+  same(aux, jnp.add(a, b), "aux");
+  assert.is(val.ndim, 0);
+  same(jacfwd(f, 1)(a, b) as JArray, jacrev(f, { argnums: 1 })(a, b) as JArray, "jacfwd(f, 1) = jacrev(f, { argnums: 1 })");
+  same(hessian(f, 1)(a, b) as JArray, hessian(f, { argnums: 1 })(a, b) as JArray, "hessian(f, 1)");
+  const m = randArray([2, 3], -1, 1, "float32", 16);
+  same(vmap((r: JArray) => jnp.sum(r), 1)(m) as JArray, vmap((r: JArray) => jnp.sum(r), { inAxes: 1 })(m) as JArray, "vmap(f, 1)");
+  assert.equal((vmap((r: JArray) => jnp.sum(r), 1)(m) as JArray).shape, [3]);
+  assert.equal((vmap((r: JArray) => jnp.multiply(r, 2), 0, 1)(m) as JArray).shape, [3, 2]);
+  same(vmap((u: JArray, v: JArray) => jnp.add(u, v), [0, null])(m, b) as JArray, jnp.add(m, b), "vmap(f, [0, null])");
+  const one = jnp.expandDims(b, 0); // one device: the default CPU device count
+  same(pmap((r: JArray) => lax.psum(r, "i"), "i")(one) as JArray, pmap((r: JArray) => lax.psum(r, "i"), { axisName: "i" })(one) as JArray, "pmap(f, \"i\")");
+  assert.throws(() => (grad as any)(f, 1, false, 3), (e: unknown) => e instanceof ValueError && /grad/.test(String(e)));
 });
 
 interface NormCase { x: number[]; shape: number[]; ord: number | string | null; axis: number | number[] | null; keepdims: boolean; want: number[]; wantShape: number[] }

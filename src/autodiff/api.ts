@@ -1,5 +1,6 @@
 // The differentiation API: jvp, linearize, vjp, grad, valueAndGrad, jacfwd, jacrev, hessian.
 // Reverse mode is JVP -> partial evaluation -> transpose: the traced linear program is the tape.
+import { transformOptions } from "../core/transform-args.js";
 import { fromHost } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { isFloat, TypedArray, typedArrayFor } from "../core/dtype.js";
@@ -160,7 +161,8 @@ function checkScalarOut(op: string, out: JaxArray): void {
 }
 
 /** valueAndGrad(f, { argnums, hasAux })(...args) -> [value, grads] (or [[value, aux], grads]). */
-export function valueAndGrad(f: Fn, opts: GradOptions = {}): (...args: any[]) => [any, any] {
+export function valueAndGrad(f: Fn, ...options: [GradOptions?] | [argnums?: number | readonly number[], hasAux?: boolean]): (...args: any[]) => [any, any] {
+  const opts = transformOptions<GradOptions>("valueAndGrad", options, ["argnums", "hasAux"]);
   const argnums = opts.argnums ?? 0;
   const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   const op = "grad";
@@ -200,7 +202,8 @@ function onesData(a: ShapedArray): TypedArray {
 }
 
 /** grad(f, { argnums, hasAux })(...args) -> gradient of the scalar f with respect to args[argnums]. */
-export function grad(f: Fn, opts: GradOptions = {}): (...args: any[]) => any {
+export function grad(f: Fn, ...options: [GradOptions?] | [argnums?: number | readonly number[], hasAux?: boolean]): (...args: any[]) => any {
+  const opts = transformOptions<GradOptions>("grad", options, ["argnums", "hasAux"]);
   const vg = valueAndGrad(f, opts);
   const wrapped = (...args: any[]) => {
     const [v, g] = vg(...args);
@@ -245,7 +248,9 @@ function diffArgs(f: Fn, argnums: number | readonly number[], args: any[]) {
 }
 
 /** Jacobian by forward mode: one JVP per input element. Leaves have shape out.shape + in.shape. */
-export function jacfwd(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: any[]) => any {
+type Argnums = { argnums?: number | readonly number[] };
+export function jacfwd(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
+  const opts = transformOptions<Argnums>("jacfwd", options, ["argnums"]);
   return (...args: any[]) => {
     const { sel, g } = diffArgs(f, opts.argnums ?? 0, args);
     const [ins, inDef] = leavesOf(sel);
@@ -271,7 +276,8 @@ export function jacfwd(f: Fn, opts: { argnums?: number | readonly number[] } = {
 }
 
 /** Jacobian by reverse mode: one VJP per output element. */
-export function jacrev(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: any[]) => any {
+export function jacrev(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
+  const opts = transformOptions<Argnums>("jacrev", options, ["argnums"]);
   return (...args: any[]) => {
     const { sel, g } = diffArgs(f, opts.argnums ?? 0, args);
     const [out, vjpFn] = vjp(g, sel);
@@ -290,6 +296,7 @@ export function jacrev(f: Fn, opts: { argnums?: number | readonly number[] } = {
   };
 }
 
-export function hessian(f: Fn, opts: { argnums?: number | readonly number[] } = {}): (...args: any[]) => any {
+export function hessian(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
+  const opts = transformOptions<Argnums>("hessian", options, ["argnums"]);
   return jacfwd(jacrev(f, opts), opts);
 }
