@@ -33,6 +33,8 @@ export const cases: Case[] = [
   { name: "where", f: (x, y) => jnp.where(jnp.greater(x, 0), x, y), inputs: () => [u(-1, 1, 1), u(-1, 1, 2)] },
   un("clip", (x) => jnp.clip(x, -0.5, 0.5)),
   un("lax.clamp", (x) => lax.clamp(-0.5, x, 0.5)),
+  un("sort", (x) => jnp.sort(x)), un("sort axis 0 descending", (x) => jnp.sort(x, { axis: 0, descending: true })),
+  un("sort flattened", (x) => jnp.sort(x, null)), un("lax.topK values", (x) => lax.topK(x, 2)[0]),
   bi("lax.clamp array bounds", (x, y) => lax.clamp(jnp.subtract(jnp.multiply(y, 0.5), 0.5), x, jnp.add(jnp.multiply(y, 0.5), 0.25))),
   bi("lax.clamp scalar bounds", (x, y) => lax.clamp(jnp.subtract(jnp.mean(y), 0.5), x, jnp.add(jnp.max(y), 0.5))),
   un("sum axis", (x) => jnp.sum(x, { axis: 1 })), un("sum all", (x) => jnp.sum(x)), un("mean", (x) => jnp.mean(x, { axis: 0 })),

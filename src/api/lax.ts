@@ -10,6 +10,7 @@ export {
 export { broadcastInDim, reduceSum, reshape, transpose, rev, slice, pad, concatenate, iota } from "../primitives/structural.js";
 export { reduceMax, reduceMin, reduceProd, reduceAnd, reduceOr, argmax, argmin } from "../primitives/reduce.js";
 export { gather, scatter } from "../primitives/indexing.js";
+export { laxSort as sort, sortKeyVal, topK } from "./numpy/sorting.js";
 export { dotGeneral } from "../primitives/linalg.js";
 export { cond, switch_ as switch } from "../control/cond.js";
 export { scan, whileLoop, foriLoop } from "../control/loops.js";

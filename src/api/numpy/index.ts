@@ -10,6 +10,7 @@ export {
 } from "./ufuncs.js";
 export * from "./reductions.js";
 export * from "./shape.js";
+export { sort, argsort } from "./sorting.js";
 export { matmul, dot, vdot, inner, outer, tensordot, einsum } from "./linalg.js";
 export { allclose, isclose, arrayEqual } from "./compare.js";
 export * as linalg from "./linalg-extra.js";
