@@ -28,6 +28,13 @@ test("a bare axis is the options' axis: reductions, cumulative ops, softmax, met
   }
   same(jnp.sum(x, [0, 2]), jnp.sum(x, { axis: [0, 2] }), "sum over two axes");
   same(jnp.sum(x, null), jnp.sum(x), "axis null: all axes");
+  // numpy's varargs methods, and options objects where a bare axis is the usual form.
+  assert.equal(x.reshape(4, 6).shape, [4, 6]);
+  assert.equal(x.transpose(2, 0, 1).shape, [4, 2, 3]);
+  same(x.transpose(2, 0, 1), x.transpose([2, 0, 1]), "transpose varargs");
+  same(jnp.expandDims(x, { axis: 1 }), jnp.expandDims(x, 1), "expandDims options");
+  same(jnp.squeeze(jnp.ones([1, 2, 1]), { axis: 0 }), jnp.squeeze(jnp.ones([1, 2, 1]), 0), "squeeze options");
+  assert.throws(() => (jnp.where as any)(jnp.array([true])), (e: unknown) => e instanceof ValueError && /where: takes a condition and both x and y/.test(String(e)));
   // numpy's positional rtol, atol (and equal_nan) for isclose/allclose.
   same(jnp.isclose(1, 1.05, 0.1), jnp.isclose(1, 1.05, { rtol: 0.1 }), "isclose rtol");
   assert.is(jnp.allclose(1, 1.05, 0, 0.1).item(), true);

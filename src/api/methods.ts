@@ -48,8 +48,10 @@ declare module "../core/value.js" {
     argmax(opts?: ArgOptions | number | null): JaxArray;
     argmin(opts?: ArgOptions | number | null): JaxArray;
     cumsum(opts?: { axis?: number | null } | number | null): JaxArray;
-    reshape(shape: number | readonly number[]): JaxArray;
-    transpose(axes?: readonly number[]): JaxArray;
+    /** x.reshape([2, 3]) or numpy's x.reshape(2, 3). */
+    reshape(shape: number | readonly number[], ...more: number[]): JaxArray;
+    /** x.transpose([1, 0]) or numpy's x.transpose(1, 0). */
+    transpose(axes?: readonly number[] | number | null, ...more: number[]): JaxArray;
     readonly T: JaxArray;
     ravel(): JaxArray;
     flatten(): JaxArray;
@@ -80,8 +82,10 @@ export function installArrayMethods(): void {
     sum: un(jnp.sum), prod: un(jnp.prod), mean: un(jnp.mean), max: un(jnp.max), min: un(jnp.min), var: un(jnp.var),
     std: un(jnp.std), all: un(jnp.all), any: un(jnp.any), argmax: un(jnp.argmax), argmin: un(jnp.argmin),
     cumsum: un(jnp.cumsum), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
-    reshape(this: JaxArray, s: number | readonly number[]) { return jnp.reshape(this, s); },
-    transpose(this: JaxArray, axes?: readonly number[]) { return jnp.transpose(this, axes); },
+    reshape(this: JaxArray, s: number | readonly number[], ...more: number[]) { return jnp.reshape(this, more.length ? [s as number, ...more] : s); },
+    transpose(this: JaxArray, axes?: readonly number[] | number | null, ...more: number[]) {
+      return jnp.transpose(this, typeof axes === "number" ? [axes, ...more] : axes);
+    },
     squeeze(this: JaxArray, axis?: number | readonly number[]) { return jnp.squeeze(this, axis); },
     expandDims(this: JaxArray, axis: number | readonly number[]) { return jnp.expandDims(this, axis); },
     swapaxes(this: JaxArray, a: number, b: number) { return jnp.swapaxes(this, a, b); },

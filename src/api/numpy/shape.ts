@@ -1,4 +1,5 @@
 // numpy's shape and movement functions on top of the structural primitives.
+import { axisOptions } from "./options.js";
 import { ShapeError, ValueError } from "../../core/errors.js";
 import { fmtShape, normAxes, normAxis, sizeOf } from "../../core/shape.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
@@ -65,8 +66,10 @@ export function moveaxis(x: ArrayLike, source: number | readonly number[], desti
   return S.transpose(a, perm);
 }
 
-export function expandDims(x: ArrayLike, axis: number | readonly number[]): JaxArray {
+export function expandDims(x: ArrayLike, axisOrOptions: number | readonly number[] | { axis: number | readonly number[] }): JaxArray {
   const a = asArray(x);
+  const axis = axisOptions<{ axis?: number | readonly number[] }>("expandDims", axisOrOptions as any).axis;
+  if (axis === undefined || axis === null) throw new ShapeError("expandDims: needs the axis (or axes) at which to insert a new axis of size 1, e.g. expandDims(x, 0).");
   const axes = typeof axis === "number" ? [axis] : [...axis];
   const nd = a.ndim + axes.length;
   const norm = normAxes("expand_dims", axes, nd);
@@ -76,8 +79,9 @@ export function expandDims(x: ArrayLike, axis: number | readonly number[]): JaxA
   return S.reshape(a, shape);
 }
 
-export function squeeze(x: ArrayLike, axis?: number | readonly number[] | null): JaxArray {
+export function squeeze(x: ArrayLike, axisOrOptions?: number | readonly number[] | null | { axis?: number | readonly number[] | null }): JaxArray {
   const a = asArray(x);
+  const axis = axisOptions<{ axis?: number | readonly number[] | null }>("squeeze", axisOrOptions as any).axis;
   const axes = axis === undefined || axis === null ? a.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes("squeeze", axis, a.ndim);
   for (const ax of axes) {
     if (a.shape[ax] !== 1) {

@@ -2,7 +2,7 @@
 // the compositions numpy defines on top of lax (floor_divide, mod, isnan, ...).
 import { ShapedArray } from "../../core/aval.js";
 import { checkDType, DType, isFloat, promoteTypes } from "../../core/dtype.js";
-import { DTypeError } from "../../core/errors.js";
+import { DTypeError, ValueError } from "../../core/errors.js";
 import { Primitive } from "../../core/primitive.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
 import { bind1 } from "../../core/trace.js";
@@ -251,6 +251,10 @@ export function logaddexp(x: ArrayLike, y: ArrayLike): JaxArray {
 }
 
 export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): JaxArray {
+  if (x === undefined || y === undefined) {
+    throw new ValueError("where: takes a condition and both x and y (where(cond, x, y)). The one-argument form, numpy's " +
+      "nonzero(cond), has a data-dependent shape, which tinyjax does not support; use where(cond, x, y) or a mask.");
+  }
   const c = toBool(asArray(cond));
   const [a, b] = promote("where", [x, y]);
   const [cc, aa, bb] = broadcastAll("where", [c, a, b]);
