@@ -34,6 +34,10 @@ test("a bare axis is the options' axis: reductions, cumulative ops, softmax, met
   same(x.transpose(2, 0, 1), x.transpose([2, 0, 1]), "transpose varargs");
   same(jnp.expandDims(x, { axis: 1 }), jnp.expandDims(x, 1), "expandDims options");
   same(jnp.squeeze(jnp.ones([1, 2, 1]), { axis: 0 }), jnp.squeeze(jnp.ones([1, 2, 1]), 0), "squeeze options");
+  // jnp.round's decimals (was ignored); expected values from numpy: round(x * 10^d) / 10^d in float32.
+  assert.equal(toNumbers(jnp.round(jnp.array([1.234, 5.675, -2.5, 0.125]), 1)), [1.2, 5.7, -2.5, 0.1].map(Math.fround));
+  assert.equal(toNumbers(jnp.round(jnp.array([1.234, 5.675]), 2)), [1.23, 5.68].map(Math.fround));
+  assert.equal(toNumbers(jnp.round(jnp.array([0.5, 1.5, 2.5]))), [0, 2, 2]);
   assert.throws(() => (jnp.where as any)(jnp.array([true])), (e: unknown) => e instanceof ValueError && /where: takes a condition and both x and y/.test(String(e)));
   // numpy's positional rtol, atol (and equal_nan) for isclose/allclose.
   same(jnp.isclose(1, 1.05, 0.1), jnp.isclose(1, 1.05, { rtol: 0.1 }), "isclose rtol");

@@ -1,8 +1,9 @@
 // numpy's elementwise functions: promotion (JAX's lattice with weak JS numbers), broadcasting, and
 // the compositions numpy defines on top of lax (floor_divide, mod, isnan, ...).
+import { full as fullP } from "../../primitives/helpers.js";
 import { ShapedArray } from "../../core/aval.js";
 import { checkDType, DType, isFloat, promoteTypes } from "../../core/dtype.js";
-import { DTypeError, ValueError } from "../../core/errors.js";
+import { DTypeError, NotImplementedError, ValueError } from "../../core/errors.js";
 import { Primitive } from "../../core/primitive.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
 import { bind1 } from "../../core/trace.js";
@@ -174,9 +175,21 @@ export const absolute = abs;
 export const sign = unary(A.signP);
 export const floor = (x: ArrayLike) => { const a = asArray(x); return isFloat(a.dtype) ? A.floor(a) : a; };
 export const ceil = (x: ArrayLike) => { const a = asArray(x); return isFloat(a.dtype) ? A.ceil(a) : a; };
-export const round = (x: ArrayLike) => { const a = asArray(x); return isFloat(a.dtype) ? A.round(a) : a; };
+/** numpy's round to `decimals` places, halves to even; floats scale by 10^decimals first, as JAX does. */
+export function round(x: ArrayLike, decimals = 0): JaxArray {
+  const a = asArray(x);
+  if (!Number.isInteger(decimals)) throw new ValueError(`round: decimals must be an integer, got ${decimals}.`);
+  if (!isFloat(a.dtype)) {
+    if (decimals < 0) throw new NotImplementedError("round: integer arrays with decimals < 0 are not supported (nor in JAX).");
+    return a;
+  }
+  if (decimals === 0) return A.round(a);
+  if (decimals > Math.log10(a.dtype === "float64" ? Number.MAX_VALUE : 3.4028234663852886e38)) return a;
+  const factor = fullP(a.shape, 10 ** decimals, a.dtype);
+  return A.div(A.round(A.mul(a, factor)), factor);
+}
 export const around = round;
-export const rint = round;
+export const rint = (x: ArrayLike) => round(x);
 export function trunc(x: ArrayLike): JaxArray {
   const a = asArray(x);
   if (!isFloat(a.dtype)) return a;
