@@ -82,12 +82,10 @@ const LEVELS = ["scalar", "simd", "relaxed"];
  */
 function wasmLevel(): number {
   const g = globalThis as any;
-  let want = g.TINYJAX_WASM;
   // Deno's process.env asks for env permission (a prompt, or an error): Deno users set the global.
-  if (want === undefined && !g.Deno) try { want = g.process?.env?.TINYJAX_WASM; } catch {}
-  if (want === undefined || want === "") return 2;
-  const level = LEVELS.indexOf(want);
-  if (level < 0) throw new ValueError(`TINYJAX_WASM=${JSON.stringify(want)} is no Wasm feature level; use one of ${LEVELS.join(", ")}.`);
+  const want = g.TINYJAX_WASM ?? (g.Deno ? "" : g.process?.env?.TINYJAX_WASM);
+  const level = want ? LEVELS.indexOf(want) : 2;
+  if (level < 0) throw new ValueError(`TINYJAX_WASM=${want}: no such Wasm level; use ${LEVELS.join(", ")}.`);
   return level;
 }
 
