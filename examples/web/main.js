@@ -228,7 +228,7 @@ async function train(device) {
 async function setupBackends() {
   demo.backends = await init();
   demo.variant = memoryStats().wasmVariant;
-  $("wasm-variant").textContent = `(${demo.variant === "simd" ? "SIMD" : "scalar"})`;
+  $("wasm-variant").textContent = `(${wasmLabel})`;
   const hasNavigatorGpu = typeof navigator !== "undefined" && "gpu" in navigator;
   const webgpu = demo.backends.includes("webgpu");
   demo.webgpu = { navigatorGpu: hasNavigatorGpu, backend: webgpu };
