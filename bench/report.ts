@@ -92,7 +92,7 @@ export function formatTable(results: CaseResult[], roofline: Roofline, peers: st
 interface Meta {
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; platform: string; node: string; v8: string };
-  options: { threads: number };
+  options: { threads: number; wasmVariant: string };
   seconds: number;
   load: number[];
   roofline: Roofline;
@@ -109,7 +109,9 @@ export function formatMarkdown(results: CaseResult[], meta: Meta, peers: string[
       `Node ${m.node} (V8 ${m.v8}); ${meta.seconds.toFixed(0)} s in all; one-minute load average ` +
       `${meta.load.map((l) => l.toFixed(1)).join(" before, ")} after (${m.cores} cores: above ~1 other work shared the machine). ` +
       (meta.options.threads === 1 ? "Single-threaded float32 throughout (tinyjax run with `numThreads` 1; " : `Float32; tinyjax on ${meta.options.threads} threads (`) +
-      "tfjs-wasm uses no threads in Node; jax-js only spawns Workers where a global `Worker` exists).",
+      "tfjs-wasm uses no threads in Node; jax-js only spawns Workers where a global `Worker` exists). " +
+      `tinyjax's Wasm build: \`${meta.options.wasmVariant}\`` +
+      (meta.options.wasmVariant.startsWith("relaxed") ? " (relaxed SIMD: fused multiply-adds in matmul and convolution, so matmul can pass the unfused peak below)." : "."),
     "",
     `Roofline measured by the same run (bench/roofline.ts): Wasm SIMD f32 multiply+add peak ` +
       `**${meta.roofline.peakGflops.toFixed(1)} GFLOP/s**, copy bandwidth **${meta.roofline.copyGBs.toFixed(1)} GB/s** ` +

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { config } from "../src/index.js";
+import { config, memoryStats } from "../src/index.js";
 import { allCases, Case } from "./cases.js";
 import { allPeers, Peer } from "./peers.js";
 import { measureRoofline, probePeakGflops, Roofline } from "./roofline.js";
@@ -218,6 +218,8 @@ async function main(): Promise<void> {
   for (const p of peers) await p.activate(); // initialize every backend before timing anything
   await peers[0].activate();
   let roofline: Roofline = measureRoofline();
+  const wasmVariant = memoryStats().wasmVariant;
+  console.log(`tinyjax Wasm build: ${wasmVariant} (${process.version}, ${process.execArgv.join(" ") || "no flags"})`);
   process.stderr.write(`roofline: ${roofline.peakGflops.toFixed(1)} GFLOP/s SIMD peak, copy ${roofline.copyGBs.toFixed(1)} GB/s, ` +
     `read ${roofline.readGBs.toFixed(1)} GB/s\n`);
   const results: CaseResult[] = [];
@@ -245,7 +247,7 @@ async function main(): Promise<void> {
       cpu: cpu?.model ?? "unknown", cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
       platform: `${platform()} ${process.arch}`, node: process.version, v8: process.versions.v8,
     },
-    options: { quick, filter: filter ?? null, peers: peers.map((p) => p.name), threads: config.get("numThreads") },
+    options: { quick, filter: filter ?? null, peers: peers.map((p) => p.name), threads: config.get("numThreads"), wasmVariant },
     seconds: (Date.now() - t0) / 1000,
     /** One-minute load average before and after: other processes on the machine skew timings. */
     load: [loadBefore, loadavg()[0]],

@@ -55,16 +55,19 @@ async function ours() {
   const texts = files.map((f) => readFileSync(join(root, "dist", f), "utf8"));
   const esm = coreFiles("tinyjax.js").map((f) => readFileSync(join(root, "dist", f)));
   // The embedded binaries (scripts/build-wasm.mjs): base64 of deflate-raw streams, one the SIMD
-  // build, the other the scalar build's delta against it. Decoded here as tinyjax decodes them.
+  // build, the others the scalar and relaxed-SIMD builds' deltas against it. Decoded here as
+  // tinyjax decodes them.
   const { applyDelta } = await import(pathToFileURL(join(root, "build", "src", "backend", "wasm", "wasm-binary.js")).href);
-  const blobs = texts.flatMap((t) => [...t.matchAll(/["'`]([A-Za-z0-9+/]{1000,}={0,2})["'`]/g)].map((m) => m[1]));
+  const blobs = texts.flatMap((t) => [...t.matchAll(/["'`]([A-Za-z0-9+/]{100,}={0,2})["'`]/g)].map((m) => m[1]));
   const streams = blobs.map((b) => inflateRawSync(Buffer.from(b, "base64")));
   const simd = streams.find((b) => b.readUInt32LE(0) === 0x6d736100); // "\0asm"
-  const delta = streams.find((b) => b !== simd);
-  if (blobs.length !== 2 || !simd || !declaresV128(simd)) throw new Error(`expected the SIMD Wasm build and the scalar build's delta embedded in dist/${entry}, found ${blobs.length} binaries`);
-  const scalar = Buffer.from(applyDelta(simd, delta));
-  if (scalar.readUInt32LE(0) !== 0x6d736100 || declaresV128(scalar)) throw new Error("the scalar build's delta does not decode to a scalar Wasm module");
-  new WebAssembly.Module(scalar); // validates
+  if (blobs.length !== 3 || !simd || !declaresV128(simd)) throw new Error(`expected the SIMD Wasm build and the scalar and relaxed-SIMD builds' deltas embedded in dist/${entry}, found ${blobs.length} binaries`);
+  const [scalar, relaxed] = [false, true].map((v128) => {
+    const i = streams.findIndex((d) => d !== simd && declaresV128(Buffer.from(applyDelta(simd, d))) === v128);
+    if (i < 0) throw new Error(`no delta in dist/${entry} decodes to the ${v128 ? "relaxed-SIMD" : "scalar"} Wasm module`);
+    return { wasm: Buffer.from(applyDelta(simd, streams[i])), embedded: Buffer.from(blobs[i], "base64").length };
+  });
+  new WebAssembly.Module(scalar.wasm); // validates (the relaxed build validates only under a flag in Node 20)
   const gzAll = (ts) => ts.reduce((s, t) => s + gz(Buffer.from(t)), 0);
   const strip = (t) => blobs.reduce((s, b) => s.split(b).join(""), t);
   const total = gzAll(texts);
@@ -78,9 +81,9 @@ async function ours() {
     breakdown: {
       jsGzip: jsOnly,
       binariesInBundleGzip: total - jsOnly,
-      wasmRaw: { simd: simd.length, scalar: scalar.length },
-      wasmGzip: { simd: gz(simd), scalar: gz(scalar) },
-      embedded: { simd: Buffer.from(blobs[streams.indexOf(simd)], "base64").length, scalarDelta: Buffer.from(blobs[streams.indexOf(delta)], "base64").length },
+      wasmRaw: { simd: simd.length, scalar: scalar.wasm.length, relaxed: relaxed.wasm.length },
+      wasmGzip: { simd: gz(simd), scalar: gz(scalar.wasm) },
+      embedded: { simd: Buffer.from(blobs[streams.indexOf(simd)], "base64").length, scalarDelta: scalar.embedded, relaxedDelta: relaxed.embedded },
     },
   };
 }
@@ -214,7 +217,8 @@ export function report(r) {
   const o = r.sizes[0];
   lines.push(`  tinyjax breakdown: JS ${kb(o.breakdown.jsGzip)} + embedded binaries ${kb(o.breakdown.binariesInBundleGzip)} ` +
     `(SIMD ${kb(o.breakdown.wasmRaw.simd)} raw, ${kb(o.breakdown.embedded.simd)} deflated; scalar ${kb(o.breakdown.wasmRaw.scalar)} raw, ` +
-    `${kb(o.breakdown.embedded.scalarDelta)} as a deflated delta against SIMD; each alone gzips to ${kb(o.breakdown.wasmGzip.simd)} / ${kb(o.breakdown.wasmGzip.scalar)}); ` +
+    `${kb(o.breakdown.embedded.scalarDelta)} as a deflated delta against SIMD; each alone gzips to ${kb(o.breakdown.wasmGzip.simd)} / ${kb(o.breakdown.wasmGzip.scalar)}; ` +
+    `relaxed SIMD ${kb(o.breakdown.wasmRaw.relaxed)} raw, ${kb(o.breakdown.embedded.relaxedDelta)} as a deflated delta); ` +
     `unminified ESM dist/tinyjax.js ${kb(o.esmGzip)} gzip`);
   lines.push(`cold start in Node ${r.node} (import + first op result, fresh process; budget ${r.budget.coldStartMs} ms; ` +
     `load average ${r.loadavg.map((x) => x.toFixed(1)).join(" ")} on ${r.cpus} CPUs):`);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // Worker threads exist where the shared-memory build loaded (Node here); elsewhere pmap is batched.
-const threadsBuild = wasm.variant === "threads";
+const threadsBuild = wasm.variant.endsWith("threads");
 const defaultThreads = config.get("numThreads");
 
 config.update("cpuDeviceCount", 4);

@@ -144,7 +144,8 @@ function drawLoss(losses, totalSteps) {
 
 // ------------------------------------------------------------------ training
 const yieldToBrowser = () => new Promise((r) => requestAnimationFrame(() => r()));
-const label = (d) => (d === "webgpu" ? "WebGPU" : `Wasm (${memoryStats().wasmVariant === "simd" ? "SIMD" : "scalar"})`);
+const wasmLabel = { scalar: "scalar", relaxed: "relaxed SIMD", "relaxed-threads": "relaxed SIMD" }[memoryStats().wasmVariant] ?? "SIMD";
+const label = (d) => (d === "webgpu" ? "WebGPU" : `Wasm (${wasmLabel})`);
 
 function dispose(t) {
   for (const leaf of tree.leaves(t)) leaf.dispose?.();
@@ -227,7 +228,7 @@ async function train(device) {
 async function setupBackends() {
   demo.backends = await init();
   demo.variant = memoryStats().wasmVariant;
-  $("wasm-variant").textContent = `(${demo.variant === "simd" ? "SIMD" : "scalar"})`;
+  $("wasm-variant").textContent = `(${wasmLabel})`;
   const hasNavigatorGpu = typeof navigator !== "undefined" && "gpu" in navigator;
   const webgpu = demo.backends.includes("webgpu");
   demo.webgpu = { navigatorGpu: hasNavigatorGpu, backend: webgpu };

@@ -12,7 +12,11 @@ export interface MemoryInfo {
   liveArrays: number;
   /** Bytes reserved from the platform (the Wasm memory's current size). */
   reservedBytes: number;
-  /** Which Wasm build is running: "simd" or "scalar". */
+  /**
+   * Which Wasm build is running: "simd", "relaxed" (SIMD with fused multiply-adds in matmul and
+   * convolution), "scalar", or "threads" / "relaxed-threads" (a SIMD build whose memory worker
+   * threads share). TINYJAX_WASM caps it (src/backend/wasm/module.ts).
+   */
   wasmVariant: string;
 }
 

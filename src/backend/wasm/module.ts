@@ -1,5 +1,6 @@
 import * as O from "../../../assembly/kernels/opcodes.js";
-import { scalarWasmDelta, simdWasm } from "./binaries.js";
+import { ValueError } from "../../core/errors.js";
+import { relaxedWasmDelta, scalarWasmDelta, simdWasm } from "./binaries.js";
 import { applyDelta, fromBase64, importSharedMemory, inflateRaw } from "./wasm-binary.js";
 import { defaultThreadCount } from "./threads.js";
 
@@ -51,27 +52,56 @@ export interface KernelExports {
 const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
+// The same with f32x4.relaxed_madd of three splats: validates only where relaxed SIMD exists.
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11,
+]);
 
-export function simdSupported(): boolean {
+function valid(probe: Uint8Array): boolean {
   try {
-    return WebAssembly.validate(SIMD_PROBE);
+    return WebAssembly.validate(probe as BufferSource);
   } catch {
     return false;
   }
 }
 
-export type WasmVariant = "simd" | "scalar" | "threads";
+export const simdSupported = (): boolean => valid(SIMD_PROBE);
+export const relaxedSimdSupported = (): boolean => valid(RELAXED_PROBE);
+
+/**
+ * The builds: scalar; SIMD; relaxed (SIMD whose matmul/conv register tile uses f32x4.relaxed_madd,
+ * a fused multiply-add where the hardware has one, so float32 results round differently); and
+ * either SIMD build over a shared memory for worker threads.
+ */
+export type WasmVariant = "simd" | "relaxed" | "scalar" | "threads" | "relaxed-threads";
+const LEVELS = ["scalar", "simd", "relaxed"];
+
+/**
+ * The most a runtime's Wasm build may use, from TINYJAX_WASM (globalThis.TINYJAX_WASM set before
+ * the import, or the environment variable where process.env exists): "scalar", "simd" (no relaxed
+ * SIMD, e.g. for results bit-identical across machines) or "relaxed" (the default).
+ */
+function wasmLevel(): number {
+  const g = globalThis as any;
+  // Deno's process.env asks for env permission (a prompt, or an error): Deno users set the global.
+  const want = g.TINYJAX_WASM ?? (g.Deno ? "" : g.process?.env?.TINYJAX_WASM);
+  const level = want ? LEVELS.indexOf(want) : 2;
+  if (level < 0) throw new ValueError(`TINYJAX_WASM=${want}: no such Wasm level; use ${LEVELS.join(", ")}.`);
+  return level;
+}
 
 export interface LoadedKernels {
   exports: KernelExports;
   variant: WasmVariant;
-  /** The compiled module and its memory, for worker threads (threads variant only). */
+  /** The compiled module and its memory, for worker threads (threaded variants only). */
   module?: WebAssembly.Module;
   memory: WebAssembly.Memory;
 }
 
 let simdBytes: Promise<Uint8Array> | null = null;
 const compiled = new Map<WasmVariant, Promise<WebAssembly.Module>>();
+const threaded = (v: WasmVariant) => v.endsWith("threads");
 
 /** A build's bytes, decoded from the embedded SIMD build (see wasm-binary.ts). */
 export async function wasmBytes(v: WasmVariant): Promise<Uint8Array> {
@@ -79,7 +109,8 @@ export async function wasmBytes(v: WasmVariant): Promise<Uint8Array> {
   const simd = await simdBytes;
   if (v === "simd") return simd;
   if (v === "threads") return importSharedMemory(simd);
-  return applyDelta(simd, await inflateRaw(fromBase64(scalarWasmDelta)));
+  const b = applyDelta(simd, await inflateRaw(fromBase64(v === "scalar" ? scalarWasmDelta : relaxedWasmDelta)));
+  return v === "relaxed-threads" ? importSharedMemory(b) : b;
 }
 
 /**
@@ -101,25 +132,27 @@ export function sharedMemory(): WebAssembly.Memory {
 }
 
 /**
- * Instantiates the best build this runtime runs: SIMD over shared memory where worker threads
- * can share it (SharedArrayBuffer, and cross-origin isolation in browsers), else SIMD, else scalar.
+ * Instantiates the best build this runtime runs (up to TINYJAX_WASM's level): relaxed SIMD where
+ * it validates, else SIMD, else scalar; a SIMD build over shared memory where worker threads can
+ * share it (SharedArrayBuffer, and cross-origin isolation in browsers).
  */
 export async function loadKernels(variant?: WasmVariant): Promise<LoadedKernels> {
-  const simd = simdSupported();
-  const v: WasmVariant = variant ?? (simd && defaultThreadCount() > 1 ? "threads" : simd ? "simd" : "scalar");
+  const level = variant ? 0 : wasmLevel();
+  const simd = level > 0 && simdSupported(), relaxed = simd && level > 1 && relaxedSimdSupported();
+  const v: WasmVariant = variant ?? (simd && defaultThreadCount() > 1 ? (relaxed ? "relaxed-threads" : "threads") : relaxed ? "relaxed" : simd ? "simd" : "scalar");
   const module = await compileVariant(v);
   const env: Record<string, unknown> = { abort: wasmAbort };
   let memory: WebAssembly.Memory | undefined;
-  if (v === "threads") env.memory = memory = sharedMemory();
+  if (threaded(v)) env.memory = memory = sharedMemory();
   const instance = await WebAssembly.instantiate(module, { env } as WebAssembly.Imports);
   if (!memory) memory = (instance.exports as unknown as KernelExports).memory;
   const raw = { ...instance.exports, memory } as unknown as KernelExports;
   // A second instance of the same module, on its own small memory, for warming kernels up (below).
   const spareEnv: Record<string, unknown> = { abort: wasmAbort };
-  if (v === "threads") spareEnv.memory = sharedMemory();
+  if (threaded(v)) spareEnv.memory = sharedMemory();
   const spareExports = (await WebAssembly.instantiate(module, { env: spareEnv } as WebAssembly.Imports)).exports;
   const spare = { ...spareExports, memory: spareEnv.memory ?? spareExports.memory } as unknown as KernelExports;
-  return { exports: warmOnFirstLargeCall(raw, spare), variant: v, module: v === "threads" ? module : undefined, memory };
+  return { exports: warmOnFirstLargeCall(raw, spare), variant: v, module: threaded(v) ? module : undefined, memory };
 }
 
 // ------------------------------------------------------------------ warm-up
