@@ -107,7 +107,10 @@ const output = (min) => ({
   manualChunks: (id) => (/[\\/]webgpu[\\/]/.test(id) ? "webgpu" : "tinyjax"),
   entryFileNames: min ? "tinyjax.min.js" : "tinyjax.js",
   chunkFileNames: (chunk) => `chunks/${chunk.name}${min ? ".min" : ""}.js`,
-  plugins: [...(min ? [terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: /^!/ } })] : []), binariesLast],
+  // unsafe_arrows/unsafe_methods turn function expressions without `this` or `arguments` (mostly
+  // single-use functions terser inlines, and namespace members) into arrows and methods: only
+  // `new` on one would differ, and the code constructs nothing but classes.
+  plugins: [...(min ? [terser({ ecma: 2020, module: true, compress: { passes: 2, unsafe_arrows: true, unsafe_methods: true }, format: { comments: /^!/ } })] : []), binariesLast],
 });
 
 export default [
