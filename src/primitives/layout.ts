@@ -108,7 +108,7 @@ export const reshapeP: Primitive<{ newSizes: number[] }> = new Primitive<{ newSi
   reference([x], [o]) { o.data.set(x.data as any); },
   jvp: ([x], [t], { newSizes }) => [[reshape(x, newSizes)], [reshape(t, newSizes)]],
   transpose: ([ct], [x]) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : reshape(ct, (x as UndefPrimal).aval.shape)],
-  printParams: ({ newSizes }) => ({ new_sizes: `(${newSizes.join(", ")}${newSizes.length === 1 ? "," : ""})`, dimensions: "None" }),
+  printParams: ({ newSizes }) => ({ newSizes, dimensions: null }),
   batch([x], [d], { newSizes }) {
     const xb = moveAxis(x, d!, 0);
     return [[reshape(xb, [xb.shape[0], ...newSizes])], [0]];
@@ -140,7 +140,6 @@ export const transposeP: Primitive<{ permutation: number[] }> = new Primitive<{ 
     permutation.forEach((p, i) => { inv[p] = i; });
     return [transpose(ct, inv)];
   },
-  printParams: ({ permutation }) => ({ permutation: `(${permutation.join(", ")}${permutation.length === 1 ? "," : ""})` }),
   batch([x], [d], { permutation }) {
     const xb = moveAxis(x, d!, 0);
     return [[transpose(xb, [0, ...plus1(permutation)])], [0]];

@@ -139,7 +139,6 @@ export const bitcastConvertTypeP: Primitive<{ newDtype: DType }> = new Primitive
     const xb = moveAxis(x, d!, 0);
     return [[bind1(bitcastConvertTypeP, [xb], params)], [0]];
   },
-  printParams: ({ newDtype }) => ({ new_dtype: newDtype }),
 });
 
 export const bitcastConvertType = (x: JaxArray, newDtype: DType): JaxArray =>
