@@ -96,6 +96,12 @@ export * from "./types/src/index.js";
 };
 
 /**
+ * Class names that the code reads (error.name is new.target.name; haiku names a module after its
+ * class, linen an inline submodule): mangled, they would print as "e: add: ..." and name params "vd".
+ */
+const keepClassNames = /Error$|^(Module|Dense|Conv|BatchNorm|LayerNorm|Dropout|Embed|Sequential|Linear|Conv2D|ExponentialMovingAverage|MLP)$/;
+
+/**
  * unsafe_arrows/unsafe_methods turn function expressions without `this` or `arguments` (mostly
  * single-use functions terser inlines, and namespace members) into arrows and methods: only `new`
  * on one would differ, and the code constructs nothing but classes. No `sequences` and inlining
@@ -104,7 +110,8 @@ export * from "./types/src/index.js";
 const terserOptions = {
   ecma: 2020,
   module: true,
-  compress: { passes: 2, unsafe_arrows: true, unsafe_methods: true, sequences: false, inline: 1 },
+  compress: { passes: 2, unsafe_arrows: true, unsafe_methods: true, sequences: false, inline: 1, keep_classnames: keepClassNames },
+  mangle: { keep_classnames: keepClassNames },
   format: { comments: /^!/ },
 };
 
