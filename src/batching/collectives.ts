@@ -8,7 +8,7 @@ import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
 import { full } from "../primitives/helpers.js";
-import { batchAtFront, broadcastInDim, elementwiseBatch, moveAxis, reduceSum, reshape } from "../primitives/layout.js";
+import { batchAtFront, broadcastInDim, elementwiseBatch, linearJvp, moveAxis, reduceSum, reshape } from "../primitives/layout.js";
 import { gather } from "../primitives/indexing.js";
 import { reduceMax, reduceMin } from "../primitives/reduce.js";
 import { iota } from "../primitives/structural.js";
@@ -64,7 +64,7 @@ export const pminP = defChooser("pmin", (xb) => reduceMin(xb, [0]), (x, a) => pm
 export const allGatherP: Primitive<AxisParams & { tiled: boolean; size: number }> = new Primitive<AxisParams & { tiled: boolean; size: number }>("all_gather", {
   abstractEval: ([x], p) => [new ShapedArray(p.tiled ? [x.shape[0] * p.size, ...x.shape.slice(1)] : [p.size, ...x.shape], x.dtype, x.weakType)],
   reference: (_i, _o, p) => noRef(p),
-  jvp: ([x], [t], p) => [[bind1(allGatherP, [x], p)], [bind1(allGatherP, [t], p)]],
+  jvp: linearJvp(() => allGatherP),
   transpose([ct], [x], p) {
     // Each example takes its own slice of the summed cotangent.
     if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
@@ -98,7 +98,7 @@ export const axisIndexP: Primitive<AxisParams> = new Primitive<AxisParams>("axis
 export const ppermuteP: Primitive<AxisParams & { perm: [number, number][] }> = new Primitive<AxisParams & { perm: [number, number][] }>("ppermute", {
   abstractEval: shapeRule,
   reference: (_i, _o, p) => noRef(p),
-  jvp: ([x], [t], p) => [[bind1(ppermuteP, [x], p)], [bind1(ppermuteP, [t], p)]],
+  jvp: linearJvp(() => ppermuteP),
   transpose: ([ct], _a, p) => [ct instanceof Zero ? ct : bind1(ppermuteP, [ct], { ...p, perm: p.perm.map(([s, d]) => [d, s] as [number, number]) })],
   batch: elementwiseBatch(() => ppermuteP),
   collective([x], [d], p, size) {

@@ -45,7 +45,7 @@ export const broadcastInDimP: Primitive<BroadcastParams> = new Primitive<Broadca
       o.data[i] = x.data[s];
     });
   },
-  jvp: ([x], [t], p) => [[broadcastInDim(x, p.shape, p.broadcastDimensions)], [broadcastInDim(t, p.shape, p.broadcastDimensions)]],
+  jvp: linearJvp(() => broadcastInDimP),
   transpose([ct], [x], { shape, broadcastDimensions: bd }) {
     const a = (x as UndefPrimal).aval;
     if (ct instanceof Zero) return [new Zero(a)];
@@ -79,7 +79,7 @@ export const reduceSumP: Primitive<{ axes: number[] }> = new Primitive<{ axes: n
     });
     o.data.set(acc as any);
   },
-  jvp: ([x], [t], { axes }) => [[reduceSum(x, axes)], [reduceSum(t, axes)]],
+  jvp: linearJvp(() => reduceSumP),
   transpose([ct], [x], { axes }) {
     const a = (x as UndefPrimal).aval;
     if (ct instanceof Zero) return [new Zero(a)];
@@ -106,7 +106,7 @@ export const reshapeP: Primitive<{ newSizes: number[] }> = new Primitive<{ newSi
     return [new ShapedArray(newSizes, x.dtype, x.weakType)];
   },
   reference([x], [o]) { o.data.set(x.data as any); },
-  jvp: ([x], [t], { newSizes }) => [[reshape(x, newSizes)], [reshape(t, newSizes)]],
+  jvp: linearJvp(() => reshapeP),
   transpose: ([ct], [x]) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : reshape(ct, (x as UndefPrimal).aval.shape)],
   printParams: ({ newSizes }) => ({ newSizes, dimensions: null }),
   batch([x], [d], { newSizes }) {
@@ -133,7 +133,7 @@ export const transposeP: Primitive<{ permutation: number[] }> = new Primitive<{ 
       o.data[i] = x.data[s];
     });
   },
-  jvp: ([x], [t], { permutation }) => [[transpose(x, permutation)], [transpose(t, permutation)]],
+  jvp: linearJvp(() => transposeP),
   transpose([ct], [x], { permutation }) {
     if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
     const inv = new Array<number>(permutation.length);
@@ -205,6 +205,11 @@ export function elementwiseBatch(prim: () => Primitive) {
     });
     return [[bind1(prim(), moved, params)], [0]];
   };
+}
+
+/** JVP rule of a primitive linear in its one operand: the primitive itself on primal and tangent. */
+export function linearJvp(prim: () => Primitive) {
+  return ([x]: JaxArray[], [t]: JaxArray[], p: any): [JaxArray[], JaxArray[]] => [[bind1(prim(), [x], p)], [bind1(prim(), [t], p)]];
 }
 
 /** vmap rule for ops that act on the trailing axes given by params: batch at 0, axes shifted by one. */

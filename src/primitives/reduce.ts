@@ -9,7 +9,7 @@ import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { convertElementType, div, eq, mul } from "./arith.js";
 import { checkKinds, full, zeroJvp } from "./helpers.js";
-import { broadcastInDim, concatenate, forEachIndex, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
+import { broadcastInDim, concatenate, forEachIndex, linearJvp, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
 
 type Combine = (a: number, b: number) => number;
 
@@ -187,7 +187,7 @@ function cumShape(op: string) {
 export const cumsumP: Primitive<CumParams> = new Primitive<CumParams>("cumsum", {
   abstractEval: cumShape("cumsum"),
   reference: cumRef(() => 0, (d) => (isFloat(d) ? (a, b) => a + b : (a, b) => (a + b) | 0)),
-  jvp: ([x], [t], p) => [[cumulative(cumsumP, x, p.axis, p.reverse)], [cumulative(cumsumP, t, p.axis, p.reverse)]],
+  jvp: linearJvp(() => cumsumP),
   transpose: ([ct], [x], p) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : cumulative(cumsumP, ct, p.axis, !p.reverse)],
   batch: shiftAxesBatch(() => cumsumP, (p) => ({ ...p, axis: p.axis + 1 })),
 });

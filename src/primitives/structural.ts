@@ -9,7 +9,7 @@ import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { select, sub } from "./arith.js";
 import { full } from "./helpers.js";
-import { batchAtFront, batchSize, broadcastInDim, checkAxes, forEachIndex, moveAxis, reduceSum, shiftAxesBatch } from "./layout.js";
+import { batchAtFront, batchSize, broadcastInDim, checkAxes, forEachIndex, linearJvp, moveAxis, reduceSum, shiftAxesBatch } from "./layout.js";
 
 export * from "./layout.js";
 
@@ -30,7 +30,7 @@ export const revP: Primitive<{ dimensions: number[] }> = new Primitive<{ dimensi
       o.data[i] = x.data[s];
     });
   },
-  jvp: ([x], [t], { dimensions }) => [[rev(x, dimensions)], [rev(t, dimensions)]],
+  jvp: linearJvp(() => revP),
   transpose: ([ct], [x], { dimensions }) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : rev(ct, dimensions)],
   batch: shiftAxesBatch(() => revP, (p) => ({ dimensions: p.dimensions.map((d: number) => d + 1) })),
 });
@@ -57,7 +57,7 @@ export const sliceP: Primitive<SliceParams> = new Primitive<SliceParams>("slice"
       o.data[i] = x.data[k];
     });
   },
-  jvp: ([x], [t], p) => [[slice(x, p.startIndices, p.limitIndices, p.strides)], [slice(t, p.startIndices, p.limitIndices, p.strides)]],
+  jvp: linearJvp(() => sliceP),
   transpose([ct], [x], { startIndices: s, strides }) {
     const a = (x as UndefPrimal).aval;
     if (ct instanceof Zero) return [new Zero(a)];
