@@ -36,7 +36,7 @@ export const psumP: Primitive<AxisParams> = new Primitive<AxisParams>("psum", {
   abstractEval: shapeRule,
   reference: (_i, _o, p) => noRef(p),
   jvp: ([x], [t], p) => [[psum(x, p.axisName)], [psum(t, p.axisName)]],
-  transpose: ([ct], _args, p) => [ct instanceof Zero ? ct : psum(ct, p.axisName)],
+  transpose: ([ct]: JaxArray[], _args, p) => [psum(ct, p.axisName)],
   batch: elementwiseBatch(() => psumP),
   collective: reduceAcross((xb) => reduceSum(xb, [0])),
 });
@@ -65,9 +65,8 @@ export const allGatherP: Primitive<AxisParams & { tiled: boolean; size: number }
   abstractEval: ([x], p) => [new ShapedArray(p.tiled ? [x.shape[0] * p.size, ...x.shape.slice(1)] : [p.size, ...x.shape], x.dtype, x.weakType)],
   reference: (_i, _o, p) => noRef(p),
   jvp: linearJvp(() => allGatherP),
-  transpose([ct], [x], p) {
+  transpose([ct]: JaxArray[], [x], p) {
     // Each example takes its own slice of the summed cotangent.
-    if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
     const summed = psum(ct, p.axisName);
     const i = axisIndex(p.axisName);
     const a = (x as UndefPrimal).aval;
@@ -99,7 +98,7 @@ export const ppermuteP: Primitive<AxisParams & { perm: [number, number][] }> = n
   abstractEval: shapeRule,
   reference: (_i, _o, p) => noRef(p),
   jvp: linearJvp(() => ppermuteP),
-  transpose: ([ct], _a, p) => [ct instanceof Zero ? ct : bind1(ppermuteP, [ct], { ...p, perm: p.perm.map(([s, d]) => [d, s] as [number, number]) })],
+  transpose: ([ct]: JaxArray[], _a, p) => [bind1(ppermuteP, [ct], { ...p, perm: p.perm.map(([s, d]) => [d, s] as [number, number]) })],
   batch: elementwiseBatch(() => ppermuteP),
   collective([x], [d], p, size) {
     const xb = batchAtFront(x, d, size);

@@ -3,7 +3,7 @@
 import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { BatchDim, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { BatchDim, Primitive, UndefPrimal } from "../core/primitive.js";
 import { fmtShape, sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
@@ -46,9 +46,8 @@ export const broadcastInDimP: Primitive<BroadcastParams> = new Primitive<Broadca
     });
   },
   jvp: linearJvp(() => broadcastInDimP),
-  transpose([ct], [x], { shape, broadcastDimensions: bd }) {
+  transpose([ct]: JaxArray[], [x], { shape, broadcastDimensions: bd }) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
     const summed = shape.map((_, d) => d).filter((d) => !bd.includes(d) || (a.shape[bd.indexOf(d)] === 1 && shape[d] !== 1));
     const r = summed.length ? reduceSum(ct, summed) : ct;
     return [reshape(r, a.shape)];
@@ -80,9 +79,8 @@ export const reduceSumP: Primitive<{ axes: number[] }> = new Primitive<{ axes: n
     o.data.set(acc as any);
   },
   jvp: linearJvp(() => reduceSumP),
-  transpose([ct], [x], { axes }) {
+  transpose([ct]: JaxArray[], [x], { axes }) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
     const keep = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
     return [broadcastInDim(ct, [...a.shape], keep)];
   },
@@ -107,7 +105,7 @@ export const reshapeP: Primitive<{ newSizes: number[] }> = new Primitive<{ newSi
   },
   reference([x], [o]) { o.data.set(x.data as any); },
   jvp: linearJvp(() => reshapeP),
-  transpose: ([ct], [x]) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : reshape(ct, (x as UndefPrimal).aval.shape)],
+  transpose: ([ct]: JaxArray[], [x]) => [reshape(ct, x.aval.shape)],
   printParams: ({ newSizes }) => ({ newSizes, dimensions: null }),
   batch([x], [d], { newSizes }) {
     const xb = moveAxis(x, d!, 0);
@@ -134,8 +132,7 @@ export const transposeP: Primitive<{ permutation: number[] }> = new Primitive<{ 
     });
   },
   jvp: linearJvp(() => transposeP),
-  transpose([ct], [x], { permutation }) {
-    if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
+  transpose([ct]: JaxArray[], _, { permutation }) {
     const inv = new Array<number>(permutation.length);
     permutation.forEach((p, i) => { inv[p] = i; });
     return [transpose(ct, inv)];

@@ -2,7 +2,7 @@
 // tensordot, einsum and outer. Output layout is (batch, lhs free, rhs free), as in lax.
 import { ShapedArray } from "../core/aval.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
-import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { Primitive, UndefPrimal } from "../core/primitive.js";
 import { fmtShape, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
@@ -49,10 +49,7 @@ export const dotGeneralP: Primitive<DotParams> = new Primitive<DotParams>("dot_g
   jvp([a, b], [ta, tb], p) {
     return [[dotGeneral(a, b, p)], [add(dotGeneral(ta, b, p), dotGeneral(a, tb, p))]];
   },
-  transpose([ct], [a, b], p) {
-    if (ct instanceof Zero) {
-      return [a instanceof UndefPrimal ? new Zero(a.aval) : null, b instanceof UndefPrimal ? new Zero(b.aval) : null];
-    }
+  transpose([ct]: JaxArray[], [a, b], p) {
     return [
       a instanceof UndefPrimal ? transposeLhs(ct, b as JaxArray, a.aval, p) : null,
       b instanceof UndefPrimal ? transposeRhs(ct, a as JaxArray, b.aval, p) : null,

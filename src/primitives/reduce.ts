@@ -3,7 +3,7 @@
 import { ShapedArray } from "../core/aval.js";
 import { DType, isFloat } from "../core/dtype.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
-import { HostArray, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { HostArray, Primitive } from "../core/primitive.js";
 import { sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
@@ -188,7 +188,7 @@ export const cumsumP: Primitive<CumParams> = new Primitive<CumParams>("cumsum", 
   abstractEval: cumShape("cumsum"),
   reference: cumRef(() => 0, (d) => (isFloat(d) ? (a, b) => a + b : (a, b) => (a + b) | 0)),
   jvp: linearJvp(() => cumsumP),
-  transpose: ([ct], [x], p) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : cumulative(cumsumP, ct, p.axis, !p.reverse)],
+  transpose: ([ct]: JaxArray[], _, p) => [cumulative(cumsumP, ct, p.axis, !p.reverse)],
   batch: shiftAxesBatch(() => cumsumP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 export const cumprodP: Primitive<CumParams> = new Primitive<CumParams>("cumprod", {
