@@ -4,7 +4,7 @@ import { ShapedArray } from "../core/aval.js";
 import { DType, isFloat } from "../core/dtype.js";
 import { DTypeError, NotImplementedError, ShapeError } from "../core/errors.js";
 import { Primitive, UndefPrimal } from "../core/primitive.js";
-import { fmtShape, sizeOf } from "../core/shape.js";
+import { fmtShape, normAxis, sizeOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add, bitwiseAnd, convertElementType, ge, lt, max, min, mul, select } from "./arith.js";
@@ -27,7 +27,7 @@ function checkIndex(op: string, x: ShapedArray, idx: ShapedArray, axis: number):
   if (idx.dtype !== "int32" && idx.dtype !== "uint32") {
     throw new DTypeError(`${op}: indices must be integers, got ${idx.dtype}. Convert with astype("int32").`);
   }
-  if (axis < 0 || axis >= x.ndim) throw new ShapeError(`${op}: axis ${axis} is out of bounds for an operand of rank ${x.ndim}.`);
+  normAxis(op, axis, x.ndim, 0);
 }
 
 /** out[..., i, ...] = x[..., idx[i], ...]; out-of-range indices clip or give the dtype's fill value. */

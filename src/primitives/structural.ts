@@ -4,7 +4,7 @@ import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
 import { HostArray, Primitive, UndefPrimal } from "../core/primitive.js";
-import { fmtShape, sizeOf, stridesOf } from "../core/shape.js";
+import { fmtShape, normAxis, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { select, sub } from "./arith.js";
@@ -136,7 +136,7 @@ export const concatenateP: Primitive<{ dimension: number }> = new Primitive<{ di
           `${avals.map((x) => x.str()).join(", ")}.`);
       }
     }
-    if (d < 0 || d >= a.ndim) throw new ShapeError(`concatenate: axis ${d} is out of bounds for arrays of rank ${a.ndim}.`);
+    normAxis("concatenate", d, a.ndim, 0);
     const shape = [...a.shape];
     shape[d] = avals.reduce((acc, x) => acc + x.shape[d], 0);
     return [new ShapedArray(shape, a.dtype, avals.every((x) => x.weakType))];
