@@ -111,9 +111,9 @@ const roundHalfEven = (a: number) => {
   const r = Math.round(a);
   return Math.abs(a % 1) === 0.5 && r % 2 !== 0 ? r - 1 : Object.is(a, -0) || (a < 0 && r === 0) ? -0 : r;
 };
-export const floorP = defElementwise("floor", same(Math.floor), { kinds: "float", jvp: ([x]) => [[floor(x)], [new Zero(x.aval)]] });
-export const ceilP = defElementwise("ceil", same(Math.ceil), { kinds: "float", jvp: ([x]) => [[ceil(x)], [new Zero(x.aval)]] });
-export const roundP = defElementwise("round", same(roundHalfEven), { kinds: "float", jvp: ([x]) => [[round(x)], [new Zero(x.aval)]] });
+export const floorP = defElementwise("floor", same(Math.floor), { kinds: "float", jvp: zeroJvp(() => floorP) });
+export const ceilP = defElementwise("ceil", same(Math.ceil), { kinds: "float", jvp: zeroJvp(() => ceilP) });
+export const roundP = defElementwise("round", same(roundHalfEven), { kinds: "float", jvp: zeroJvp(() => roundP) });
 export const squareP = defElementwise("square", byKind((a) => a * a, (a) => Math.imul(a, a), (a) => Math.imul(a, a) >>> 0), {
   kinds: "numeric",
   jvp: ([x], [t]) => [[square(x)], [mul(t, mul(x, full(x.shape, 2, x.dtype)))]],
