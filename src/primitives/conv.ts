@@ -158,12 +158,8 @@ export const convGeneralDilatedP: Primitive<ConvParams> = new Primitive<ConvPara
     return [[splitAxis(y, outSpec[1], B, outAval.shape[outSpec[1]])], [outSpec[1]]];
   },
   printParams: (p) => ({
-    windowStrides: p.windowStrides,
-    padding: p.padding,
-    lhsDilation: p.lhsDilation,
-    rhsDilation: p.rhsDilation,
+    ...p,
     dimensionNumbers: `ConvDimensionNumbers(lhs_spec=${tuple(p.dimensionNumbers.lhsSpec)}, rhs_spec=${tuple(p.dimensionNumbers.rhsSpec)}, out_spec=${tuple(p.dimensionNumbers.outSpec)})`,
-    featureGroupCount: p.featureGroupCount,
     batchGroupCount: 1,
     precision: null,
     preferredElementType: null,
