@@ -62,7 +62,7 @@ export const sortP: Primitive<SortParams> = new Primitive<SortParams>("sort", {
     const ops = args.map((a, i) => batchAtFront(a, dims[i], size));
     return [bind(sortP, ops, { dimension: dimension + 1, numKeys }), ops.map((): BatchDim => 0)];
   },
-  printParams: ({ dimension, numKeys }) => ({ dimension, is_stable: true, num_keys: numKeys }),
+  printParams: (p) => ({ ...p, isStable: true }),
 });
 
 /** Sorts `operands` along `dimension` (negative counts from the end) by the first `numKeys`. */
