@@ -10,7 +10,7 @@ import { axisOptions, dtypeOptions } from "./numpy/options.js";
 import { ConcreteArray } from "../core/array.js";
 import { DType, isFloat, isInt } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
-import { broadcastShapes, fmtShape, normAxis, shapesEqual, sizeOf } from "../core/shape.js";
+import { broadcastShapes, checkShape as validShape, fmtShape, normAxis, shapesEqual, sizeOf } from "../core/shape.js";
 import { ArrayLike, JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
 import * as M from "../primitives/math.js";
@@ -42,11 +42,7 @@ const toDtype = (x: ArrayLike, dtype: DType): JaxArray =>
 type Shape = number | readonly number[];
 
 function shapeOf(op: string, shape: Shape | undefined | null): number[] {
-  const s = shape === undefined || shape === null ? [] : typeof shape === "number" ? [shape] : [...shape];
-  for (const d of s) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: shape must be a list of non-negative integers, got ${fmtShape(s)}.`);
-  }
-  return s;
+  return validShape(op, shape === undefined || shape === null ? [] : typeof shape === "number" ? [shape] : [...shape]);
 }
 
 function floatDtype(op: string, dtype: DType | undefined): DType {

@@ -12,7 +12,7 @@ import { JaxArray } from "../core/value.js";
 import { getBackend } from "../backend/registry.js";
 import { ClosedJaxpr, evalJaxpr } from "../jaxpr/jaxpr.js";
 import { StagingTrace, StagingTracer } from "../jaxpr/staging.js";
-import { zerosLike } from "../primitives/helpers.js";
+import { instantiate, zerosLike } from "../primitives/helpers.js";
 import { concatenate, reshape, transpose } from "../primitives/structural.js";
 import { asArray, scalar } from "../api/numpy/creation.js";
 import { JVPTrace, JVPTracer, tangentAval } from "./jvp.js";
@@ -31,10 +31,6 @@ function leavesOf(tree: unknown): [JaxArray[], TreeDef] {
 function mapNumbers(tree: unknown): unknown {
   const [leaves, def] = flatten(tree);
   return unflatten(def, leaves.map((l) => (typeof l === "number" ? scalar(l, "float32", true) : l)));
-}
-
-function instantiateZero(t: JaxArray | Zero): JaxArray {
-  return t instanceof Zero ? zerosLike(t) : t;
 }
 
 // ---- forward mode
@@ -60,7 +56,7 @@ export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unkno
   }
   const [outs, odef] = leavesOf(out);
   const pairs = outs.map((o) => trace.unpack(o));
-  return [unflatten(odef, pairs.map((p) => p[0])), unflatten(odef, pairs.map((p) => instantiateZero(p[1])))];
+  return [unflatten(odef, pairs.map((p) => p[0])), unflatten(odef, pairs.map((p) => instantiate(p[1])))];
 }
 
 interface Linearized {
@@ -97,7 +93,7 @@ function linearizeFlat(f: Fn, primals: JaxArray[], rebuild: (leaves: JaxArray[])
   }
   const [outs, outDef] = leavesOf(out);
   const pairs = outs.map((o) => jt.unpack(o));
-  const lin = withTrace(pe, () => pe.finish(tanIns, pairs.map((p) => instantiateZero(p[1]))));
+  const lin = withTrace(pe, () => pe.finish(tanIns, pairs.map((p) => instantiate(p[1]))));
   // The linear program's inputs are only the float primals; remember where they go.
   (lin as any).floatMask = primals.map((p) => isFloat(p.dtype));
   return { outPrimals: pairs.map((p) => p[0]), outDef, lin, aux };
@@ -141,7 +137,7 @@ function vjpWithAux(f: Fn, primals: unknown[], hasAux: boolean): [any, (ct: unkn
     });
     const inCts = backwardPass(r.lin.jaxpr, r.lin.consts, cts);
     let k = 0;
-    const all = ps.map((p, i) => (mask[i] ? instantiateZero(inCts[k++]) : zerosLike(p)));
+    const all = ps.map((p, i) => (mask[i] ? instantiate(inCts[k++]) : zerosLike(p)));
     return unflatten(pdef, all);
   };
   return [unflatten(r.outDef, r.outPrimals), vjpFn, r.aux];

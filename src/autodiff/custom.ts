@@ -2,11 +2,11 @@
 // backward pass). Each is a higher-order primitive: evaluated inline by ordinary traces, and given
 // its meaning by the JVP trace and by transposition.
 import { ValueError } from "../core/errors.js";
-import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { Primitive, UndefPrimal } from "../core/primitive.js";
 import { flatten, TreeDef, unflatten } from "../core/pytree.js";
 import { bind } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { zerosLike } from "../primitives/helpers.js";
+import { instantiate } from "../primitives/helpers.js";
 import { asArray } from "../api/numpy/creation.js";
 import { jvp, vjp } from "./api.js";
 
@@ -65,7 +65,7 @@ const customVjpLin: Primitive<CustomVjpLinParams> = new Primitive("custom_vjp_li
     throw new ValueError("can't apply forward-mode autodiff (jvp) to a customVjp function. Use reverse mode (grad/vjp) or define a customJvp.");
   },
   transpose(cts, args, p) {
-    const ct = unflatten(p.outDef, cts.map((c, i) => (c instanceof Zero ? zerosLike(c) : c)));
+    const ct = unflatten(p.outDef, cts.map(instantiate));
     const inCts = p.bwd(p.res, ct);
     if (!Array.isArray(inCts)) throw new ValueError("customVjp: bwd must return an array with one cotangent per primal input.");
     const [leaves] = flatten(inCts);
@@ -128,7 +128,7 @@ const rematLin: Primitive<RematLinParams> = new Primitive("remat_lin", {
     // Recompute the forward pass from the saved inputs, then pull the cotangents back.
     const primals = args.slice(0, p.nPrimals) as JaxArray[];
     const [, pull] = vjp((...xs: JaxArray[]) => flatten(p.fun(...unflatten(p.inDef, xs)))[0], ...primals);
-    const g = pull(cts.map((c) => (c instanceof Zero ? zerosLike(c) : c)));
+    const g = pull(cts.map(instantiate));
     return [...primals.map(() => null), ...(g as JaxArray[])];
   },
 });

@@ -8,7 +8,7 @@ import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
 import { full } from "../primitives/helpers.js";
-import { batchAtFront, broadcastInDim, elementwiseBatch, moveAxis, reduceSum, reshape } from "../primitives/layout.js";
+import { batchAtFront, broadcastInDim, elementwiseBatch, linearJvp, moveAxis, reduceSum, reshape } from "../primitives/layout.js";
 import { gather } from "../primitives/indexing.js";
 import { reduceMax, reduceMin } from "../primitives/reduce.js";
 import { iota } from "../primitives/structural.js";
@@ -36,7 +36,7 @@ export const psumP: Primitive<AxisParams> = new Primitive<AxisParams>("psum", {
   abstractEval: shapeRule,
   reference: (_i, _o, p) => noRef(p),
   jvp: ([x], [t], p) => [[psum(x, p.axisName)], [psum(t, p.axisName)]],
-  transpose: ([ct], _args, p) => [ct instanceof Zero ? ct : psum(ct, p.axisName)],
+  transpose: ([ct]: JaxArray[], _args, p) => [psum(ct, p.axisName)],
   batch: elementwiseBatch(() => psumP),
   collective: reduceAcross((xb) => reduceSum(xb, [0])),
 });
@@ -64,10 +64,9 @@ export const pminP = defChooser("pmin", (xb) => reduceMin(xb, [0]), (x, a) => pm
 export const allGatherP: Primitive<AxisParams & { tiled: boolean; size: number }> = new Primitive<AxisParams & { tiled: boolean; size: number }>("all_gather", {
   abstractEval: ([x], p) => [new ShapedArray(p.tiled ? [x.shape[0] * p.size, ...x.shape.slice(1)] : [p.size, ...x.shape], x.dtype, x.weakType)],
   reference: (_i, _o, p) => noRef(p),
-  jvp: ([x], [t], p) => [[bind1(allGatherP, [x], p)], [bind1(allGatherP, [t], p)]],
-  transpose([ct], [x], p) {
+  jvp: linearJvp(() => allGatherP),
+  transpose([ct]: JaxArray[], [x], p) {
     // Each example takes its own slice of the summed cotangent.
-    if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
     const summed = psum(ct, p.axisName);
     const i = axisIndex(p.axisName);
     const a = (x as UndefPrimal).aval;
@@ -98,8 +97,8 @@ export const axisIndexP: Primitive<AxisParams> = new Primitive<AxisParams>("axis
 export const ppermuteP: Primitive<AxisParams & { perm: [number, number][] }> = new Primitive<AxisParams & { perm: [number, number][] }>("ppermute", {
   abstractEval: shapeRule,
   reference: (_i, _o, p) => noRef(p),
-  jvp: ([x], [t], p) => [[bind1(ppermuteP, [x], p)], [bind1(ppermuteP, [t], p)]],
-  transpose: ([ct], _a, p) => [ct instanceof Zero ? ct : bind1(ppermuteP, [ct], { ...p, perm: p.perm.map(([s, d]) => [d, s] as [number, number]) })],
+  jvp: linearJvp(() => ppermuteP),
+  transpose: ([ct]: JaxArray[], _a, p) => [bind1(ppermuteP, [ct], { ...p, perm: p.perm.map(([s, d]) => [d, s] as [number, number]) })],
   batch: elementwiseBatch(() => ppermuteP),
   collective([x], [d], p, size) {
     const xb = batchAtFront(x, d, size);

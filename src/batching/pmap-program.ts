@@ -10,7 +10,7 @@ import { ShapedArray } from "../core/aval.js";
 import { itemSize } from "../core/dtype.js";
 import { JaxArray } from "../core/value.js";
 import { DeviceBuffer, KernelArg, release, retain } from "../backend/backend.js";
-import { WasmBackend } from "../backend/wasm/backend.js";
+import { ALIASING, WasmBackend } from "../backend/wasm/backend.js";
 import { lowerings, WasmContext } from "../backend/wasm/lowerings.js";
 import { BARRIER_INTS, CONVERT_CODE, OP_BARRIER, OP_CALL, OP_CONVERT, OP_COPY, OP_FAULT, OP_HOST, OP_TAG, OP_ZERO } from "../backend/wasm/threads.js";
 import { Atom, ClosedJaxpr, Eqn, Jaxpr, Literal } from "../jaxpr/jaxpr.js";
@@ -44,7 +44,6 @@ export interface PmapProgram {
   dispose(): void;
 }
 
-const ALIASING = new Set(["reshape", "stop_gradient"]);
 const COLLECTIVES = new Set(["psum", "pmax", "pmin", "all_gather", "ppermute", "axis_index"]);
 const REDUCE_OP: Record<string, number> = { psum: O.R_SUM, pmax: O.R_MAX, pmin: O.R_MIN };
 

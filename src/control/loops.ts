@@ -13,7 +13,7 @@ import { asArray } from "../api/numpy/creation.js";
 import { jvp, vjp } from "../autodiff/api.js";
 import { vmap } from "../batching/vmap.js";
 import * as A from "../primitives/arith.js";
-import { zerosLike } from "../primitives/helpers.js";
+import { instantiate, zerosLike } from "../primitives/helpers.js";
 import { batchAtFront, broadcastInDim, moveAxis, reduceSum, reshape } from "../primitives/layout.js";
 import { concatenate, slice } from "../primitives/structural.js";
 import { reduceOr } from "../primitives/reduce.js";
@@ -133,7 +133,7 @@ export const scanTangentP: Primitive<ScanParams> = new Primitive<ScanParams>("sc
       const out = run(p.body, [...consts, ...c, ...x]);
       return [out.slice(0, p.nCarry), out.slice(p.nCarry)];
     });
-    const val = (c: JaxArray | Zero) => (c instanceof Zero ? zerosLike(c) : c);
+    const val = instantiate;
     let ctCarry = cts.slice(0, p.nCarry).map(val);
     const ctYs = cts.slice(p.nCarry).map(val);
     let ctConsts = consts.map((c) => zerosLike(c));

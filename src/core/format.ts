@@ -1,4 +1,5 @@
 import { DType, TypedArray } from "./dtype.js";
+import { stridesOf } from "./shape.js";
 
 /** Elements above which printing summarizes with "...", as numpy's threshold. */
 const THRESHOLD = 1000;
@@ -65,12 +66,11 @@ export function formatArray(data: TypedArray, shape: readonly number[], dtype: D
     const s = formatScalar(data[0], dtype);
     return repr ? `Array(${s}, dtype=${dtype})` : s;
   }
-  const size = data.length;
-  const summarize = size > THRESHOLD;
-  const fmt = elementFormatter(summarize ? summaryValues(data, shape) : data, dtype);
-  const strs: string[] = [];
-  const collect = (v: number) => { strs.push(fmt(v)); };
-  walk(data, shape, summarize, collect);
+  // The values printed, in order (the formatter depends only on which values are shown).
+  const summarize = data.length > THRESHOLD;
+  const vals: number[] = [];
+  walk(data, shape, summarize, (v) => vals.push(v));
+  const strs = vals.map(elementFormatter(vals, dtype));
   // Align: integer parts right, fractional parts left (numpy pads the fraction with spaces).
   const dotted = strs.filter((s) => s.includes("."));
   const pointAt = (s: string) => s.indexOf(".");
@@ -85,7 +85,6 @@ export function formatArray(data: TypedArray, shape: readonly number[], dtype: D
   const prefix = repr ? "Array(" : "";
   const indentBase = prefix.length;
   const render = (dim: number, offsetDepth: number): string => {
-    if (shape.length === 0) return pad(strs[k++]);
     const n = shape[dim];
     const parts: string[] = [];
     const idxs = summarize && n > 2 * EDGE ? [...range(EDGE), -1, ...range(EDGE).map((i) => n - EDGE + i)] : range(n);
@@ -99,8 +98,7 @@ export function formatArray(data: TypedArray, shape: readonly number[], dtype: D
   };
   const body = render(0, 0);
   if (!repr) return body;
-  const dt = dtype === "float32" || dtype === "int32" || dtype === "bool" ? `, dtype=${dtype}` : `, dtype=${dtype}`;
-  return `${prefix}${body}${dt})`;
+  return `${prefix}${body}, dtype=${dtype})`;
 }
 
 function wrapRow(parts: string[], sep: string, indent: number): string {
@@ -123,9 +121,7 @@ function range(n: number): number[] { return [...Array(n).keys()]; }
 
 /** Visits elements in print order, skipping the middle of long axes when summarizing. */
 function walk(data: TypedArray, shape: readonly number[], summarize: boolean, f: (v: number) => void): void {
-  const strides: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) { strides[i] = acc; acc *= shape[i]; }
+  const strides = stridesOf(shape);
   const go = (dim: number, off: number) => {
     if (dim === shape.length) { f(data[off]); return; }
     const n = shape[dim];
@@ -133,12 +129,6 @@ function walk(data: TypedArray, shape: readonly number[], summarize: boolean, f:
     for (const i of idxs) go(dim + 1, off + i * strides[dim]);
   };
   go(0, 0);
-}
-
-function summaryValues(data: TypedArray, shape: readonly number[]): number[] {
-  const out: number[] = [];
-  walk(data, shape, true, (v) => out.push(v));
-  return out;
 }
 
 /** A 0-d array prints as the Python scalar would: 1.0, 0.5, nan, True, 3. */

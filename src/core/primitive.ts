@@ -26,7 +26,10 @@ export interface PrimitiveRules<P> {
   reference(ins: HostArray[], outs: HostArray[], params: P): void;
   /** Forward-mode rule; tangents arrive materialized (all-zero tangents never reach a rule). */
   jvp?(primals: JaxArray[], tangents: JaxArray[], params: P): [JaxArray[], (JaxArray | Zero)[]];
-  /** For linear primitives: cotangents of the outputs to cotangents of the linear inputs (null for the rest). */
+  /**
+   * For linear primitives: cotangents of the outputs to cotangents of the linear inputs (null for
+   * the rest). Never called with all-Zero cotangents, so a one-output rule's cotangent is an array.
+   */
   transpose?(cts: (JaxArray | Zero)[], args: (JaxArray | UndefPrimal)[], params: P): (JaxArray | Zero | null)[];
   /** vmap rule: `dims[i]` is the batch axis of args[i] or null; returns outputs and their batch axes. */
   batch?(args: JaxArray[], dims: BatchDim[], params: P): [JaxArray[], BatchDim[]];

@@ -45,11 +45,14 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   return out;
 }
 
-/** Normalizes a possibly negative axis for an array of rank `ndim`. */
-export function normAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+/**
+ * Normalizes a possibly negative axis for an array of rank `ndim`; primitives, whose axes are
+ * never negative, check theirs with min = 0.
+ */
+export function normAxis(op: string, axis: number, ndim: number, min = -ndim): number {
+  if (!Number.isInteger(axis) || axis < min || axis >= ndim) {
     throw new ShapeError(
-      `${op}: axis ${axis} is out of bounds for an array of rank ${ndim}. Use an axis in [${-ndim}, ${ndim - 1}].`,
+      `${op}: axis ${axis} is out of bounds for an array of rank ${ndim}. Use an axis in [${min}, ${ndim - 1}].`,
     );
   }
   return axis < 0 ? axis + ndim : axis;

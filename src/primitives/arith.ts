@@ -35,8 +35,7 @@ export function ipow(a: number, b: number, unsigned: boolean): number {
 }
 
 /** A cotangent for operand x, summed to a scalar when x was a broadcast scalar. */
-const ub = (ct: JaxArray | Zero, x: JaxArray | UndefPrimal): JaxArray | Zero =>
-  ct instanceof Zero ? (x.aval.ndim === 0 ? new Zero(x.aval) : ct) : unbroadcastScalar(ct, x.aval);
+const ub = (ct: JaxArray, x: JaxArray | UndefPrimal): JaxArray => unbroadcastScalar(ct, x.aval);
 
 const byKind = (float: (...x: number[]) => number, int: (...x: number[]) => number, uint = int): ElementFn =>
   (d) => (isFloat(d) ? float : d === "uint32" ? uint : int);
@@ -47,18 +46,17 @@ const same = (f: (...x: number[]) => number): ElementFn => () => f;
 export const addP = defElementwise("add", same((a, b) => a + b), {
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[add(x, y)], [add(tx, ty)]],
-  transpose: ([ct], [x, y]) => [ub(ct, x), ub(ct, y)],
+  transpose: ([ct]: JaxArray[], [x, y]) => [ub(ct, x), ub(ct, y)],
 });
 export const subP = defElementwise("sub", same((a, b) => a - b), {
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[sub(x, y)], [sub(tx, ty)]],
-  transpose: ([ct], [x, y]) => [ub(ct, x), ct instanceof Zero ? ub(ct, y) : ub(neg(ct), y)],
+  transpose: ([ct]: JaxArray[], [x, y]) => [ub(ct, x), ub(neg(ct), y)],
 });
 export const mulP = defElementwise("mul", byKind((a, b) => a * b, Math.imul, (a, b) => Math.imul(a, b) >>> 0), {
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[mul(x, y)], [add(mul(tx, y), mul(x, ty))]],
-  transpose: ([ct], [x, y]) => {
-    if (ct instanceof Zero) return [x instanceof UndefPrimal ? ub(ct, x) : null, y instanceof UndefPrimal ? ub(ct, y) : null];
+  transpose: ([ct]: JaxArray[], [x, y]) => {
     return [x instanceof UndefPrimal ? ub(mul(ct, y as JaxArray), x) : null, y instanceof UndefPrimal ? ub(mul(x as JaxArray, ct), y) : null];
   },
 });
@@ -72,13 +70,13 @@ export const divP = defElementwise("div", byKind((a, b) => a / b, idiv, (a, b) =
     if (!(x instanceof UndefPrimal) || y instanceof UndefPrimal) {
       throw new DTypeError("div: only the numerator of a division is linear; transposing in the denominator is a bug.");
     }
-    return [ct instanceof Zero ? ub(ct, x) : ub(div(ct, y), x), null];
+    return [ub(div(ct as JaxArray, y), x), null];
   },
 });
 export const negP = defElementwise("neg", byKind((a) => -a, (a) => -a | 0, (a) => -a >>> 0), {
   kinds: "numeric",
   jvp: ([x], [t]) => [[neg(x)], [neg(t)]],
-  transpose: ([ct]) => [ct instanceof Zero ? ct : neg(ct)],
+  transpose: ([ct]: JaxArray[]) => [neg(ct)],
 });
 export const remP = defElementwise("rem", byKind((a, b) => a % b, irem, (a, b) => (b === 0 ? a : a % b)), {
   kinds: "numeric",
@@ -159,9 +157,9 @@ const roundHalfEven = (a: number) => {
   const r = Math.round(a);
   return Math.abs(a % 1) === 0.5 && r % 2 !== 0 ? r - 1 : Object.is(a, -0) || (a < 0 && r === 0) ? -0 : r;
 };
-export const floorP = defElementwise("floor", same(Math.floor), { kinds: "float", jvp: ([x]) => [[floor(x)], [new Zero(x.aval)]] });
-export const ceilP = defElementwise("ceil", same(Math.ceil), { kinds: "float", jvp: ([x]) => [[ceil(x)], [new Zero(x.aval)]] });
-export const roundP = defElementwise("round", same(roundHalfEven), { kinds: "float", jvp: ([x]) => [[round(x)], [new Zero(x.aval)]] });
+export const floorP = defElementwise("floor", same(Math.floor), { kinds: "float", jvp: zeroJvp(() => floorP) });
+export const ceilP = defElementwise("ceil", same(Math.ceil), { kinds: "float", jvp: zeroJvp(() => ceilP) });
+export const roundP = defElementwise("round", same(roundHalfEven), { kinds: "float", jvp: zeroJvp(() => roundP) });
 export const squareP = defElementwise("square", byKind((a) => a * a, (a) => Math.imul(a, a), (a) => Math.imul(a, a) >>> 0), {
   kinds: "numeric",
   jvp: ([x], [t]) => [[square(x)], [mul(t, mul(x, full(x.shape, 2, x.dtype)))]],
@@ -222,8 +220,7 @@ export const selectNP: Primitive<{}> = new Primitive<{}>("select_n", {
   jvp([p, f, t], [, tf, tt]) {
     return [[select(p, t, f)], [select(p, tt, tf)]];
   },
-  transpose([ct], [p, f, t]) {
-    if (ct instanceof Zero) return [null, f instanceof UndefPrimal ? ct : null, t instanceof UndefPrimal ? ct : null];
+  transpose([ct]: JaxArray[], [p, f, t]) {
     const z = zerosLike(ct);
     return [null, f instanceof UndefPrimal ? select(p as JaxArray, z, ct) : null, t instanceof UndefPrimal ? select(p as JaxArray, ct, z) : null];
   },
@@ -260,9 +257,8 @@ export const convertP: Primitive<{ newDtype: DType; weakType?: boolean }> = new 
     if (!isFloat(x.dtype) || !isFloat(params.newDtype)) return [[out], [new Zero(out.aval)]];
     return [[out], [bind1(convertP, [t], params)]];
   },
-  transpose([ct], [x]) {
+  transpose([ct]: JaxArray[], [x]) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
     return [bind1(convertP, [ct], { newDtype: a.dtype, weakType: a.weakType })];
   },
   printParams: ({ newDtype }) => ({ new_dtype: newDtype }),

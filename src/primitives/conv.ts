@@ -11,7 +11,7 @@ import { fmtShape, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add } from "./arith.js";
-import { full } from "./helpers.js";
+import { full, sameDtype } from "./helpers.js";
 import { batchAtFront, moveAxis, reshape, transpose } from "./layout.js";
 import { concatenate, rev, slice } from "./structural.js";
 
@@ -44,7 +44,7 @@ export function convOutSpatial(inSp: readonly number[], kSp: readonly number[], 
 
 function checkParams(lhs: ShapedArray, rhs: ShapedArray, p: ConvParams): void {
   const op = "conv_general_dilated";
-  if (lhs.dtype !== rhs.dtype) throw new DTypeError(`${op} requires operands of the same dtype, got ${lhs.dtype} and ${rhs.dtype}. lax.convGeneralDilated promotes for you.`);
+  sameDtype(op, [lhs, rhs]);
   if (lhs.dtype === "bool") throw new DTypeError(`${op} does not accept bool operands. Convert with astype() first.`);
   if (lhs.ndim !== rhs.ndim || lhs.ndim < 3) {
     throw new ShapeError(`${op}: lhs ${fmtShape(lhs.shape)} and rhs ${fmtShape(rhs.shape)} must have the same rank, at least 3 (batch, feature, one spatial dimension).`);
@@ -126,9 +126,9 @@ export const convGeneralDilatedP: Primitive<ConvParams> = new Primitive<ConvPara
   jvp([x, w], [dx, dw], p) {
     return [[conv(x, w, p)], [add(conv(dx, w, p), conv(x, dw, p))]];
   },
-  transpose([ct], [x, w], p) {
+  transpose([ct]: JaxArray[], [x, w], p) {
     const undef = (a: JaxArray | UndefPrimal) => a instanceof UndefPrimal;
-    if (ct instanceof Zero || ct.size === 0) {
+    if (ct.size === 0) {
       return [undef(x) ? new Zero(x.aval) : null, undef(w) ? new Zero(w.aval) : null];
     }
     return [
@@ -158,12 +158,8 @@ export const convGeneralDilatedP: Primitive<ConvParams> = new Primitive<ConvPara
     return [[splitAxis(y, outSpec[1], B, outAval.shape[outSpec[1]])], [outSpec[1]]];
   },
   printParams: (p) => ({
-    windowStrides: p.windowStrides,
-    padding: p.padding,
-    lhsDilation: p.lhsDilation,
-    rhsDilation: p.rhsDilation,
+    ...p,
     dimensionNumbers: `ConvDimensionNumbers(lhs_spec=${tuple(p.dimensionNumbers.lhsSpec)}, rhs_spec=${tuple(p.dimensionNumbers.rhsSpec)}, out_spec=${tuple(p.dimensionNumbers.outSpec)})`,
-    featureGroupCount: p.featureGroupCount,
     batchGroupCount: 1,
     precision: null,
     preferredElementType: null,

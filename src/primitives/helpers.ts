@@ -64,11 +64,13 @@ export function sameShapeDtype(op: string, avals: ShapedArray[]): void {
         `jnp functions broadcast for you; with lax, broadcast first (lax.broadcastInDim).`);
     }
   }
-  for (const b of avals.slice(1)) {
-    if (avals[0].dtype !== b.dtype) {
-      throw new DTypeError(`${op} requires operands of the same dtype, got ${avals.map((x) => x.dtype).join(" and ")}. ` +
-        `jnp functions promote for you; with lax, convert first (lax.convertElementType).`);
-    }
+  sameDtype(op, avals);
+}
+
+export function sameDtype(op: string, avals: ShapedArray[]): void {
+  if (avals.some((b) => b.dtype !== avals[0].dtype)) {
+    throw new DTypeError(`${op} requires operands of the same dtype, got ${avals.map((x) => x.dtype).join(" and ")}. ` +
+      `jnp functions promote for you; with lax, convert first (lax.convertElementType).`);
   }
 }
 

@@ -3,8 +3,8 @@
 import { ShapedArray } from "../core/aval.js";
 import { DType, isFloat } from "../core/dtype.js";
 import { DTypeError, NotImplementedError, ShapeError } from "../core/errors.js";
-import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
-import { fmtShape, sizeOf } from "../core/shape.js";
+import { Primitive, UndefPrimal } from "../core/primitive.js";
+import { fmtShape, normAxis, sizeOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add, bitwiseAnd, convertElementType, ge, lt, max, min, mul, select } from "./arith.js";
@@ -27,7 +27,7 @@ function checkIndex(op: string, x: ShapedArray, idx: ShapedArray, axis: number):
   if (idx.dtype !== "int32" && idx.dtype !== "uint32") {
     throw new DTypeError(`${op}: indices must be integers, got ${idx.dtype}. Convert with astype("int32").`);
   }
-  if (axis < 0 || axis >= x.ndim) throw new ShapeError(`${op}: axis ${axis} is out of bounds for an operand of rank ${x.ndim}.`);
+  normAxis(op, axis, x.ndim, 0);
 }
 
 /** out[..., i, ...] = x[..., idx[i], ...]; out-of-range indices clip or give the dtype's fill value. */
@@ -51,9 +51,8 @@ export const gatherP: Primitive<{ axis: number; mode: GatherMode }> = new Primit
     }
   },
   jvp: ([x, idx], [t], p) => [[gather(x, idx, p.axis, p.mode)], [gather(t, idx, p.axis, p.mode)]],
-  transpose([ct], [x, idx], { axis }) {
+  transpose([ct]: JaxArray[], [x, idx], { axis }) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a), null];
     const z = zerosLike({ aval: a });
     return [scatter(z, idx as JaxArray, ct, axis, "add"), null];
   },
@@ -105,10 +104,8 @@ export const scatterP: Primitive<{ axis: number; mode: ScatterMode }> = new Prim
     }
     return [[scatter(x, idx, u, axis, mode)], [scatter(tx, idx, tu, axis, mode)]];
   },
-  transpose([ct], [x, idx, u], { axis, mode }) {
-    const ax = x instanceof UndefPrimal ? x.aval : (x as JaxArray).aval;
+  transpose([ct]: JaxArray[], [x, idx, u], { axis, mode }) {
     const au = u instanceof UndefPrimal ? u.aval : (u as JaxArray).aval;
-    if (ct instanceof Zero) return [x instanceof UndefPrimal ? new Zero(ax) : null, null, u instanceof UndefPrimal ? new Zero(au) : null];
     const i = idx as JaxArray;
     const ctx = x instanceof UndefPrimal ? (mode === "add" ? ct : scatter(ct, i, zerosLike({ aval: au }), axis, "set")) : null;
     const ctu = u instanceof UndefPrimal ? gather(ct, i, axis, "fill") : null;

@@ -3,7 +3,7 @@
 import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { BatchDim, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { BatchDim, Primitive, UndefPrimal } from "../core/primitive.js";
 import { fmtShape, sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
@@ -45,10 +45,9 @@ export const broadcastInDimP: Primitive<BroadcastParams> = new Primitive<Broadca
       o.data[i] = x.data[s];
     });
   },
-  jvp: ([x], [t], p) => [[broadcastInDim(x, p.shape, p.broadcastDimensions)], [broadcastInDim(t, p.shape, p.broadcastDimensions)]],
-  transpose([ct], [x], { shape, broadcastDimensions: bd }) {
+  jvp: linearJvp(() => broadcastInDimP),
+  transpose([ct]: JaxArray[], [x], { shape, broadcastDimensions: bd }) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
     const summed = shape.map((_, d) => d).filter((d) => !bd.includes(d) || (a.shape[bd.indexOf(d)] === 1 && shape[d] !== 1));
     const r = summed.length ? reduceSum(ct, summed) : ct;
     return [reshape(r, a.shape)];
@@ -79,10 +78,9 @@ export const reduceSumP: Primitive<{ axes: number[] }> = new Primitive<{ axes: n
     });
     o.data.set(acc as any);
   },
-  jvp: ([x], [t], { axes }) => [[reduceSum(x, axes)], [reduceSum(t, axes)]],
-  transpose([ct], [x], { axes }) {
+  jvp: linearJvp(() => reduceSumP),
+  transpose([ct]: JaxArray[], [x], { axes }) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
     const keep = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
     return [broadcastInDim(ct, [...a.shape], keep)];
   },
@@ -106,9 +104,9 @@ export const reshapeP: Primitive<{ newSizes: number[] }> = new Primitive<{ newSi
     return [new ShapedArray(newSizes, x.dtype, x.weakType)];
   },
   reference([x], [o]) { o.data.set(x.data as any); },
-  jvp: ([x], [t], { newSizes }) => [[reshape(x, newSizes)], [reshape(t, newSizes)]],
-  transpose: ([ct], [x]) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : reshape(ct, (x as UndefPrimal).aval.shape)],
-  printParams: ({ newSizes }) => ({ new_sizes: `(${newSizes.join(", ")}${newSizes.length === 1 ? "," : ""})`, dimensions: "None" }),
+  jvp: linearJvp(() => reshapeP),
+  transpose: ([ct]: JaxArray[], [x]) => [reshape(ct, x.aval.shape)],
+  printParams: ({ newSizes }) => ({ newSizes, dimensions: null }),
   batch([x], [d], { newSizes }) {
     const xb = moveAxis(x, d!, 0);
     return [[reshape(xb, [xb.shape[0], ...newSizes])], [0]];
@@ -133,14 +131,12 @@ export const transposeP: Primitive<{ permutation: number[] }> = new Primitive<{ 
       o.data[i] = x.data[s];
     });
   },
-  jvp: ([x], [t], { permutation }) => [[transpose(x, permutation)], [transpose(t, permutation)]],
-  transpose([ct], [x], { permutation }) {
-    if (ct instanceof Zero) return [new Zero((x as UndefPrimal).aval)];
+  jvp: linearJvp(() => transposeP),
+  transpose([ct]: JaxArray[], _, { permutation }) {
     const inv = new Array<number>(permutation.length);
     permutation.forEach((p, i) => { inv[p] = i; });
     return [transpose(ct, inv)];
   },
-  printParams: ({ permutation }) => ({ permutation: `(${permutation.join(", ")}${permutation.length === 1 ? "," : ""})` }),
   batch([x], [d], { permutation }) {
     const xb = moveAxis(x, d!, 0);
     return [[transpose(xb, [0, ...plus1(permutation)])], [0]];
@@ -206,6 +202,11 @@ export function elementwiseBatch(prim: () => Primitive) {
     });
     return [[bind1(prim(), moved, params)], [0]];
   };
+}
+
+/** JVP rule of a primitive linear in its one operand: the primitive itself on primal and tangent. */
+export function linearJvp(prim: () => Primitive) {
+  return ([x]: JaxArray[], [t]: JaxArray[], p: any): [JaxArray[], JaxArray[]] => [[bind1(prim(), [x], p)], [bind1(prim(), [t], p)]];
 }
 
 /** vmap rule for ops that act on the trailing axes given by params: batch at 0, axes shifted by one. */

@@ -1,13 +1,14 @@
 // dot_general: contraction over given axes with batch axes, the one primitive behind matmul, dot,
 // tensordot, einsum and outer. Output layout is (batch, lhs free, rhs free), as in lax.
 import { ShapedArray } from "../core/aval.js";
-import { DTypeError, ShapeError } from "../core/errors.js";
-import { Primitive, UndefPrimal, Zero } from "../core/primitive.js";
+import { ShapeError } from "../core/errors.js";
+import { Primitive, UndefPrimal } from "../core/primitive.js";
 import { fmtShape, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add } from "./arith.js";
 import { forEachIndex, moveAxis, transpose } from "./layout.js";
+import { sameDtype } from "./helpers.js";
 
 export interface DotParams { contracting: [number[], number[]]; batch: [number[], number[]] }
 
@@ -15,9 +16,7 @@ const free = (ndim: number, ...used: number[][]) => [...Array(ndim).keys()].filt
 
 export const dotGeneralP: Primitive<DotParams> = new Primitive<DotParams>("dot_general", {
   abstractEval([a, b], { contracting: [ca, cb], batch: [ba, bb] }) {
-    if (a.dtype !== b.dtype) {
-      throw new DTypeError(`dot_general requires operands of the same dtype, got ${a.dtype} and ${b.dtype}. jnp.matmul promotes for you.`);
-    }
+    sameDtype("dot_general", [a, b]);
     const mismatch = ca.length !== cb.length || ca.some((d, i) => a.shape[d] !== b.shape[cb[i]]) ||
       ba.length !== bb.length || ba.some((d, i) => a.shape[d] !== b.shape[bb[i]]);
     if (mismatch) {
@@ -49,10 +48,7 @@ export const dotGeneralP: Primitive<DotParams> = new Primitive<DotParams>("dot_g
   jvp([a, b], [ta, tb], p) {
     return [[dotGeneral(a, b, p)], [add(dotGeneral(ta, b, p), dotGeneral(a, tb, p))]];
   },
-  transpose([ct], [a, b], p) {
-    if (ct instanceof Zero) {
-      return [a instanceof UndefPrimal ? new Zero(a.aval) : null, b instanceof UndefPrimal ? new Zero(b.aval) : null];
-    }
+  transpose([ct]: JaxArray[], [a, b], p) {
     return [
       a instanceof UndefPrimal ? transposeLhs(ct, b as JaxArray, a.aval, p) : null,
       b instanceof UndefPrimal ? transposeRhs(ct, a as JaxArray, b.aval, p) : null,

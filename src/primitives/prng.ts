@@ -10,7 +10,7 @@ import { fmtShape, shapesEqual } from "../core/shape.js";
 import { bind, bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add, mul, square } from "./arith.js";
-import { defElementwise, full, sameShapeDtype, checkKinds } from "./helpers.js";
+import { defElementwise, full, sameShapeDtype, checkKinds, zeroJvp } from "./helpers.js";
 import { exp } from "./math.js";
 import { batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./structural.js";
 
@@ -130,16 +130,12 @@ export const bitcastConvertTypeP: Primitive<{ newDtype: DType }> = new Primitive
     new Uint8Array(o.data.buffer, o.data.byteOffset, o.data.byteLength)
       .set(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
   },
-  jvp([x], _t, params) {
-    const out = bind1(bitcastConvertTypeP, [x], params);
-    return [[out], [new Zero(out.aval)]];
-  },
+  jvp: zeroJvp(() => bitcastConvertTypeP),
   batch([x], [d], params) {
     // The trailing axis may be consumed or added; keep the batch axis in front of it.
     const xb = moveAxis(x, d!, 0);
     return [[bind1(bitcastConvertTypeP, [xb], params)], [0]];
   },
-  printParams: ({ newDtype }) => ({ new_dtype: newDtype }),
 });
 
 export const bitcastConvertType = (x: JaxArray, newDtype: DType): JaxArray =>

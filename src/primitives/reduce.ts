@@ -3,13 +3,13 @@
 import { ShapedArray } from "../core/aval.js";
 import { DType, isFloat } from "../core/dtype.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
-import { HostArray, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
-import { sizeOf, stridesOf } from "../core/shape.js";
+import { HostArray, Primitive } from "../core/primitive.js";
+import { normAxis, sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { convertElementType, div, eq, mul } from "./arith.js";
 import { checkKinds, full, zeroJvp } from "./helpers.js";
-import { broadcastInDim, concatenate, forEachIndex, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
+import { broadcastInDim, concatenate, forEachIndex, linearJvp, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
 
 type Combine = (a: number, b: number) => number;
 
@@ -113,7 +113,7 @@ function exclusiveCumprod(x: JaxArray, axis: number, reverse: boolean): JaxArray
 
 function argShape(op: string) {
   return ([x]: ShapedArray[], { axis, indexDtype }: { axis: number; indexDtype: DType }) => {
-    if (axis < 0 || axis >= x.ndim) throw new ShapeError(`${op}: axis ${axis} is out of bounds for an array of rank ${x.ndim}.`);
+    normAxis(op, axis, x.ndim, 0);
     if (x.shape[axis] === 0) throw new ShapeError(`${op}: cannot take ${op} of an empty axis (shape [${x.shape}], axis ${axis}).`);
     return [new ShapedArray(x.shape.filter((_, i) => i !== axis), indexDtype)];
   };
@@ -179,7 +179,7 @@ function cumRef(init: (d: DType) => number, f: (d: DType) => Combine) {
 
 function cumShape(op: string) {
   return ([x]: ShapedArray[], { axis }: CumParams) => {
-    if (axis < 0 || axis >= x.ndim) throw new ShapeError(`${op}: axis ${axis} is out of bounds for an array of rank ${x.ndim}.`);
+    normAxis(op, axis, x.ndim, 0);
     return [x.dtype === "bool" ? new ShapedArray(x.shape, "int32") : x];
   };
 }
@@ -187,8 +187,8 @@ function cumShape(op: string) {
 export const cumsumP: Primitive<CumParams> = new Primitive<CumParams>("cumsum", {
   abstractEval: cumShape("cumsum"),
   reference: cumRef(() => 0, (d) => (isFloat(d) ? (a, b) => a + b : (a, b) => (a + b) | 0)),
-  jvp: ([x], [t], p) => [[cumulative(cumsumP, x, p.axis, p.reverse)], [cumulative(cumsumP, t, p.axis, p.reverse)]],
-  transpose: ([ct], [x], p) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : cumulative(cumsumP, ct, p.axis, !p.reverse)],
+  jvp: linearJvp(() => cumsumP),
+  transpose: ([ct]: JaxArray[], _, p) => [cumulative(cumsumP, ct, p.axis, !p.reverse)],
   batch: shiftAxesBatch(() => cumsumP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 export const cumprodP: Primitive<CumParams> = new Primitive<CumParams>("cumprod", {

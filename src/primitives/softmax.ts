@@ -138,7 +138,6 @@ export const softmaxP: Primitive<SoftmaxParams> = new Primitive<SoftmaxParams>("
     }
     return [tidy(() => composite(x, params))];
   },
-  printParams: ({ op, axes, keepdims }) => ({ op, axes: `(${axes.join(", ")}${axes.length === 1 ? "," : ""})`, keepdims }),
 });
 
 export const softmax = (x: JaxArray, op: SoftmaxOp, axes: readonly number[], keepdims = false): JaxArray =>

@@ -5,7 +5,7 @@ import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { ShapeError, ValueError } from "../core/errors.js";
 import { BatchDim, HostArray, Primitive } from "../core/primitive.js";
-import { fmtShape, shapesEqual, sizeOf, stridesOf } from "../core/shape.js";
+import { fmtShape, normAxis, shapesEqual, sizeOf, stridesOf } from "../core/shape.js";
 import { bind } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add, mul } from "./arith.js";
@@ -22,9 +22,7 @@ export const sortP: Primitive<SortParams> = new Primitive<SortParams>("sort", {
     if (!avals.every((a) => shapesEqual(a.shape, shape))) {
       throw new ShapeError(`sort: operands must have one shape, got ${avals.map((a) => fmtShape(a.shape)).join(", ")}.`);
     }
-    if (!(dimension >= 0 && dimension < shape.length)) {
-      throw new ShapeError(`sort: dimension ${dimension} is out of bounds for operands of rank ${shape.length}.`);
-    }
+    normAxis("sort", dimension, shape.length, 0);
     if (!(numKeys >= 1 && numKeys <= avals.length)) {
       throw new ValueError(`sort: numKeys must be between 1 and the number of operands (${avals.length}), got ${numKeys}.`);
     }
@@ -64,7 +62,7 @@ export const sortP: Primitive<SortParams> = new Primitive<SortParams>("sort", {
     const ops = args.map((a, i) => batchAtFront(a, dims[i], size));
     return [bind(sortP, ops, { dimension: dimension + 1, numKeys }), ops.map((): BatchDim => 0)];
   },
-  printParams: ({ dimension, numKeys }) => ({ dimension, is_stable: true, num_keys: numKeys }),
+  printParams: (p) => ({ ...p, isStable: true }),
 });
 
 /** Sorts `operands` along `dimension` (negative counts from the end) by the first `numKeys`. */

@@ -3,13 +3,13 @@
 import { ShapedArray } from "../core/aval.js";
 import { DType } from "../core/dtype.js";
 import { ShapeError } from "../core/errors.js";
-import { HostArray, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
-import { fmtShape, sizeOf, stridesOf } from "../core/shape.js";
+import { HostArray, Primitive, UndefPrimal } from "../core/primitive.js";
+import { fmtShape, normAxis, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { select, sub } from "./arith.js";
 import { full } from "./helpers.js";
-import { batchAtFront, batchSize, broadcastInDim, checkAxes, forEachIndex, moveAxis, reduceSum, shiftAxesBatch } from "./layout.js";
+import { batchAtFront, batchSize, broadcastInDim, checkAxes, forEachIndex, linearJvp, moveAxis, reduceSum, shiftAxesBatch } from "./layout.js";
 
 export * from "./layout.js";
 
@@ -30,8 +30,8 @@ export const revP: Primitive<{ dimensions: number[] }> = new Primitive<{ dimensi
       o.data[i] = x.data[s];
     });
   },
-  jvp: ([x], [t], { dimensions }) => [[rev(x, dimensions)], [rev(t, dimensions)]],
-  transpose: ([ct], [x], { dimensions }) => [ct instanceof Zero ? new Zero((x as UndefPrimal).aval) : rev(ct, dimensions)],
+  jvp: linearJvp(() => revP),
+  transpose: ([ct]: JaxArray[], _, { dimensions }) => [rev(ct, dimensions)],
   batch: shiftAxesBatch(() => revP, (p) => ({ dimensions: p.dimensions.map((d: number) => d + 1) })),
 });
 
@@ -57,10 +57,9 @@ export const sliceP: Primitive<SliceParams> = new Primitive<SliceParams>("slice"
       o.data[i] = x.data[k];
     });
   },
-  jvp: ([x], [t], p) => [[slice(x, p.startIndices, p.limitIndices, p.strides)], [slice(t, p.startIndices, p.limitIndices, p.strides)]],
-  transpose([ct], [x], { startIndices: s, strides }) {
+  jvp: linearJvp(() => sliceP),
+  transpose([ct]: JaxArray[], [x], { startIndices: s, strides }) {
     const a = (x as UndefPrimal).aval;
-    if (ct instanceof Zero) return [new Zero(a)];
     const cfg = a.shape.map((n, i): [number, number, number] => {
       const step = strides ? strides[i] : 1;
       const m = ct.shape[i];
@@ -102,9 +101,8 @@ export const padP: Primitive<{ paddingConfig: [number, number, number][] }> = ne
     });
   },
   jvp: ([x, v], [tx, tv], { paddingConfig }) => [[pad(x, v, paddingConfig)], [pad(tx, tv, paddingConfig)]],
-  transpose([ct], [x, v], { paddingConfig: cfg }) {
+  transpose([ct]: JaxArray[], [x, v], { paddingConfig: cfg }) {
     const ax = isUndef(x) ? x.aval : (x as JaxArray).aval;
-    if (ct instanceof Zero) return [isUndef(x) ? new Zero(ax) : null, isUndef(v) ? new Zero(v.aval) : null];
     const unpadded = pad(ct, full([], 0, ct.dtype), cfg.map(([lo, hi]) => [-lo, -hi, 0]));
     const tx = slice(unpadded, ax.shape.map(() => 0), [...unpadded.shape], cfg.map(([, , int]) => int + 1));
     const all = (a: JaxArray) => reduceSum(a, a.shape.map((_, i) => i));
@@ -138,7 +136,7 @@ export const concatenateP: Primitive<{ dimension: number }> = new Primitive<{ di
           `${avals.map((x) => x.str()).join(", ")}.`);
       }
     }
-    if (d < 0 || d >= a.ndim) throw new ShapeError(`concatenate: axis ${d} is out of bounds for arrays of rank ${a.ndim}.`);
+    normAxis("concatenate", d, a.ndim, 0);
     const shape = [...a.shape];
     shape[d] = avals.reduce((acc, x) => acc + x.shape[d], 0);
     return [new ShapedArray(shape, a.dtype, avals.every((x) => x.weakType))];
@@ -156,14 +154,13 @@ export const concatenateP: Primitive<{ dimension: number }> = new Primitive<{ di
     }
   },
   jvp: (xs, ts, { dimension }) => [[concatenate(xs, dimension)], [concatenate(ts, dimension)]],
-  transpose([ct], args, { dimension: d }) {
+  transpose([ct]: JaxArray[], args, { dimension: d }) {
     let at = 0;
     return args.map((x) => {
       const a = isUndef(x) ? x.aval : (x as JaxArray).aval;
       const start = at;
       at += a.shape[d];
       if (!isUndef(x)) return null;
-      if (ct instanceof Zero) return new Zero(a);
       const s = a.shape.map((_, i) => (i === d ? start : 0));
       const l = a.shape.map((n, i) => (i === d ? start + n : ct.shape[i]));
       return slice(ct, s, l, null);

@@ -148,6 +148,19 @@ export const checks = {
     assert(acc >= 0.8, `training accuracy ${acc}`);
   },
 
+  async names(tj) {
+    // Names the library reads from its classes must survive minification (error.name is the
+    // class name; haiku names a module after its class).
+    const { jnp, haiku, random, ShapeError } = tj;
+    let err = null;
+    try { jnp.ones([2]).add(jnp.ones([3])); } catch (e) { err = e; }
+    assert(err instanceof ShapeError && err.name === "ShapeError" && String(err).startsWith("ShapeError: add:"), `error name: ${err}`);
+    const f = haiku.transform((x) => new haiku.Linear(2).call(x));
+    const params = f.init(random.key(0), jnp.ones([1, 3]));
+    same(Object.keys(params), ["linear"], "haiku module name");
+    dispose(params, tj);
+  },
+
   async memory(tj) {
     const { jnp, tidy, memoryStats } = tj;
     const body = () => { jnp.ones([64, 64]).matmul(jnp.ones([64, 64])).sum(); };

@@ -12,7 +12,8 @@ import type { FusedPlan } from "../../jit/fusion.js";
 
 const SCRATCH_BYTES = 4096;
 const PRESSURE_STEP = 64 << 20;
-const ALIASING = new Set(["reshape", "stop_gradient"]);
+/** Primitives whose output is their input's buffer. */
+export const ALIASING = new Set(["reshape", "stop_gradient"]);
 /** Floats per tile in assembly/kernels/fused.ts. */
 const FUSED_TILE = 512;
 /** Elements from which a fused group splits over threads (as elementwise ops do). */

@@ -6,48 +6,53 @@
 // src/batching/pmap-program.ts): a list of kernel calls, copies and barriers in shared memory that
 // runProgram interprets on each thread.
 
-/** The worker: instantiates the module on the shared memory, then runs kernels on request. */
-const WORKER_SOURCE = `
-${runProgram.toString()}
-const start = ({ module, memory, ctrl, scratch, names, id }) => {
-  const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
-  ex.set_scratch(scratch);
-  const i32 = new Int32Array(memory.buffer);
-  const b = ctrl >>> 2;
-  Atomics.store(i32, b, 2);
-  Atomics.notify(i32, b);
-  for (;;) {
-    Atomics.wait(i32, b, 2);
-    const s = Atomics.load(i32, b);
-    if (s === 3) return;
-    if (s === 4) {
-      // A recorded program: address, length (f64 words), barrier block, participants, stall ms.
-      try { runProgram(ex, names, memory, i32[b + 1], i32[b + 2], id, i32[b + 3], i32[b + 4], i32[b + 5]); i32[b + 23] = 0; }
-      catch (e) {
-        i32[b + 23] = e && e.pmapAbort ? 2 : 1;
-        const w = new Int32Array(memory.buffer), c = i32[b + 3] >>> 2;
-        Atomics.store(w, c + 2, 1);
-        Atomics.notify(w, c + 1);
-      }
-      Atomics.store(i32, b, 2);
-      Atomics.notify(i32, b);
-      continue;
-    }
-    if (s === 6) { Atomics.wait(i32, b, 6); continue; }
-    // The caller may have taken the piece back (it ran out of its own work first): claim it.
-    if (s !== 1 || Atomics.compareExchange(i32, b, 1, 5) !== 1) continue;
-    const fn = ex[names[i32[b + 1]]];
-    const args = [];
-    for (let k = 0; k < i32[b + 2]; k++) args.push(i32[b + 3 + k]);
-    try { fn(...args); i32[b + 23] = 0; } catch (e) { i32[b + 23] = 1; }
+/**
+ * The worker: instantiates the module on the shared memory, then runs kernels on request. It is
+ * real code (so the bundle minifies it) but runs as source copied into the worker, so it uses
+ * nothing outside itself except `run`, which is runProgram passed in the same way.
+ */
+function workerMain(run: typeof runProgram): void {
+  const start = ({ module, memory, ctrl, scratch, names, id }: any) => {
+    const ex: any = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
+    ex.set_scratch(scratch);
+    const i32 = new Int32Array(memory.buffer);
+    const b = ctrl >>> 2;
     Atomics.store(i32, b, 2);
     Atomics.notify(i32, b);
-  }
-};
-const wt = typeof process !== "undefined" && process.getBuiltinModule ? process.getBuiltinModule("node:worker_threads") : null;
-if (wt && wt.parentPort) wt.parentPort.once("message", start);
-else self.onmessage = (e) => start(e.data);
-`;
+    for (;;) {
+      Atomics.wait(i32, b, 2);
+      const s = Atomics.load(i32, b);
+      if (s === 3) return;
+      if (s === 4) {
+        // A recorded program: address, length (f64 words), barrier block, participants, stall ms.
+        try { run(ex, names, memory, i32[b + 1], i32[b + 2], id, i32[b + 3], i32[b + 4], i32[b + 5]); i32[b + 23] = 0; }
+        catch (e: any) {
+          i32[b + 23] = e && e.pmapAbort ? 2 : 1;
+          const w = new Int32Array(memory.buffer), c = i32[b + 3] >>> 2;
+          Atomics.store(w, c + 2, 1);
+          Atomics.notify(w, c + 1);
+        }
+        Atomics.store(i32, b, 2);
+        Atomics.notify(i32, b);
+        continue;
+      }
+      if (s === 6) { Atomics.wait(i32, b, 6); continue; }
+      // The caller may have taken the piece back (it ran out of its own work first): claim it.
+      if (s !== 1 || Atomics.compareExchange(i32, b, 1, 5) !== 1) continue;
+      const fn = ex[names[i32[b + 1]]];
+      const args = [];
+      for (let k = 0; k < i32[b + 2]; k++) args.push(i32[b + 3 + k]);
+      try { fn(...args); i32[b + 23] = 0; } catch { i32[b + 23] = 1; }
+      Atomics.store(i32, b, 2);
+      Atomics.notify(i32, b);
+    }
+  };
+  const g = globalThis as any;
+  const wt = g.process?.getBuiltinModule?.("node:worker_threads");
+  if (wt && wt.parentPort) wt.parentPort.once("message", start);
+  else g.onmessage = (e: any) => start(e.data);
+}
+const WORKER_SOURCE = `(${workerMain})(${runProgram})`;
 
 /** Program opcodes (Float64 words): see runProgram. */
 export const OP_CALL = 1, OP_COPY = 2, OP_ZERO = 3, OP_BARRIER = 4, OP_TAG = 5, OP_FAULT = 6, OP_CONVERT = 7, OP_HOST = 8;
