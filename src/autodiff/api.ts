@@ -41,8 +41,12 @@ function instantiateZero(t: JaxArray | Zero): JaxArray {
 
 /** jvp(f, primals, tangents) -> [f(...primals), J·tangents], over pytrees. */
 export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unknown[]): [any, any] {
-  const [ps, pdef] = leavesOf(primals);
-  const [ts] = leavesOf(tangents);
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) {
+    throw new TypeError(`jvp: primal and tangent arguments to jvp must be arrays (JAX's tuples or lists) of the arguments; ` +
+      `got ${Array.isArray(primals) ? "an array" : typeof primals} and ${Array.isArray(tangents) ? "an array" : typeof tangents}. Write jvp(f, [x], [t]).`);
+  }
+  const [ps, pdef] = leavesOf(mapNumbers(primals));
+  const [ts] = leavesOf(mapNumbers(tangents));
   if (ts.length !== ps.length) throw new ValueError(`jvp: primals and tangents must have the same tree structure (${ps.length} vs ${ts.length} leaves).`);
   ps.forEach((p, i) => {
     const t = ts[i];
@@ -110,10 +114,10 @@ function applyLinear(lin: ClosedJaxpr, primals: JaxArray[], tangents: JaxArray[]
 
 /** linearize(f, ...primals) -> [out, fJvp] where fJvp(...tangents) evaluates the linear map. */
 export function linearize(f: Fn, ...primals: unknown[]): [any, (...tangents: unknown[]) => any] {
-  const [ps, pdef] = leavesOf(primals);
+  const [ps, pdef] = leavesOf(mapNumbers(primals));
   const r = linearizeFlat(f, ps, (l) => unflatten(pdef, l), false);
   const fJvp = (...tangents: unknown[]) => {
-    const [ts] = leavesOf(tangents);
+    const [ts] = leavesOf(mapNumbers(tangents));
     return unflatten(r.outDef, applyLinear(r.lin, ps, ts));
   };
   return [unflatten(r.outDef, r.outPrimals), fJvp];
@@ -126,11 +130,11 @@ export function vjp(f: Fn, ...primals: unknown[]): [any, (ct: unknown) => any[]]
 }
 
 function vjpWithAux(f: Fn, primals: unknown[], hasAux: boolean): [any, (ct: unknown) => any[], unknown] {
-  const [ps, pdef] = leavesOf(primals);
+  const [ps, pdef] = leavesOf(mapNumbers(primals));
   const r = linearizeFlat(f, ps, (l) => unflatten(pdef, l), hasAux);
   const mask: boolean[] = (r.lin as any).floatMask;
   const vjpFn = (ct: unknown): any[] => {
-    const [cts, cdef] = leavesOf(ct);
+    const [cts, cdef] = leavesOf(mapNumbers(ct));
     if (cts.length !== r.outPrimals.length) {
       throw new ValueError(`vjp: the cotangent must have the structure of the primal output (${r.outPrimals.length} leaves), got ${cts.length}.`);
     }
@@ -150,9 +154,14 @@ function vjpWithAux(f: Fn, primals: unknown[], hasAux: boolean): [any, (ct: unkn
 export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
 
 function checkScalarOut(op: string, out: JaxArray): void {
-  if (!(out instanceof JaxArray) || out.ndim !== 0) {
-    throw new TypeError(`Gradient only defined for scalar-output functions. Output had shape: [${(out as JaxArray)?.shape ?? "?"}]. ` +
-      `${op} needs f to return one scalar: reduce the output (e.g. jnp.sum or jnp.mean), or use vjp/jacrev for vector outputs.`);
+  if (!(out instanceof JaxArray)) {
+    throw new TypeError(`Gradient only defined for scalar-output functions. Output was ${String(out)}. ${op} needs f to return one scalar array.`);
+  }
+  if (out.ndim !== 0) {
+    const extract = out.size === 1 ? `extract the scalar with output.reshape([])${out.ndim === 1 ? " or output.index(0)" : ""}, ` : "";
+    throw new TypeError(`Gradient only defined for scalar-output functions. Output had shape: ${pyShape(out.shape)}. ` +
+      `To get the gradient, ${extract}reduce the output to a scalar with output.sum(), or use jacobian (jacrev/jacfwd) to ` +
+      `differentiate a function with a non-scalar output.`);
   }
   if (!isFloat(out.dtype)) {
     throw new DTypeError(`${op} requires real-valued outputs (output dtype that is a floating type), but got ${out.dtype}. ` +
@@ -160,21 +169,55 @@ function checkScalarOut(op: string, out: JaxArray): void {
   }
 }
 
+/** A shape as Python prints a tuple, as JAX's messages show it. */
+const pyShape = (s: readonly number[]) => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
+
+/**
+ * argnums resolved against the call's argument count: negative counts from the end, as in JAX;
+ * out of range is JAX's error.
+ */
+function resolveArgnums(op: string, argnums: number | readonly number[], nargs: number): number[] {
+  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
+  const max = Math.max(...nums);
+  if (max >= nargs) {
+    throw new ValueError(`${op}: differentiating with respect to argnums=${pyArgnums(argnums)} requires at least ${max + 1} ` +
+      `positional arguments to be passed by the caller, but got only ${nargs} positional arguments.`);
+  }
+  return nums.map((n) => {
+    if (!Number.isInteger(n) || n < -nargs) {
+      throw new ValueError(`${op}: positional argument indices, e.g. for argnums, must have value greater than or equal to ` +
+        `-len(args) and less than len(args), but got value ${n} for len(args) == ${nargs}.`);
+    }
+    return n < 0 ? n + nargs : n;
+  });
+}
+
+const pyArgnums = (a: number | readonly number[]) => (typeof a === "number" ? String(a) : pyShape(a));
+
+function checkFloatInputs(op: string, tree: unknown): void {
+  const [leaves] = leavesOf(tree);
+  for (const l of leaves) {
+    if (!isFloat(l.dtype)) {
+      throw new DTypeError(`${op} requires real-valued inputs (input dtype that is a sub-dtype of np.floating), but got ${l.dtype}. ` +
+        `If you want to use integer-valued inputs, use vjp, or convert them with astype("float32").`);
+    }
+  }
+}
+
 /** valueAndGrad(f, { argnums, hasAux })(...args) -> [value, grads] (or [[value, aux], grads]). */
 export function valueAndGrad(f: Fn, ...options: [GradOptions?] | [argnums?: number | readonly number[], hasAux?: boolean]): (...args: any[]) => [any, any] {
   const opts = transformOptions<GradOptions>("valueAndGrad", options, ["argnums", "hasAux"]);
   const argnums = opts.argnums ?? 0;
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   const op = "grad";
   return (...args: any[]) => {
+    const nums = resolveArgnums(op, argnums, args.length);
     // A JS number is a Python float here: differentiable, weakly typed float32.
     args = args.map((a, i) => (nums.includes(i) ? mapNumbers(a) : a));
     for (const n of nums) {
-      if (n < 0 || n >= args.length) throw new ValueError(`${op}: argnums ${JSON.stringify(argnums)} out of range for ${args.length} positional arguments.`);
       const [leaves] = leavesOf(args[n]);
       for (const l of leaves) {
         if (!isFloat(l.dtype)) {
-          throw new DTypeError(`${op} requires real-valued inputs (input dtype that is a floating type), but got ${l.dtype}. ` +
+          throw new DTypeError(`${op} requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${l.dtype}. ` +
             `If you want to use integer-valued inputs, use vjp or convert them with astype("float32").`);
         }
       }
@@ -235,12 +278,14 @@ function transposeMatrix(m: JaxArray): JaxArray {
   return transpose(m, [1, 0]);
 }
 
-function diffArgs(f: Fn, argnums: number | readonly number[], args: any[]) {
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
-  const sel = typeof argnums === "number" ? args[argnums] : nums.map((n) => args[n]);
+function diffArgs(op: string, f: Fn, argnums: number | readonly number[], args: any[]) {
+  const nums = resolveArgnums(op, argnums, args.length);
+  args = args.map((a, i) => (nums.includes(i) ? mapNumbers(a) : a));
+  const sel = typeof argnums === "number" ? args[nums[0]] : nums.map((n) => args[n]);
+  checkFloatInputs(op, sel);
   const g = (x: unknown) => {
     const full = [...args];
-    if (typeof argnums === "number") full[argnums] = x;
+    if (typeof argnums === "number") full[nums[0]] = x;
     else nums.forEach((n, i) => { full[n] = (x as unknown[])[i]; });
     return f(...full);
   };
@@ -252,7 +297,7 @@ type Argnums = { argnums?: number | readonly number[] };
 export function jacfwd(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
   const opts = transformOptions<Argnums>("jacfwd", options, ["argnums"]);
   return (...args: any[]) => {
-    const { sel, g } = diffArgs(f, opts.argnums ?? 0, args);
+    const { sel, g } = diffArgs("jacfwd", f, opts.argnums ?? 0, args);
     const [ins, inDef] = leavesOf(sel);
     const [, fJvp] = linearize(g, sel);
     const cols: JaxArray[][][] = []; // [in leaf][element] -> out leaves
@@ -279,7 +324,7 @@ export function jacfwd(f: Fn, ...options: [Argnums?] | [argnums?: number | reado
 export function jacrev(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
   const opts = transformOptions<Argnums>("jacrev", options, ["argnums"]);
   return (...args: any[]) => {
-    const { sel, g } = diffArgs(f, opts.argnums ?? 0, args);
+    const { sel, g } = diffArgs("jacrev", f, opts.argnums ?? 0, args);
     const [out, vjpFn] = vjp(g, sel);
     const [outs, outDef] = leavesOf(out);
     const [ins, inDef] = leavesOf(sel);
