@@ -59,7 +59,9 @@ test("jvp, vjp, linearize: JS numbers are Python floats (differentiable), even w
   close(lo as JArray, [6], "linearize out");
   close(fJvp(1, 1) as JArray, [5], "linearize tangent");
   // jvp's primals and tangents are argument lists (JAX's tuples).
-  assert.throws(() => jvp(jnp.sin, f32(1) as any, f32(1) as any), (e: unknown) => e instanceof TypeError && /must be arrays/.test(String(e)));
+  assert.throws(() => jvp(jnp.sin, f32(1) as any, f32(1) as any), (e: unknown) => e instanceof TypeError && /must be tuples or lists/.test(String(e)));
+  assert.throws(() => jvp(jnp.sin, [f32([1, 2])], [f32([1, 2, 3])]), /jvp called with different primal and tangent shapes;Got primal shape \(2,\) and tangent shape as \(3,\)/);
+  assert.throws(() => jvp((a: JArray, b: JArray) => a, [f32(1), f32(2)], [f32(1)]), (e: unknown) => e instanceof TypeError && /must have the same tree structure/.test(String(e)));
 });
 
 test("customJvp with nondiffArgnums: the rule gets the nondiff arguments first (JAX's app example)", () => {
@@ -153,6 +155,7 @@ test("jit: a traced value in JS control flow is a ConcretizationTypeError in JAX
 
 test("vmap: JAX's messages for mismatched sizes, axisSize conflicts, no mapped argument, out_axes None", () => {
   const f = (a: JArray, b: JArray, c: JArray) => jnp.add(jnp.add(a, b), c);
+  assert.throws(() => vmap((d: { a: JArray; b: JArray }) => d.a, [{ a: 0 }])({ a: f32([1]), b: f32([2]) }), /tree prefix/);
   assert.throws(() => vmap(f)(jnp.ones([3]), jnp.ones([3]), jnp.ones([4])), (e: unknown) => e instanceof ShapeError &&
     (e as Error).message === "vmap got inconsistent sizes for array axes to be mapped:\n" +
       "  * most axes (2 of them) had size 3, e.g. axis 0 of args[0] of type float32[3];\n" +

@@ -6,7 +6,7 @@ import { ShapedArray } from "../core/aval.js";
 import { isFloat, TypedArray, typedArrayFor } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
 import { Zero } from "../core/primitive.js";
-import { flatten, TreeDef, unflatten } from "../core/pytree.js";
+import { flatten, TreeDef, treeDefEqual, treeDefString, unflatten } from "../core/pytree.js";
 import { currentTrace, withTrace } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { getBackend } from "../backend/registry.js";
@@ -37,21 +37,28 @@ function instantiateZero(t: JaxArray | Zero): JaxArray {
   return t instanceof Zero ? zerosLike(t) : t;
 }
 
+/** A shape as Python prints a tuple, as JAX's messages show it. */
+const pyShape = (s: readonly number[]) => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
+
 // ---- forward mode
 
 /** jvp(f, primals, tangents) -> [f(...primals), J·tangents], over pytrees. */
 export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unknown[]): [any, any] {
+  const kind = (v: unknown) => (Array.isArray(v) ? "array" : v instanceof JaxArray ? "Array" : typeof v);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
-    throw new TypeError(`jvp: primal and tangent arguments to jvp must be arrays (JAX's tuples or lists) of the arguments; ` +
-      `got ${Array.isArray(primals) ? "an array" : typeof primals} and ${Array.isArray(tangents) ? "an array" : typeof tangents}. Write jvp(f, [x], [t]).`);
+    throw new TypeError(`primal and tangent arguments to jvp must be tuples or lists (JS arrays of the arguments); ` +
+      `found ${kind(primals)} and ${kind(tangents)}. Write jvp(f, [x], [t]).`);
   }
   const [ps, pdef] = leavesOf(mapNumbers(primals));
-  const [ts] = leavesOf(mapNumbers(tangents));
-  if (ts.length !== ps.length) throw new ValueError(`jvp: primals and tangents must have the same tree structure (${ps.length} vs ${ts.length} leaves).`);
+  const [ts, tdef] = leavesOf(mapNumbers(tangents));
+  if (!treeDefEqual(pdef, tdef)) {
+    throw new TypeError(`primal and tangent arguments to jvp must have the same tree structure; primals have tree structure ` +
+      `${treeDefString(pdef)} whereas tangents have tree structure ${treeDefString(tdef)}.`);
+  }
   ps.forEach((p, i) => {
     const t = ts[i];
     if (p.shape.join() !== t.shape.join()) {
-      throw new ShapeError(`jvp called with different primal and tangent shapes; got primal shape [${p.shape}] and tangent shape [${t.shape}].`);
+      throw new ShapeError(`jvp called with different primal and tangent shapes;Got primal shape ${pyShape(p.shape)} and tangent shape as ${pyShape(t.shape)}`);
     }
   });
   const trace = new JVPTrace(currentTrace(), `jvp of ${fname(f)}`);
@@ -168,9 +175,6 @@ function checkScalarOut(op: string, out: JaxArray): void {
       `Convert the output with astype("float32") if that is what you mean.`);
   }
 }
-
-/** A shape as Python prints a tuple, as JAX's messages show it. */
-const pyShape = (s: readonly number[]) => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
 
 /**
  * argnums resolved against the call's argument count: negative counts from the end, as in JAX;

@@ -84,8 +84,15 @@ export function axesForLeaves(spec: unknown, tree: unknown, what: string): (numb
       return;
     }
     if (typeof s === "object") {
-      const keys = Object.keys(t as object).sort();
-      for (const k of keys) go((s as any)[k] ?? null, (t as any)[k]);
+      // A dict prefix names exactly the value's keys, as JAX's tree-prefix rule requires.
+      const keys = isPlainObject(t) ? Object.keys(t).sort() : null;
+      const skeys = Object.keys(s as object).sort();
+      if (!keys || keys.join("\0") !== skeys.join("\0")) {
+        throw new ValueError(`vmap ${what} specification must be a tree prefix of the corresponding value; got a dict with keys ` +
+          `[${skeys.join(", ")}] for ${keys ? `a dict with keys [${keys.join(", ")}]` : Array.isArray(t) ? "a list" : typeof t}. ` +
+          `Give every key an axis (null for unmapped).`);
+      }
+      for (const k of keys) go((s as any)[k], (t as any)[k]);
       return;
     }
     throw new ValueError(`vmap ${what}: invalid axis specification ${String(s)}.`);
