@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  jnp, lax, grad, valueAndGrad, jvp, vjp, linearize, jacfwd, jacrev, customJvp, customVjp, jit, vmap, makeJaxpr,
+  jnp, lax, grad, valueAndGrad, jvp, vjp, linearize, jacfwd, jacrev, hessian, customJvp, customVjp, checkpoint, jit, vmap, makeJaxpr,
   Array as JArray, ConcretizationTypeError, DTypeError, ShapeError, ValueError,
 } from "../src/index.js";
 import { toNumbers } from "./helpers.js";
@@ -106,6 +106,31 @@ test("customVjp: bwd may return null for an argument's cotangent; nondiffArgnums
     bad.defvjp((x: JArray, s: JArray) => [jnp.multiply(x, s), s], (s: JArray, g: JArray) => [g]);
     grad(bad)(2, 3);
   }, /one cotangent per differentiable primal input \(2\), got an array of length 1/);
+});
+
+test("jacfwd, jacrev, hessian: hasAux returns [jacobian, aux]; pytree and argnums structures nest out-then-in", () => {
+  const f = (x: JArray) => [jnp.sin(x), { norm: jnp.sum(jnp.multiply(x, x)) }];
+  const xs = [0.3, -1.2];
+  for (const [name, jac] of [["jacfwd", jacfwd(f, { hasAux: true })], ["jacrev", jacrev(f, 0, true)]] as const) {
+    const [j, aux] = jac(f32(xs)) as [JArray, { norm: JArray }];
+    assert.equal(j.shape, [2, 2], name);
+    close(j, [Math.cos(0.3), 0, 0, Math.cos(-1.2)], `${name} jacobian`);
+    close(aux.norm, [0.09 + 1.44], `${name} aux`);
+  }
+  const [h, aux] = hessian((x: JArray) => [jnp.sum(jnp.multiply(jnp.multiply(x, x), x)), jnp.max(x)], { hasAux: true })(f32(xs)) as JArray[];
+  close(h, [6 * 0.3, 0, 0, 6 * -1.2], "hessian");
+  close(aux, [0.3], "hessian aux");
+  // JAX: outputs outermost, then the argnums tuple, then each argument's own structure.
+  const jt = jacrev((a: JArray, b: { w: JArray }) => ({ y: jnp.multiply(a, b.w) }), [0, 1])(f32([1, 2]), { w: f32([3, 4]) }) as any;
+  close(jt.y[0], [3, 0, 0, 4], "dy/da");
+  close(jt.y[1].w, [1, 0, 0, 2], "dy/db.w");
+});
+
+test("checkpoint: staticArgnums are not traced (JS control flow on them works), gradients unchanged", () => {
+  const f = (x: JArray, n: number) => (n > 1 ? jnp.multiply(jnp.sin(x), n) : x);
+  const g = grad(checkpoint(f, { staticArgnums: [1] }))(f32(0.5), 3) as JArray;
+  close(g, [central((v) => Math.sin(v) * 3, 0.5)], "d/dx", 1e-3);
+  close(grad(checkpoint(f, { staticArgnums: -1 }))(f32(0.5), 0) as JArray, [1], "other branch");
 });
 
 test("makeJaxpr prints JAX's docstring example on one line with '; ' between equations", () => {

@@ -297,39 +297,37 @@ function diffArgs(op: string, f: Fn, argnums: number | readonly number[], args: 
 }
 
 /** Jacobian by forward mode: one JVP per input element. Leaves have shape out.shape + in.shape. */
-type Argnums = { argnums?: number | readonly number[] };
-export function jacfwd(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
-  const opts = transformOptions<Argnums>("jacfwd", options, ["argnums"]);
+type JacOptions = { argnums?: number | readonly number[]; hasAux?: boolean };
+type JacArgs = [JacOptions?] | [argnums?: number | readonly number[], hasAux?: boolean];
+export function jacfwd(f: Fn, ...options: JacArgs): (...args: any[]) => any {
+  const opts = transformOptions<JacOptions>("jacfwd", options, ["argnums", "hasAux"]);
   return (...args: any[]) => {
     const { sel, g } = diffArgs("jacfwd", f, opts.argnums ?? 0, args);
     const [ins, inDef] = leavesOf(sel);
-    const [, fJvp] = linearize(g, sel);
+    const r = linearizeFlat(g, ins, (l) => [unflatten(inDef, l)], opts.hasAux ?? false);
+    const outDef = r.outDef;
+    const outLeaves = r.outPrimals;
     const cols: JaxArray[][][] = []; // [in leaf][element] -> out leaves
-    let outLeaves: JaxArray[] = [];
-    let outDef: TreeDef | undefined;
     ins.forEach((x, k) => {
       cols.push([]);
       for (let e = 0; e < x.size; e++) {
         const ts = ins.map((y, j) => (j === k ? basis(y.aval, e) : zerosLike(y)));
-        const [o, od] = leavesOf(fJvp(unflatten(inDef, ts)));
-        outLeaves = o;
-        outDef = od;
-        cols[k].push(o);
+        cols[k].push(applyLinear(r.lin, ins, ts));
       }
     });
-    if (!outDef) [outLeaves, outDef] = leavesOf(g(sel));
     const perOut = outLeaves.map((o, j) =>
       unflatten(inDef, ins.map((x, k) => stackRows(cols[k].map((c) => c[j]), o.shape, x.shape, false))));
-    return unflatten(outDef, perOut);
+    const jac = unflatten(outDef, perOut);
+    return opts.hasAux ? [jac, r.aux] : jac;
   };
 }
 
 /** Jacobian by reverse mode: one VJP per output element. */
-export function jacrev(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
-  const opts = transformOptions<Argnums>("jacrev", options, ["argnums"]);
+export function jacrev(f: Fn, ...options: JacArgs): (...args: any[]) => any {
+  const opts = transformOptions<JacOptions>("jacrev", options, ["argnums", "hasAux"]);
   return (...args: any[]) => {
     const { sel, g } = diffArgs("jacrev", f, opts.argnums ?? 0, args);
-    const [out, vjpFn] = vjp(g, sel);
+    const [out, vjpFn, aux] = vjpWithAux(g, [sel], opts.hasAux ?? false);
     const [outs, outDef] = leavesOf(out);
     const [ins, inDef] = leavesOf(sel);
     const perOut = outs.map((o, j) => {
@@ -341,11 +339,13 @@ export function jacrev(f: Fn, ...options: [Argnums?] | [argnums?: number | reado
       }
       return unflatten(inDef, ins.map((x, k) => stackRows(rows.map((r) => r[k]), o.shape, x.shape, true)));
     });
-    return unflatten(outDef, perOut);
+    const jac = unflatten(outDef, perOut);
+    return opts.hasAux ? [jac, aux] : jac;
   };
 }
 
-export function hessian(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
-  const opts = transformOptions<Argnums>("hessian", options, ["argnums"]);
+/** hessian(f, { argnums, hasAux }) = jacfwd(jacrev(f)), as JAX defines it. */
+export function hessian(f: Fn, ...options: JacArgs): (...args: any[]) => any {
+  const opts = transformOptions<JacOptions>("hessian", options, ["argnums", "hasAux"]);
   return jacfwd(jacrev(f, opts), opts);
 }

@@ -229,12 +229,25 @@ const rematCall: Primitive<RematParams> = new Primitive("checkpoint", {
   },
 });
 
-/** checkpoint(f): same values and gradients as f, but reverse mode recomputes f's internals instead of storing them. */
-export function checkpoint<F extends Fn>(fun: F): F {
+export interface CheckpointOptions {
+  /** Arguments that are not traced (closed over), as JAX's static_argnums: usable in JS control flow. */
+  staticArgnums?: number | readonly number[];
+  /** JAX's saveable policy and prevent_cse: they tune what is stored, not the values; accepted and not needed here. */
+  policy?: unknown;
+  preventCse?: boolean;
+}
+
+/** checkpoint(f, { staticArgnums }): same values and gradients as f, but reverse mode recomputes f's internals instead of storing them. */
+export function checkpoint<F extends Fn>(fun: F, options: CheckpointOptions = {}): F {
+  const raw = options.staticArgnums;
+  const statics = raw === undefined ? [] : typeof raw === "number" ? [raw] : [...raw];
   return ((...args: unknown[]) => {
-    const [leaves, inDef] = flatten(args);
+    const st = statics.map((i) => (i < 0 ? i + args.length : i));
+    const { diff, merge } = splitNondiff(st, args);
+    const f = st.length ? (...d: unknown[]) => fun(...merge(d)) : fun;
+    const [leaves, inDef] = flatten(diff);
     const nOut: { def?: TreeDef } = {};
-    const outs = bind(rematCall, leaves.map((l) => asArray(l as any)), { fun, inDef, nOut });
+    const outs = bind(rematCall, leaves.map((l) => asArray(l as any)), { fun: f, inDef, nOut });
     return unflatten(nOut.def!, outs);
   }) as F;
 }
