@@ -144,6 +144,13 @@ test("makeJaxpr prints JAX's docstring example on one line with '; ' between equ
     "    e:f32[8] = add a d\n    f:f32[] = reduce_sum[axes=(0,)] e\n  in (f,) }");
 });
 
+test("makeJaxpr: literals print as numpy's .item() in Python's repr, with their type", () => {
+  const s = String(makeJaxpr((x: JArray) => jnp.add(jnp.multiply(x, 0.1), 1e-5))(jnp.zeros([])));
+  assert.is(s, "{ lambda ; a:f32[]. let\n    b:f32[] = mul a 0.10000000149011612:f32[]\n    c:f32[] = add b 9.999999747378752e-06:f32[]\n  in (c,) }");
+  assert.is(String(makeJaxpr((x: JArray) => jnp.logicalAnd(x, true))(jnp.array(true))),
+    "{ lambda ; a:bool[]. let b:bool[] = and a True:bool[] in (b,) }");
+});
+
 test("makeJaxpr: nested programs share one naming context; a jit call puts name= first", () => {
   const inner = jit(function inner(x: JArray) { return jnp.sin(x); });
   const s = String(makeJaxpr((x: JArray) => jnp.multiply(inner(jnp.cos(x)), 2))(jnp.ones([2])));

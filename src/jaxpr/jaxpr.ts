@@ -86,15 +86,23 @@ function fmtParam(v: unknown): string {
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
+/** A float as Python's repr writes it (what JAX shows for numpy's .item() of the literal). */
+export function pyFloat(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Object.is(v, -0)) return "-0.0";
+  const [mant, e] = v.toExponential().split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  const s = String(v);
+  return Number.isInteger(v) ? `${s}.0` : s;
+}
+
 function literalText(l: Literal): string {
   const v = (l.value as ConcreteArray).dataSync()[0];
   const d = l.aval.dtype;
-  if (d === "bool") return v ? "True" : "False";
-  if (d === "float32" || d === "float64") {
-    const s = Number.isInteger(v) ? `${v}.0` : String(d === "float32" ? Number(v.toPrecision(8)) : v);
-    return `${s}:${l.aval.str()}`;
-  }
-  return `${v}:${l.aval.str()}`;
+  const val = d === "bool" ? (v ? "True" : "False") : d === "float32" || d === "float64" ? pyFloat(v) : String(v);
+  return `${val}:${l.aval.str()}`;
 }
 
 /** Variable names shared by a jaxpr and the jaxprs nested in its equations, as in JAX (globally unique). */
