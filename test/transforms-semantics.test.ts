@@ -151,6 +151,12 @@ test("makeJaxpr: literals print as numpy's .item() in Python's repr, with their 
     "{ lambda ; a:bool[]. let b:bool[] = and a True:bool[] in (b,) }");
 });
 
+test("makeJaxpr: staticArgnums (JAX's static_argnums) keeps those arguments out of the program", () => {
+  const f = (x: JArray, n: number) => (n > 1 ? jnp.multiply(x, n) : x);
+  assert.is(String(makeJaxpr(f, { staticArgnums: 1 })(jnp.zeros([2]), 3)), "{ lambda ; a:f32[2]. let b:f32[2] = mul a 3.0:f32[] in (b,) }");
+  assert.is(String(makeJaxpr(f, -1)(jnp.zeros([2]), 0)), "{ lambda ; a:f32[2]. let  in (a,) }");
+});
+
 test("makeJaxpr: nested programs share one naming context; a jit call puts name= first", () => {
   const inner = jit(function inner(x: JArray) { return jnp.sin(x); });
   const s = String(makeJaxpr((x: JArray) => jnp.multiply(inner(jnp.cos(x)), 2))(jnp.ones([2])));
