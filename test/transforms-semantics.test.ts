@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  jnp, lax, grad, valueAndGrad, jvp, vjp, linearize, jacfwd, jacrev, hessian, customJvp, customVjp, checkpoint, jit, vmap, makeJaxpr,
+  jnp, lax, grad, valueAndGrad, jvp, vjp, linearize, jacfwd, jacrev, hessian, customJvp, customVjp, checkpoint, stopGradient, jit, vmap, makeJaxpr,
   Array as JArray, ConcretizationTypeError, DTypeError, ShapeError, ValueError,
 } from "../src/index.js";
 import { toNumbers } from "./helpers.js";
@@ -124,6 +124,14 @@ test("jacfwd, jacrev, hessian: hasAux returns [jacobian, aux]; pytree and argnum
   const jt = jacrev((a: JArray, b: { w: JArray }) => ({ y: jnp.multiply(a, b.w) }), [0, 1])(f32([1, 2]), { w: f32([3, 4]) }) as any;
   close(jt.y[0], [3, 0, 0, 4], "dy/da");
   close(jt.y[1].w, [1, 0, 0, 2], "dy/db.w");
+});
+
+test("stopGradient takes any pytree and JS numbers, as lax.stop_gradient does", () => {
+  const r = stopGradient({ a: f32([1.5]), b: [f32(2.5)] }) as { a: JArray; b: JArray[] };
+  close(r.b[0], [2.5], "leaf");
+  // d/dx sum(sg(x) * x) = sg(x) = x
+  close(grad((x: JArray) => jnp.sum(jnp.multiply((stopGradient([x, x]) as JArray[])[0], x)))(f32([1.5, -2])) as JArray, [1.5, -2], "grad");
+  close(stopGradient(2) as unknown as JArray, [2], "number");
 });
 
 test("checkpoint: staticArgnums are not traced (JS control flow on them works), gradients unchanged", () => {

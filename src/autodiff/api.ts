@@ -14,6 +14,7 @@ import { ClosedJaxpr, evalJaxpr } from "../jaxpr/jaxpr.js";
 import { StagingTrace, StagingTracer } from "../jaxpr/staging.js";
 import { zerosLike } from "../primitives/helpers.js";
 import { concatenate, reshape, transpose } from "../primitives/structural.js";
+import { stopGradient as stopGradientArray } from "../primitives/arith.js";
 import { asArray, scalar } from "../api/numpy/creation.js";
 import { JVPTrace, JVPTracer, tangentAval } from "./jvp.js";
 import { backwardPass } from "./transpose.js";
@@ -39,6 +40,15 @@ function instantiateZero(t: JaxArray | Zero): JaxArray {
 
 /** A shape as Python prints a tuple, as JAX's messages show it. */
 const pyShape = (s: readonly number[]) => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
+
+/** stopGradient(x): JAX's lax.stop_gradient over any pytree (JS numbers become weak scalars); non-float leaves pass through. */
+export function stopGradient<T>(x: T): T {
+  const [leaves, def] = flatten(x);
+  return unflatten(def, leaves.map((l) => {
+    const a = asArray(l as any);
+    return isFloat(a.dtype) ? stopGradientArray(a) : a;
+  }));
+}
 
 // ---- forward mode
 
