@@ -58,6 +58,8 @@ test("jvp, vjp, linearize: JS numbers are Python floats (differentiable), even w
   const [lo, fJvp] = linearize(f, 2, 3);
   close(lo as JArray, [6], "linearize out");
   close(fJvp(1, 1) as JArray, [5], "linearize tangent");
+  assert.throws(() => fJvp(1), /linearize: the linearized function takes tangents with the structure of the primals/);
+  assert.throws(() => fJvp(f32([1, 1]), 1), /linearize: tangent shape \(2,\) does not match the primal shape \(\)/);
   // jvp's primals and tangents are argument lists (JAX's tuples).
   assert.throws(() => jvp(jnp.sin, f32(1) as any, f32(1) as any), (e: unknown) => e instanceof TypeError && /must be tuples or lists/.test(String(e)));
   assert.throws(() => jvp(jnp.sin, [f32([1, 2])], [f32([1, 2, 3])]), /jvp called with different primal and tangent shapes;Got primal shape \(2,\) and tangent shape as \(3,\)/);

@@ -134,7 +134,16 @@ export function linearize(f: Fn, ...primals: unknown[]): [any, (...tangents: unk
   const [ps, pdef] = leavesOf(mapNumbers(primals));
   const r = linearizeFlat(f, ps, (l) => unflatten(pdef, l), false);
   const fJvp = (...tangents: unknown[]) => {
-    const [ts] = leavesOf(mapNumbers(tangents));
+    const [ts, tdef] = leavesOf(mapNumbers(tangents));
+    if (!treeDefEqual(pdef, tdef)) {
+      throw new TypeError(`linearize: the linearized function takes tangents with the structure of the primals, ` +
+        `${treeDefString(pdef)}, but got ${treeDefString(tdef)}.`);
+    }
+    ts.forEach((t, i) => {
+      if (t.shape.join() !== ps[i].shape.join()) {
+        throw new ShapeError(`linearize: tangent shape ${pyShape(t.shape)} does not match the primal shape ${pyShape(ps[i].shape)}.`);
+      }
+    });
     return unflatten(r.outDef, applyLinear(r.lin, ps, ts));
   };
   return [unflatten(r.outDef, r.outPrimals), fJvp];
