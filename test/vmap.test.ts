@@ -98,7 +98,7 @@ test("per-example gradients: vmap(grad(loss), inAxes [null, 0, 0]) matches a loo
 test("errors: inconsistent sizes, axis out of range, bad outAxes", () => {
   const f = (a: JArray, b: JArray) => jnp.add(a, b);
   assert.throws(() => vmap(f)(jnp.ones([3]), jnp.ones([4])), (e: unknown) => e instanceof ShapeError &&
-    /vmap got inconsistent sizes for array axes to be mapped:\n  \* one axis had size 3: axis 0 of argument 0 of type f32\[3\];\n  \* one axis had size 4: axis 0 of argument 1/.test(String((e as Error).message)));
+    /vmap got inconsistent sizes for array axes to be mapped:\n  \* one axis had size 3: axis 0 of args\[0\] of type float32\[3\];\n  \* one axis had size 4: axis 0 of args\[1\] of type float32\[4\]$/.test(String((e as Error).message)));
   assert.throws(() => vmap(jnp.sin, { inAxes: 2 })(jnp.ones([3, 4])), /vmap was requested to map its argument along axis 2, which implies that its rank should be at least 3, but is only 2/);
   assert.throws(() => vmap((a: JArray) => a, { outAxes: null })(jnp.ones([3])), (e: unknown) => e instanceof ValueError && /out_axes is None/.test(String(e)));
   assert.throws(() => vmap(f, { inAxes: [0] })(jnp.ones([3]), jnp.ones([3])), /in_axes/);

@@ -6,7 +6,7 @@ import { ShapedArray } from "../core/aval.js";
 import { isFloat, TypedArray, typedArrayFor } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
 import { Zero } from "../core/primitive.js";
-import { flatten, TreeDef, unflatten } from "../core/pytree.js";
+import { flatten, TreeDef, treeDefEqual, treeDefString, unflatten } from "../core/pytree.js";
 import { currentTrace, withTrace } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { getBackend } from "../backend/registry.js";
@@ -14,6 +14,7 @@ import { ClosedJaxpr, evalJaxpr } from "../jaxpr/jaxpr.js";
 import { StagingTrace, StagingTracer } from "../jaxpr/staging.js";
 import { instantiate, zerosLike } from "../primitives/helpers.js";
 import { concatenate, reshape, transpose } from "../primitives/structural.js";
+import { stopGradient as stopGradientArray } from "../primitives/arith.js";
 import { asArray, scalar } from "../api/numpy/creation.js";
 import { JVPTrace, JVPTracer, tangentAval } from "./jvp.js";
 import { backwardPass } from "./transpose.js";
@@ -33,17 +34,37 @@ function mapNumbers(tree: unknown): unknown {
   return unflatten(def, leaves.map((l) => (typeof l === "number" ? scalar(l, "float32", true) : l)));
 }
 
+/** A shape as Python prints a tuple, as JAX's messages show it. */
+const pyShape = (s: readonly number[]) => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
+
+/** stopGradient(x): JAX's lax.stop_gradient over any pytree (JS numbers become weak scalars); non-float leaves pass through. */
+export function stopGradient<T>(x: T): T {
+  const [leaves, def] = flatten(x);
+  return unflatten(def, leaves.map((l) => {
+    const a = asArray(l as any);
+    return isFloat(a.dtype) ? stopGradientArray(a) : a;
+  }));
+}
+
 // ---- forward mode
 
 /** jvp(f, primals, tangents) -> [f(...primals), J·tangents], over pytrees. */
 export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unknown[]): [any, any] {
-  const [ps, pdef] = leavesOf(primals);
-  const [ts] = leavesOf(tangents);
-  if (ts.length !== ps.length) throw new ValueError(`jvp: primals and tangents must have the same tree structure (${ps.length} vs ${ts.length} leaves).`);
+  const kind = (v: unknown) => (Array.isArray(v) ? "array" : v instanceof JaxArray ? "Array" : typeof v);
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) {
+    throw new TypeError(`primal and tangent arguments to jvp must be tuples or lists (JS arrays of the arguments); ` +
+      `found ${kind(primals)} and ${kind(tangents)}. Write jvp(f, [x], [t]).`);
+  }
+  const [ps, pdef] = leavesOf(mapNumbers(primals));
+  const [ts, tdef] = leavesOf(mapNumbers(tangents));
+  if (!treeDefEqual(pdef, tdef)) {
+    throw new TypeError(`primal and tangent arguments to jvp must have the same tree structure; primals have tree structure ` +
+      `${treeDefString(pdef)} whereas tangents have tree structure ${treeDefString(tdef)}.`);
+  }
   ps.forEach((p, i) => {
     const t = ts[i];
     if (p.shape.join() !== t.shape.join()) {
-      throw new ShapeError(`jvp called with different primal and tangent shapes; got primal shape [${p.shape}] and tangent shape [${t.shape}].`);
+      throw new ShapeError(`jvp called with different primal and tangent shapes;Got primal shape ${pyShape(p.shape)} and tangent shape as ${pyShape(t.shape)}`);
     }
   });
   const trace = new JVPTrace(currentTrace(), `jvp of ${fname(f)}`);
@@ -106,10 +127,19 @@ function applyLinear(lin: ClosedJaxpr, primals: JaxArray[], tangents: JaxArray[]
 
 /** linearize(f, ...primals) -> [out, fJvp] where fJvp(...tangents) evaluates the linear map. */
 export function linearize(f: Fn, ...primals: unknown[]): [any, (...tangents: unknown[]) => any] {
-  const [ps, pdef] = leavesOf(primals);
+  const [ps, pdef] = leavesOf(mapNumbers(primals));
   const r = linearizeFlat(f, ps, (l) => unflatten(pdef, l), false);
   const fJvp = (...tangents: unknown[]) => {
-    const [ts] = leavesOf(tangents);
+    const [ts, tdef] = leavesOf(mapNumbers(tangents));
+    if (!treeDefEqual(pdef, tdef)) {
+      throw new TypeError(`linearize: the linearized function takes tangents with the structure of the primals, ` +
+        `${treeDefString(pdef)}, but got ${treeDefString(tdef)}.`);
+    }
+    ts.forEach((t, i) => {
+      if (t.shape.join() !== ps[i].shape.join()) {
+        throw new ShapeError(`linearize: tangent shape ${pyShape(t.shape)} does not match the primal shape ${pyShape(ps[i].shape)}.`);
+      }
+    });
     return unflatten(r.outDef, applyLinear(r.lin, ps, ts));
   };
   return [unflatten(r.outDef, r.outPrimals), fJvp];
@@ -122,11 +152,11 @@ export function vjp(f: Fn, ...primals: unknown[]): [any, (ct: unknown) => any[]]
 }
 
 function vjpWithAux(f: Fn, primals: unknown[], hasAux: boolean): [any, (ct: unknown) => any[], unknown] {
-  const [ps, pdef] = leavesOf(primals);
+  const [ps, pdef] = leavesOf(mapNumbers(primals));
   const r = linearizeFlat(f, ps, (l) => unflatten(pdef, l), hasAux);
   const mask: boolean[] = (r.lin as any).floatMask;
   const vjpFn = (ct: unknown): any[] => {
-    const [cts, cdef] = leavesOf(ct);
+    const [cts, cdef] = leavesOf(mapNumbers(ct));
     if (cts.length !== r.outPrimals.length) {
       throw new ValueError(`vjp: the cotangent must have the structure of the primal output (${r.outPrimals.length} leaves), got ${cts.length}.`);
     }
@@ -146,9 +176,14 @@ function vjpWithAux(f: Fn, primals: unknown[], hasAux: boolean): [any, (ct: unkn
 export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
 
 function checkScalarOut(op: string, out: JaxArray): void {
-  if (!(out instanceof JaxArray) || out.ndim !== 0) {
-    throw new TypeError(`Gradient only defined for scalar-output functions. Output had shape: [${(out as JaxArray)?.shape ?? "?"}]. ` +
-      `${op} needs f to return one scalar: reduce the output (e.g. jnp.sum or jnp.mean), or use vjp/jacrev for vector outputs.`);
+  if (!(out instanceof JaxArray)) {
+    throw new TypeError(`Gradient only defined for scalar-output functions. Output was ${String(out)}. ${op} needs f to return one scalar array.`);
+  }
+  if (out.ndim !== 0) {
+    const extract = out.size === 1 ? `extract the scalar with output.reshape([])${out.ndim === 1 ? " or output.index(0)" : ""}, ` : "";
+    throw new TypeError(`Gradient only defined for scalar-output functions. Output had shape: ${pyShape(out.shape)}. ` +
+      `To get the gradient, ${extract}reduce the output to a scalar with output.sum(), or use jacobian (jacrev/jacfwd) to ` +
+      `differentiate a function with a non-scalar output.`);
   }
   if (!isFloat(out.dtype)) {
     throw new DTypeError(`${op} requires real-valued outputs (output dtype that is a floating type), but got ${out.dtype}. ` +
@@ -156,21 +191,52 @@ function checkScalarOut(op: string, out: JaxArray): void {
   }
 }
 
+/**
+ * argnums resolved against the call's argument count: negative counts from the end, as in JAX;
+ * out of range is JAX's error.
+ */
+function resolveArgnums(op: string, argnums: number | readonly number[], nargs: number): number[] {
+  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
+  const max = Math.max(...nums);
+  if (max >= nargs) {
+    throw new ValueError(`${op}: differentiating with respect to argnums=${pyArgnums(argnums)} requires at least ${max + 1} ` +
+      `positional arguments to be passed by the caller, but got only ${nargs} positional arguments.`);
+  }
+  return nums.map((n) => {
+    if (!Number.isInteger(n) || n < -nargs) {
+      throw new ValueError(`${op}: positional argument indices, e.g. for argnums, must have value greater than or equal to ` +
+        `-len(args) and less than len(args), but got value ${n} for len(args) == ${nargs}.`);
+    }
+    return n < 0 ? n + nargs : n;
+  });
+}
+
+const pyArgnums = (a: number | readonly number[]) => (typeof a === "number" ? String(a) : pyShape(a));
+
+function checkFloatInputs(op: string, tree: unknown): void {
+  const [leaves] = leavesOf(tree);
+  for (const l of leaves) {
+    if (!isFloat(l.dtype)) {
+      throw new DTypeError(`${op} requires real-valued inputs (input dtype that is a sub-dtype of np.floating), but got ${l.dtype}. ` +
+        `If you want to use integer-valued inputs, use vjp, or convert them with astype("float32").`);
+    }
+  }
+}
+
 /** valueAndGrad(f, { argnums, hasAux })(...args) -> [value, grads] (or [[value, aux], grads]). */
 export function valueAndGrad(f: Fn, ...options: [GradOptions?] | [argnums?: number | readonly number[], hasAux?: boolean]): (...args: any[]) => [any, any] {
   const opts = transformOptions<GradOptions>("valueAndGrad", options, ["argnums", "hasAux"]);
   const argnums = opts.argnums ?? 0;
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   const op = "grad";
   return (...args: any[]) => {
+    const nums = resolveArgnums(op, argnums, args.length);
     // A JS number is a Python float here: differentiable, weakly typed float32.
     args = args.map((a, i) => (nums.includes(i) ? mapNumbers(a) : a));
     for (const n of nums) {
-      if (n < 0 || n >= args.length) throw new ValueError(`${op}: argnums ${JSON.stringify(argnums)} out of range for ${args.length} positional arguments.`);
       const [leaves] = leavesOf(args[n]);
       for (const l of leaves) {
         if (!isFloat(l.dtype)) {
-          throw new DTypeError(`${op} requires real-valued inputs (input dtype that is a floating type), but got ${l.dtype}. ` +
+          throw new DTypeError(`${op} requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${l.dtype}. ` +
             `If you want to use integer-valued inputs, use vjp or convert them with astype("float32").`);
         }
       }
@@ -231,12 +297,14 @@ function transposeMatrix(m: JaxArray): JaxArray {
   return transpose(m, [1, 0]);
 }
 
-function diffArgs(f: Fn, argnums: number | readonly number[], args: any[]) {
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
-  const sel = typeof argnums === "number" ? args[argnums] : nums.map((n) => args[n]);
+function diffArgs(op: string, f: Fn, argnums: number | readonly number[], args: any[]) {
+  const nums = resolveArgnums(op, argnums, args.length);
+  args = args.map((a, i) => (nums.includes(i) ? mapNumbers(a) : a));
+  const sel = typeof argnums === "number" ? args[nums[0]] : nums.map((n) => args[n]);
+  checkFloatInputs(op, sel);
   const g = (x: unknown) => {
     const full = [...args];
-    if (typeof argnums === "number") full[argnums] = x;
+    if (typeof argnums === "number") full[nums[0]] = x;
     else nums.forEach((n, i) => { full[n] = (x as unknown[])[i]; });
     return f(...full);
   };
@@ -244,39 +312,37 @@ function diffArgs(f: Fn, argnums: number | readonly number[], args: any[]) {
 }
 
 /** Jacobian by forward mode: one JVP per input element. Leaves have shape out.shape + in.shape. */
-type Argnums = { argnums?: number | readonly number[] };
-export function jacfwd(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
-  const opts = transformOptions<Argnums>("jacfwd", options, ["argnums"]);
+type JacOptions = { argnums?: number | readonly number[]; hasAux?: boolean };
+type JacArgs = [JacOptions?] | [argnums?: number | readonly number[], hasAux?: boolean];
+export function jacfwd(f: Fn, ...options: JacArgs): (...args: any[]) => any {
+  const opts = transformOptions<JacOptions>("jacfwd", options, ["argnums", "hasAux"]);
   return (...args: any[]) => {
-    const { sel, g } = diffArgs(f, opts.argnums ?? 0, args);
+    const { sel, g } = diffArgs("jacfwd", f, opts.argnums ?? 0, args);
     const [ins, inDef] = leavesOf(sel);
-    const [, fJvp] = linearize(g, sel);
+    const r = linearizeFlat(g, ins, (l) => [unflatten(inDef, l)], opts.hasAux ?? false);
+    const outDef = r.outDef;
+    const outLeaves = r.outPrimals;
     const cols: JaxArray[][][] = []; // [in leaf][element] -> out leaves
-    let outLeaves: JaxArray[] = [];
-    let outDef: TreeDef | undefined;
     ins.forEach((x, k) => {
       cols.push([]);
       for (let e = 0; e < x.size; e++) {
         const ts = ins.map((y, j) => (j === k ? basis(y.aval, e) : zerosLike(y)));
-        const [o, od] = leavesOf(fJvp(unflatten(inDef, ts)));
-        outLeaves = o;
-        outDef = od;
-        cols[k].push(o);
+        cols[k].push(applyLinear(r.lin, ins, ts));
       }
     });
-    if (!outDef) [outLeaves, outDef] = leavesOf(g(sel));
     const perOut = outLeaves.map((o, j) =>
       unflatten(inDef, ins.map((x, k) => stackRows(cols[k].map((c) => c[j]), o.shape, x.shape, false))));
-    return unflatten(outDef, perOut);
+    const jac = unflatten(outDef, perOut);
+    return opts.hasAux ? [jac, r.aux] : jac;
   };
 }
 
 /** Jacobian by reverse mode: one VJP per output element. */
-export function jacrev(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
-  const opts = transformOptions<Argnums>("jacrev", options, ["argnums"]);
+export function jacrev(f: Fn, ...options: JacArgs): (...args: any[]) => any {
+  const opts = transformOptions<JacOptions>("jacrev", options, ["argnums", "hasAux"]);
   return (...args: any[]) => {
-    const { sel, g } = diffArgs(f, opts.argnums ?? 0, args);
-    const [out, vjpFn] = vjp(g, sel);
+    const { sel, g } = diffArgs("jacrev", f, opts.argnums ?? 0, args);
+    const [out, vjpFn, aux] = vjpWithAux(g, [sel], opts.hasAux ?? false);
     const [outs, outDef] = leavesOf(out);
     const [ins, inDef] = leavesOf(sel);
     const perOut = outs.map((o, j) => {
@@ -288,11 +354,13 @@ export function jacrev(f: Fn, ...options: [Argnums?] | [argnums?: number | reado
       }
       return unflatten(inDef, ins.map((x, k) => stackRows(rows.map((r) => r[k]), o.shape, x.shape, true)));
     });
-    return unflatten(outDef, perOut);
+    const jac = unflatten(outDef, perOut);
+    return opts.hasAux ? [jac, aux] : jac;
   };
 }
 
-export function hessian(f: Fn, ...options: [Argnums?] | [argnums?: number | readonly number[]]): (...args: any[]) => any {
-  const opts = transformOptions<Argnums>("hessian", options, ["argnums"]);
+/** hessian(f, { argnums, hasAux }) = jacfwd(jacrev(f)), as JAX defines it. */
+export function hessian(f: Fn, ...options: JacArgs): (...args: any[]) => any {
+  const opts = transformOptions<JacOptions>("hessian", options, ["argnums", "hasAux"]);
   return jacfwd(jacrev(f, opts), opts);
 }

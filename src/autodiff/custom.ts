@@ -35,28 +35,88 @@ const customJvpCall: Primitive<CustomJvpParams> = new Primitive("custom_jvp_call
 
 export interface CustomJvpFunction<F extends Fn> {
   (...args: Parameters<F>): ReturnType<F>;
-  /** rule(primals, tangents) -> [primalOut, tangentOut], with primals/tangents as argument lists. */
-  defjvp(rule: (primals: any[], tangents: any[]) => [any, any]): CustomJvpFunction<F>;
+  /**
+   * rule(primals, tangents) -> [primalOut, tangentOut], with primals/tangents as argument lists;
+   * with nondiffArgnums the rule is rule(...nondiffArgs, primals, tangents) and the lists hold the others.
+   */
+  defjvp(rule: (...args: any[]) => [any, any]): CustomJvpFunction<F>;
+  /** One function per argument, t(tangent, primalOut, ...primals), whose results are summed (JAX's defjvps); null for none. */
+  defjvps(...tangentFns: (Fn | null)[]): CustomJvpFunction<F>;
 }
 
-/** customJvp(f) with f.defjvp(rule): JAX's custom_jvp. */
-export function customJvp<F extends Fn>(fun: F): CustomJvpFunction<F> {
+export interface CustomOptions { nondiffArgnums?: number | readonly number[] }
+
+function nondiffList(op: string, o: CustomOptions | number | readonly number[] | undefined): number[] {
+  const v = typeof o === "number" || Array.isArray(o) ? o : (o as CustomOptions | undefined)?.nondiffArgnums;
+  const l = v === undefined ? [] : typeof v === "number" ? [v] : [...(v as readonly number[])];
+  for (const n of l) if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: nondiffArgnums must be non-negative integers, got ${n}.`);
+  return l;
+}
+
+/** Splits a call's arguments into the nondiff ones (closed over, as JAX treats them) and the differentiable rest. */
+function splitNondiff(nondiff: number[], args: unknown[]) {
+  const fixed = nondiff.map((i) => args[i]);
+  const diff = args.filter((_, i) => !nondiff.includes(i));
+  const merge = (d: unknown[]) => {
+    const full: unknown[] = [];
+    let k = 0;
+    for (let i = 0; i < args.length; i++) full.push(nondiff.includes(i) ? args[i] : d[k++]);
+    return full;
+  };
+  return { fixed, diff, merge };
+}
+
+/** customJvp(f, { nondiffArgnums }) with f.defjvp(rule): JAX's custom_jvp. */
+export function customJvp<F extends Fn>(fun: F, options?: CustomOptions | number | readonly number[]): CustomJvpFunction<F> {
+  const nondiff = nondiffList("customJvp", options);
   let rule: Fn | null = null;
   const wrapped = ((...args: unknown[]) => {
     if (!rule) throw new ValueError(`customJvp(${fun.name || "f"}): no rule defined; call .defjvp(rule) first.`);
-    const [leaves, inDef] = flatten(args);
+    const { fixed, diff, merge } = splitNondiff(nondiff, args);
+    const r = rule;
+    const f = (...d: unknown[]) => fun(...merge(d));
+    const rl = (primals: unknown[], tangents: unknown[]) => {
+      const res = r(...fixed, primals, tangents);
+      if (!Array.isArray(res) || res.length !== 2) {
+        throw new ValueError(`customJvp(${fun.name || "f"}): the jvp rule must return a pair [primalOut, tangentOut], got ${Array.isArray(res) ? `an array of length ${res.length}` : typeof res}.`);
+      }
+      return res;
+    };
+    const [leaves, inDef] = flatten(diff);
     const nOut: { def?: TreeDef } = {};
-    const outs = bind(customJvpCall, leaves.map((l) => asArray(l as any)), { fun, rule, inDef, nOut });
+    const outs = bind(customJvpCall, leaves.map((l) => asArray(l as any)), { fun: f, rule: rl, inDef, nOut });
     return unflatten(nOut.def!, outs);
   }) as unknown as CustomJvpFunction<F>;
   wrapped.defjvp = (r) => { rule = r; return wrapped; };
+  wrapped.defjvps = (...fns) => {
+    rule = (...all: unknown[]) => {
+      const [primals, tangents] = all.slice(-2) as [unknown[], unknown[]];
+      const fixed = all.slice(0, -2);
+      const out = fun(...mergeFixed(nondiff, fixed, primals));
+      let acc: any = null;
+      fns.forEach((t, i) => {
+        if (!t) return;
+        const c = t(tangents[i], out, ...primals);
+        acc = acc === null ? c : (acc as JaxArray).add(c);
+      });
+      return [out, acc ?? zerosLike(asArray(out))];
+    };
+    return wrapped;
+  };
   return wrapped;
+}
+
+function mergeFixed(nondiff: number[], fixed: unknown[], diff: unknown[]): unknown[] {
+  const full: unknown[] = [];
+  let a = 0, b = 0;
+  for (let i = 0; i < fixed.length + diff.length; i++) full.push(nondiff.includes(i) ? fixed[a++] : diff[b++]);
+  return full;
 }
 
 // ---- customVjp
 
 interface CustomVjpParams { fun: Fn; fwd: Fn; bwd: Fn; inDef: TreeDef; nOut: { def?: TreeDef } }
-interface CustomVjpLinParams { bwd: Fn; res: unknown; outs: JaxArray[]; outDef: TreeDef }
+interface CustomVjpLinParams { bwd: Fn; res: unknown; outs: JaxArray[]; outDef: TreeDef; inDef: TreeDef }
 
 const customVjpLin: Primitive<CustomVjpLinParams> = new Primitive("custom_vjp_lin", {
   abstractEval: (_avals, p) => p.outs.map((o) => o.aval),
@@ -67,9 +127,25 @@ const customVjpLin: Primitive<CustomVjpLinParams> = new Primitive("custom_vjp_li
   transpose(cts, args, p) {
     const ct = unflatten(p.outDef, cts.map(instantiate));
     const inCts = p.bwd(p.res, ct);
-    if (!Array.isArray(inCts)) throw new ValueError("customVjp: bwd must return an array with one cotangent per primal input.");
-    const [leaves] = flatten(inCts);
-    return args.map((a, i) => (a instanceof UndefPrimal ? asArray(leaves[i] as any) : null));
+    if (!Array.isArray(inCts) || inCts.length !== p.inDef.children.length) {
+      throw new ValueError(`customVjp: the bwd rule must return an array with one cotangent per differentiable primal input ` +
+        `(${p.inDef.children.length}), got ${Array.isArray(inCts) ? `an array of length ${inCts.length}` : typeof inCts}.`);
+    }
+    // As in JAX, null stands for a zero cotangent of a whole argument.
+    const perArg = inCts.map((c, i) => {
+      const [primLeaves] = flatten(unflatten(p.inDef, args.map((_, j) => j))[i]);
+      if (c === null || c === undefined) return primLeaves.map(() => null);
+      const [leaves] = flatten(c);
+      if (leaves.length !== primLeaves.length) {
+        throw new ValueError(`customVjp: the bwd rule's cotangent for argument ${i} has ${leaves.length} leaves, but the primal has ${primLeaves.length}.`);
+      }
+      return leaves;
+    }).flat();
+    return args.map((a, i) => {
+      if (!(a instanceof UndefPrimal)) return null;
+      const l = perArg[i];
+      return l === null || l === undefined ? zerosLike(a) : asArray(l as any);
+    });
   },
 });
 
@@ -85,25 +161,34 @@ const customVjpCall: Primitive<CustomVjpParams> = new Primitive("custom_vjp_call
     p.nOut.def = outDef;
     const outArrs = outs.map((o) => asArray(o as any));
     // Linear in the tangents: staged by linearize and transposed with bwd; never evaluated forward.
-    const touts = bind(customVjpLin, tangents, { bwd: p.bwd, res, outs: outArrs, outDef });
+    const touts = bind(customVjpLin, tangents, { bwd: p.bwd, res, outs: outArrs, outDef, inDef: p.inDef });
     return [outArrs, touts];
   },
 });
 
 export interface CustomVjpFunction<F extends Fn> {
   (...args: Parameters<F>): ReturnType<F>;
-  /** fwd(...args) -> [out, residuals]; bwd(residuals, outCotangent) -> [cotangent per arg]. */
-  defvjp(fwd: Fn, bwd: (res: any, g: any) => any[]): CustomVjpFunction<F>;
+  /**
+   * fwd(...args) -> [out, residuals]; bwd(residuals, outCotangent) -> [cotangent per arg] (null: zero).
+   * With nondiffArgnums, bwd(...nondiffArgs, residuals, g) returns cotangents for the other arguments only.
+   */
+  defvjp(fwd: Fn, bwd: (...args: any[]) => any[]): CustomVjpFunction<F>;
 }
 
-/** customVjp(f) with f.defvjp(fwd, bwd): JAX's custom_vjp (reverse mode only). */
-export function customVjp<F extends Fn>(fun: F): CustomVjpFunction<F> {
+/** customVjp(f, { nondiffArgnums }) with f.defvjp(fwd, bwd): JAX's custom_vjp (reverse mode only). */
+export function customVjp<F extends Fn>(fun: F, options?: CustomOptions | number | readonly number[]): CustomVjpFunction<F> {
+  const nondiff = nondiffList("customVjp", options);
   let fwd: Fn | null = null, bwd: Fn | null = null;
   const wrapped = ((...args: unknown[]) => {
     if (!fwd || !bwd) throw new ValueError(`customVjp(${fun.name || "f"}): call .defvjp(fwd, bwd) first.`);
-    const [leaves, inDef] = flatten(args);
+    const { fixed, diff, merge } = splitNondiff(nondiff, args);
+    const fw = fwd, bw = bwd;
+    const f = (...d: unknown[]) => fun(...merge(d));
+    const fwd1 = (...d: unknown[]) => fw(...merge(d));
+    const bwd1 = (res: unknown, g: unknown) => bw(...fixed, res, g);
+    const [leaves, inDef] = flatten(diff);
     const nOut: { def?: TreeDef } = {};
-    const outs = bind(customVjpCall, leaves.map((l) => asArray(l as any)), { fun, fwd, bwd, inDef, nOut });
+    const outs = bind(customVjpCall, leaves.map((l) => asArray(l as any)), { fun: f, fwd: fwd1, bwd: bwd1, inDef, nOut });
     return unflatten(nOut.def!, outs);
   }) as unknown as CustomVjpFunction<F>;
   wrapped.defvjp = (f, b) => { fwd = f; bwd = b; return wrapped; };
@@ -144,12 +229,25 @@ const rematCall: Primitive<RematParams> = new Primitive("checkpoint", {
   },
 });
 
-/** checkpoint(f): same values and gradients as f, but reverse mode recomputes f's internals instead of storing them. */
-export function checkpoint<F extends Fn>(fun: F): F {
+export interface CheckpointOptions {
+  /** Arguments that are not traced (closed over), as JAX's static_argnums: usable in JS control flow. */
+  staticArgnums?: number | readonly number[];
+  /** JAX's saveable policy and prevent_cse: they tune what is stored, not the values; accepted and not needed here. */
+  policy?: unknown;
+  preventCse?: boolean;
+}
+
+/** checkpoint(f, { staticArgnums }): same values and gradients as f, but reverse mode recomputes f's internals instead of storing them. */
+export function checkpoint<F extends Fn>(fun: F, options: CheckpointOptions = {}): F {
+  const raw = options.staticArgnums;
+  const statics = raw === undefined ? [] : typeof raw === "number" ? [raw] : [...raw];
   return ((...args: unknown[]) => {
-    const [leaves, inDef] = flatten(args);
+    const st = statics.map((i) => (i < 0 ? i + args.length : i));
+    const { diff, merge } = splitNondiff(st, args);
+    const f = st.length ? (...d: unknown[]) => fun(...merge(d)) : fun;
+    const [leaves, inDef] = flatten(diff);
     const nOut: { def?: TreeDef } = {};
-    const outs = bind(rematCall, leaves.map((l) => asArray(l as any)), { fun, inDef, nOut });
+    const outs = bind(rematCall, leaves.map((l) => asArray(l as any)), { fun: f, inDef, nOut });
     return unflatten(nOut.def!, outs);
   }) as F;
 }

@@ -84,14 +84,48 @@ export function axesForLeaves(spec: unknown, tree: unknown, what: string): (numb
       return;
     }
     if (typeof s === "object") {
-      const keys = Object.keys(t as object).sort();
-      for (const k of keys) go((s as any)[k] ?? null, (t as any)[k]);
+      // A dict prefix names exactly the value's keys, as JAX's tree-prefix rule requires.
+      const keys = isPlainObject(t) ? Object.keys(t).sort() : null;
+      const skeys = Object.keys(s as object).sort();
+      if (!keys || keys.join("\0") !== skeys.join("\0")) {
+        throw new ValueError(`vmap ${what} specification must be a tree prefix of the corresponding value; got a dict with keys ` +
+          `[${skeys.join(", ")}] for ${keys ? `a dict with keys [${keys.join(", ")}]` : Array.isArray(t) ? "a list" : typeof t}. ` +
+          `Give every key an axis (null for unmapped).`);
+      }
+      for (const k of keys) go((s as any)[k], (t as any)[k]);
       return;
     }
     throw new ValueError(`vmap ${what}: invalid axis specification ${String(s)}.`);
   };
   go(spec, tree);
   return out;
+}
+
+/** Each leaf's key path as JAX's keystr writes it ([0]['w']). */
+function leafPaths(def: TreeDef): string[] {
+  const out: string[] = [];
+  const go = (d: TreeDef, p: string) => {
+    if (d.kind === "leaf") out.push(p);
+    else if (d.kind === "object") d.children.forEach((c, i) => go(c, `${p}['${(d.meta as string[])[i]}']`));
+    else d.children.forEach((c, i) => go(c, `${p}[${i}]`));
+  };
+  go(def, "");
+  return out;
+}
+
+/** JAX's report of mismatched mapped sizes: the most common size first, one example each. */
+function inconsistentSizes(sizes: { size: number; axis: number; i: number }[], arrays: JaxArray[], paths: string[], given?: number): string {
+  const counts = new Map<number, number>();
+  for (const s of sizes) counts.set(s.size, (counts.get(s.size) ?? 0) + 1);
+  const order = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  const lines = given === undefined ? [] : [`  * the \`axisSize\` argument was ${given};`];
+  order.forEach(([sz, ct], k) => {
+    const ex = sizes.find((s) => s.size === sz)!;
+    const where = `axis ${ex.axis} of args${paths[ex.i]} of type ${arrays[ex.i].aval.dtype}[${arrays[ex.i].shape.join(",")}]`;
+    lines.push(ct === 1 ? `  * one axis had size ${sz}: ${where};`
+      : `  * ${k === 0 ? "most" : "some"} axes (${ct} of them) had size ${sz}, e.g. ${where};`);
+  });
+  return `vmap got inconsistent sizes for array axes to be mapped:\n${lines.join("\n").slice(0, -1)}`;
 }
 
 /** vmap(f, { inAxes, outAxes }) maps f over an axis of its arguments by batching rules, not a loop. */
@@ -122,12 +156,15 @@ export function vmap<F extends (...args: any[]) => any>(f: F, ...options: [VmapO
       return d;
     });
     const distinct = new Set(sizes.map((s) => s.size));
-    if (distinct.size > 1) {
-      const lines = sizes.map((s) => `  * one axis had size ${s.size}: axis ${s.axis} of argument ${s.i} of type ${arrays[s.i].aval.str()}`);
-      throw new ShapeError(`vmap got inconsistent sizes for array axes to be mapped:\n${lines.join(";\n")}`);
+    const given = opts.axisSize;
+    if (distinct.size > 1 || (given !== undefined && sizes.length && !distinct.has(given))) {
+      throw new ShapeError(inconsistentSizes(sizes, arrays, leafPaths(def), given));
     }
-    let size = sizes.length ? sizes[0].size : opts.axisSize;
-    if (size === undefined) throw new ValueError("vmap must have at least one non-None value in in_axes, or be given axisSize.");
+    const size = sizes.length ? sizes[0].size : given;
+    if (size === undefined) {
+      throw new ValueError(`vmap wrapped function must be passed at least one argument containing an array or axisSize ` +
+        `must be specified, got ${args.length ? `only unmapped arguments (in_axes all None)` : "no arguments"}.`);
+    }
     const trace = new BatchTrace(currentTrace(), `vmap of ${name}`, size, opts.axisName ?? null);
     let out: unknown;
     try {
@@ -143,13 +180,16 @@ export function vmap<F extends (...args: any[]) => any>(f: F, ...options: [VmapO
       const [v, d] = trace.unpack(asArray(o as any));
       const want = oAxes[i];
       if (want === null) {
-        if (d !== null) throw new ValueError(`vmap has mapped output (axis ${d}) but out_axes is None for output ${i}; return an unmapped value or give an out axis.`);
+        if (d !== null) {
+          throw new ValueError(`at vmap out_axes${leafPaths(outDef)[i]}, got axis spec None but output was batched on axis ${d} ` +
+            `(vmap has mapped output but out_axes is None): return a value that does not depend on the mapped axis, or give an out axis.`);
+        }
         return v;
       }
       const nd = v.ndim + (d === null ? 1 : 0);
       if (want < -nd || want >= nd) throw new ShapeError(`vmap out_axes ${want} is out of bounds for an output of rank ${nd - 1} (plus the mapped axis).`);
       const w = want < 0 ? want + nd : want;
-      return moveAxis(batchAtFront(v, d, size!), 0, w);
+      return moveAxis(batchAtFront(v, d, size), 0, w);
     });
     return unflatten(outDef as TreeDef, results);
   }) as any;

@@ -22,11 +22,14 @@ export abstract class Tracer extends JaxArray {
   get device(): string { return "tracer"; }
   /** Tracers have no value: reading one is JAX's ConcretizationTypeError. */
   concretizationError(what: string): never {
+    // JAX's wording first (tests and users match on it), then where and what to do instead.
+    const a = this.aval;
     throw new ConcretizationTypeError(
-      `Abstract tracer value encountered where a concrete value is expected: ${what} of a traced array ` +
-        `${this.aval.str()} inside ${this.trace.description}. The value of a traced array is not known while the ` +
-        `function is being transformed. Use lax.cond/lax.whileLoop/lax.foriLoop for control flow on traced values, ` +
-        `jnp.where for elementwise choices, or mark the argument static (jit's staticArgnums).`,
+      `Abstract tracer value encountered where concrete value is expected: traced array with shape ` +
+        `${a.dtype}[${a.shape.join(",")}] (inside ${this.trace.description}).\nThe problem arose with ${what}. ` +
+        `The value of a traced array is not known while the function is being transformed. Use ` +
+        `lax.cond/lax.whileLoop/lax.foriLoop for control flow on traced values, jnp.where for elementwise choices, ` +
+        `or mark the argument static (jit's staticArgnums).`,
     );
   }
   dataSync(): never { return this.concretizationError("dataSync()"); }

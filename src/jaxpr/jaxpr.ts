@@ -4,6 +4,7 @@ import { ShapedArray } from "../core/aval.js";
 import { Primitive } from "../core/primitive.js";
 import { bind } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
+import { brk, cat, Doc, format, group, join, nest, text } from "./pp.js";
 
 export class Var {
   constructor(readonly aval: ShapedArray) {}
@@ -65,11 +66,19 @@ function varName(i: number): string {
   return s;
 }
 
+/** A parameter as JAX prints it (Python's str of tuples, None, booleans); nested jaxprs as docs. */
+function paramDoc(v: unknown, ctx: PpContext): Doc {
+  if (v instanceof ClosedJaxpr || v instanceof Jaxpr) return jaxprDoc(v instanceof ClosedJaxpr ? v.jaxpr : v, ctx);
+  if (Array.isArray(v) && v.length && v.every((x) => x instanceof ClosedJaxpr || x instanceof Jaxpr)) {
+    return group(cat(nest(2, cat(text("("), brk(""), join(brk(), v.map((x) => paramDoc(x, ctx))))), brk(""), text(")")));
+  }
+  return text(fmtParam(v));
+}
+
 function fmtParam(v: unknown): string {
   if (Array.isArray(v)) return `(${v.map(fmtParam).join(", ")}${v.length === 1 ? "," : ""})`;
   if (v === null || v === undefined) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
-  if (v instanceof ClosedJaxpr || v instanceof Jaxpr) return printJaxpr(v instanceof ClosedJaxpr ? v.jaxpr : v, "  ");
   if (typeof v === "function") return v.name || "<fn>";
   if (typeof v === "object") return "{...}";
   return String(v);
@@ -77,42 +86,81 @@ function fmtParam(v: unknown): string {
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
+/** A float as Python's repr writes it (what JAX shows for numpy's .item() of the literal). */
+export function pyFloat(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Object.is(v, -0)) return "-0.0";
+  const [mant, e] = v.toExponential().split("e");
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  const s = String(v);
+  return Number.isInteger(v) ? `${s}.0` : s;
+}
+
 function literalText(l: Literal): string {
   const v = (l.value as ConcreteArray).dataSync()[0];
   const d = l.aval.dtype;
-  if (d === "bool") return v ? "True" : "False";
-  if (d === "float32" || d === "float64") {
-    const s = Number.isInteger(v) ? `${v}.0` : String(d === "float32" ? Number(v.toPrecision(8)) : v);
-    return `${s}:${l.aval.str()}`;
-  }
-  return `${v}:${l.aval.str()}`;
+  const val = d === "bool" ? (v ? "True" : "False") : d === "float32" || d === "float64" ? pyFloat(v) : String(v);
+  return `${val}:${l.aval.str()}`;
 }
 
-export function printJaxpr(j: Jaxpr, indent = ""): string {
-  const names = new Map<Var, string>();
-  let n = 0;
-  const name = (v: Var) => {
-    let s = names.get(v);
-    if (!s) names.set(v, (s = varName(n++)));
+/** Variable names shared by a jaxpr and the jaxprs nested in its equations, as in JAX (globally unique). */
+class PpContext {
+  private names = new Map<Var, string>();
+  private n = 0;
+  name(v: Var): string {
+    let s = this.names.get(v);
+    if (!s) this.names.set(v, (s = varName(this.n++)));
     return s;
-  };
-  const decl = (v: Var) => `${name(v)}:${v.aval.str()}`;
-  const atom = (a: Atom) => (a instanceof Literal ? literalText(a) : name(a));
-  const consts = j.constvars.map(decl).join(" ");
-  const ins = j.invars.map(decl).join(" ");
-  const lines = j.eqns.map((e) => {
-    const shown = e.prim.rules.printParams ? e.prim.rules.printParams(e.params) : e.params;
-    const ps = Object.keys(shown ?? {}).sort((a, b) => snake(a).localeCompare(snake(b)))
-      .map((k) => `${snake(k)}=${fmtParam((shown as any)[k])}`);
-    const p = ps.length ? `[${ps.join(" ")}]` : "";
-    const lhs = e.outs.length ? e.outs.map(decl).join(" ") : "_";
-    return `${lhs} = ${e.prim.name}${p} ${e.inputs.map(atom).join(" ")}`.trimEnd();
-  });
-  const outs = j.outs.map(atom);
-  const outText = `(${outs.join(", ")}${outs.length === 1 ? "," : ""})`;
-  const head = `{ lambda ${consts}; ${ins}. let`;
-  const oneLine = `${head} ${lines.join(" ")}${lines.length ? " " : ""}in ${outText} }`;
-  if (oneLine.length <= 80 && lines.length <= 1 && !oneLine.includes("\n")) return oneLine;
-  const pad = indent + "    ";
-  return `${head}\n${lines.map((l) => pad + l.split("\n").join("\n" + pad)).join("\n")}\n${indent}  in ${outText} }`;
+  }
+  /** A call's inner variables take the names of the outer ones they stand for (JAX does this for jit). */
+  suggest(inner: readonly Atom[], outer: readonly Atom[]): void {
+    if (inner.length !== outer.length) return;
+    const used = new Set<Var>();
+    inner.forEach((v, i) => {
+      const o = outer[i];
+      if (v instanceof Var && o instanceof Var && !used.has(o) && !this.names.has(v)) {
+        used.add(o);
+        this.names.set(v, this.name(o));
+      }
+    });
+  }
+}
+
+function varsDoc(vs: readonly Atom[], ctx: PpContext, sep: string, shapes: boolean): Doc {
+  const one = (a: Atom) => (a instanceof Literal ? literalText(a) : shapes ? `${ctx.name(a)}:${a.aval.str()}` : ctx.name(a));
+  return nest(2, group(join(cat(text(sep), group(brk())), vs.map((v) => text(one(v))))));
+}
+
+function eqnDoc(e: Eqn, ctx: PpContext): Doc {
+  const shown = (e.prim.rules.printParams ? e.prim.rules.printParams(e.params) : e.params) ?? {};
+  let keys = Object.keys(shown).sort((a, b) => snake(a).localeCompare(snake(b)));
+  const lhs = e.outs.length ? [varsDoc(e.outs, ctx, "", true), text(" = ")] : [];
+  const call = e.prim.name === "pjit" && (shown as any).jaxpr instanceof ClosedJaxpr;
+  if (call) {
+    // JAX's jit equation: name first, and the inner program named after the outer variables.
+    keys = ["name", ...keys.filter((k) => k !== "name")];
+    e.outs.forEach((v) => ctx.name(v));
+    ctx.suggest((shown as any).jaxpr.jaxpr.invars, e.inputs);
+    ctx.suggest((shown as any).jaxpr.jaxpr.outs, e.outs);
+  }
+  const kv = keys.map((k) => cat(text(`${snake(k)}=`), paramDoc((shown as any)[k], ctx)));
+  const params = kv.length ? group(cat(nest(2, cat(text("["), brk(""), join(brk(), kv))), brk(""), text("]"))) : cat();
+  const ins = e.inputs.length ? cat(text(" "), varsDoc(e.inputs, ctx, "", false)) : cat();
+  return cat(...lhs, text(e.prim.name), params, ins);
+}
+
+function jaxprDoc(j: Jaxpr, ctx: PpContext): Doc {
+  const consts = varsDoc(j.constvars, ctx, "", true);
+  const ins = varsDoc(j.invars, ctx, "", true);
+  const eqns = join(brk("; "), j.eqns.map((e) => eqnDoc(e, ctx)));
+  const outs = cat(text("("), varsDoc(j.outs, ctx, ",", false), text(j.outs.length === 1 ? ",)" : ")"));
+  return cat(group(nest(2, cat(text("{ lambda "), consts, text("; "), ins, text(". let"),
+    nest(2, cat(brk(), eqns)), brk(), text("in "), outs))), text(" }"));
+}
+
+/** The jaxpr in JAX's layout: one line when it fits in 80 columns, else one equation per line. */
+export function printJaxpr(j: Jaxpr): string {
+  return format(jaxprDoc(j, new PpContext()), 80);
 }

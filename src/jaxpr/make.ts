@@ -30,9 +30,26 @@ export function traceToJaxpr(f: (...args: any[]) => any, args: readonly unknown[
   return { jaxpr, inDef, outDef };
 }
 
-/** makeJaxpr(f)(...args) returns the ClosedJaxpr; print it with String(...) / toString(). */
-export function makeJaxpr(f: (...args: any[]) => any): (...args: any[]) => ClosedJaxpr {
-  return (...args: any[]) => traceToJaxpr(f, args, `makeJaxpr(${f.name || "<anonymous>"})`).jaxpr;
+export interface MakeJaxprOptions {
+  /** Arguments passed as they are (not traced), as JAX's static_argnums; negative counts from the end. */
+  staticArgnums?: number | readonly number[];
+}
+
+/** makeJaxpr(f, { staticArgnums })(...args) returns the ClosedJaxpr; print it with String(...) / toString(). */
+export function makeJaxpr(f: (...args: any[]) => any, options: MakeJaxprOptions | number | readonly number[] = {}): (...args: any[]) => ClosedJaxpr {
+  const raw = typeof options === "number" || Array.isArray(options) ? options : (options as MakeJaxprOptions).staticArgnums;
+  const statics = raw === undefined ? [] : typeof raw === "number" ? [raw] : [...(raw as readonly number[])];
+  const desc = `makeJaxpr(${f.name || "<anonymous>"})`;
+  return (...args: any[]) => {
+    if (!statics.length) return traceToJaxpr(f, args, desc).jaxpr;
+    const st = statics.map((i) => (i < 0 ? i + args.length : i));
+    const dyn = args.filter((_, i) => !st.includes(i));
+    const g = (...d: unknown[]) => {
+      let k = 0;
+      return f(...args.map((a, i) => (st.includes(i) ? a : d[k++])));
+    };
+    return traceToJaxpr(g, dyn, desc).jaxpr;
+  };
 }
 
 export type { JaxArray };

@@ -63,23 +63,47 @@ function avalKey(a: ShapedArray): string {
   return `${a.dtype}[${a.shape.join(",")}]${a.weakType ? "w" : ""}`;
 }
 
-function staticKey(v: unknown): string {
+// Functions are static by identity, as Python hashes them: two closures with one name differ.
+const fnIds = new WeakMap<Function, number>();
+let nextFnId = 0;
+const fnId = (f: Function) => {
+  let id = fnIds.get(f);
+  if (id === undefined) fnIds.set(f, (id = nextFnId++));
+  return id;
+};
+
+/** The cache key of a static argument: equal keys for equal values (JAX's hash and ==). */
+function staticKey(v: unknown, i: number, name: string): string {
+  const [leaves] = flatten(v);
+  if (leaves.some((l) => l instanceof JaxArray)) {
+    throw new ValueError(`jit(${name}): Non-hashable static arguments are not supported, as this can lead to unexpected ` +
+      `cache-misses. Static argument (index ${i}) of type Array for function ${name} is non-hashable. Pass arrays as ` +
+      `ordinary (traced) arguments, or pass a JS number/string/tuple of numbers as the static value.`);
+  }
+  if (typeof v === "number") return Object.is(v, -0) ? "n:-0" : `n:${v}`;
   try {
-    return JSON.stringify(v, (_k, x) => (typeof x === "function" ? `fn:${x.name}` : x)) ?? String(v);
+    return JSON.stringify(v, (_k, x) => (typeof x === "function" ? `fn#${fnId(x)}` : typeof x === "bigint" ? `${x}n` : x)) ?? String(v);
   } catch {
     return String(v);
   }
 }
 
+/** Argument positions with negative ones counted from the end (JAX's resolution). */
+function resolvePositions(list: number[], nargs: number): number[] {
+  return list.map((i) => (i < 0 ? i + nargs : i));
+}
+
 /** jit(f, { staticArgnums, donateArgnums }): JAX's jit with a per-signature compile cache. */
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   const name = f.name || "<anonymous>";
-  const statics = toList(opts.staticArgnums);
-  const donate = toList(opts.donateArgnums);
+  const staticList = toList(opts.staticArgnums);
+  const donateList = toList(opts.donateArgnums);
   const cache = new Map<string, CacheEntry>();
   let traces = 0;
 
   const split = (args: unknown[]) => {
+    const statics = resolvePositions(staticList, args.length);
+    const donate = resolvePositions(donateList, args.length);
     const dyn = statics.length ? args.map((a, i) => (statics.includes(i) ? null : a)) : args;
     const [leaves, def] = flatten(dyn);
     const arrays = new Array<JaxArray>(leaves.length);
@@ -94,7 +118,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     key += first && !first.isDisposed ? first.device : "";
     const flat = def.kind === "array" && def.children.every((c) => c.kind === "leaf");
     key += flat ? `#${leaves.length}` : treeDefString(def);
-    if (statics.length) key += "|" + statics.map((i) => staticKey(args[i])).join(";");
+    if (statics.length) key += "|" + statics.map((i) => staticKey(args[i], i, name)).join(";");
     const donatedLeaves: boolean[] = [];
     if (donate.length) {
       args.forEach((a, i) => {
@@ -105,10 +129,10 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     } else {
       for (let i = 0; i < leaves.length; i++) donatedLeaves.push(false);
     }
-    return { arrays, def, key, donatedLeaves };
+    return { arrays, def, key, donatedLeaves, statics };
   };
 
-  const trace = (args: unknown[], arrays: JaxArray[], def: TreeDef, donatedLeaves: boolean[]): CacheEntry => {
+  const trace = (args: unknown[], arrays: JaxArray[], def: TreeDef, donatedLeaves: boolean[], statics: number[]): CacheEntry => {
     traces++;
     const t = new StagingTrace(currentTrace(), `jit(${name})`, false);
     const ins = arrays.map((a) => t.newArg(a.aval));
@@ -138,16 +162,18 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   };
 
   const call = (...args: unknown[]) => {
-    for (const i of statics) if (i >= args.length) throw new ValueError(`jit(${name}): staticArgnums ${i} is out of range for ${args.length} arguments.`);
-    const { arrays, def, key, donatedLeaves } = split(args);
+    for (const i of staticList) {
+      if (i >= args.length || i < -args.length) throw new ValueError(`jit(${name}): staticArgnums ${i} is out of range for ${args.length} arguments.`);
+    }
+    const { arrays, def, key, donatedLeaves, statics } = split(args);
     const inTrace = currentTrace() !== evalTrace;
     let entry = cache.get(key);
     if (!entry) {
-      entry = trace(args, arrays, def, donatedLeaves);
+      entry = trace(args, arrays, def, donatedLeaves, statics);
       // Programs closing over an outer trace's values are specific to that trace: don't cache them.
       if (!entry.hoisted.length) cache.set(key, entry);
     }
-    if (!inTrace && donate.length) {
+    if (!inTrace && donateList.length) {
       const seen = new Set<JaxArray>();
       arrays.forEach((a, i) => {
         if (!donatedLeaves[i]) return;
@@ -163,8 +189,8 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   Object.defineProperty(jitted, "traceCount", { get: () => traces });
   Object.defineProperty(jitted, "name", { value: `jit(${name})` });
   (jitted as any).lower = (...args: unknown[]) => {
-    const { arrays, def, donatedLeaves } = split(args);
-    return trace(args, arrays, def, donatedLeaves).params.jaxpr;
+    const { arrays, def, donatedLeaves, statics } = split(args);
+    return trace(args, arrays, def, donatedLeaves, statics).params.jaxpr;
   };
   return jitted;
 }
