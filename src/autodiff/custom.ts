@@ -6,7 +6,7 @@ import { Primitive, UndefPrimal } from "../core/primitive.js";
 import { flatten, TreeDef, unflatten } from "../core/pytree.js";
 import { bind } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { instantiate } from "../primitives/helpers.js";
+import { instantiate, zerosLike } from "../primitives/helpers.js";
 import { asArray } from "../api/numpy/creation.js";
 import { jvp, vjp } from "./api.js";
 
