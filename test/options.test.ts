@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, nn, random, optax, tree, linen, haiku, grad, valueAndGrad, vmap, pmap, jacfwd, jacrev, hessian, lax, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { jnp, nn, random, optax, tree, linen, haiku, grad, valueAndGrad, vmap, pmap, jacfwd, jacrev, hessian, lax, devices, devicePut, defaultDevice, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { randArray, toNumbers, maxRelErr } from "./helpers.js";
 
 const x = randArray([2, 3, 4], -2, 2, "float32", 3);
@@ -157,6 +157,19 @@ test("transformations: JAX's positional argnums, hasAux, in_axes/out_axes and ax
   const one = jnp.expandDims(b, 0); // one device: the default CPU device count
   same(pmap((r: JArray) => lax.psum(r, "i"), "i")(one) as JArray, pmap((r: JArray) => lax.psum(r, "i"), { axisName: "i" })(one) as JArray, "pmap(f, \"i\")");
   assert.throws(() => (grad as any)(f, 1, false, 3), (e: unknown) => e instanceof ValueError && /grad/.test(String(e)));
+});
+
+test("devices: JAX's platform/deviceKind, devicePut over pytrees and numbers, lax.stopGradient over pytrees", () => {
+  const d = devices()[0];
+  assert.is(d.platform, "cpu");
+  assert.is(d.deviceKind, "wasm");
+  assert.is(String(d), "CpuDevice(id=0)");
+  const put = devicePut({ a: jnp.ones([2]), b: 3 } as Record<string, unknown>, d) as { a: JArray; b: JArray };
+  assert.equal(toNumbers(put.a), [1, 1]);
+  assert.ok(put.b instanceof JArray && put.b.item() === 3);
+  assert.is(defaultDevice(d), "wasm");
+  const g = grad((x: JArray) => jnp.sum(jnp.multiply(x, (lax.stopGradient({ y: x }) as { y: JArray }).y)))(jnp.array([1, 2], { dtype: "float32" })) as JArray;
+  assert.equal(toNumbers(g), [1, 2]);
 });
 
 interface NormCase { x: number[]; shape: number[]; ord: number | string | null; axis: number | number[] | null; keepdims: boolean; want: number[]; wantShape: number[] }

@@ -1,7 +1,7 @@
 // The `lax` namespace: the primitives' own wrappers (strict shapes and dtypes, no broadcasting).
 export {
   add, sub, mul, div, rem, max, min, neg, abs, sign, floor, ceil, round, square, integerPow, eq, ne, lt, le, gt, ge,
-  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, shiftLeft, shiftRight, select, clamp, convertElementType, stopGradient,
+  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, shiftLeft, shiftRight, select, clamp, convertElementType,
 } from "../primitives/arith.js";
 export {
   sqrt, rsqrt, cbrt, exp, exp2, expm1, log, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh,
@@ -10,6 +10,7 @@ export {
 export { broadcastInDim, reduceSum, reshape, transpose, rev, slice, pad, concatenate, iota } from "../primitives/structural.js";
 export { reduceMax, reduceMin, reduceProd, reduceAnd, reduceOr, argmax, argmin } from "../primitives/reduce.js";
 export { gather, scatter } from "../primitives/indexing.js";
+export { stopGradient } from "../autodiff/api.js";
 export { laxSort as sort, sortKeyVal, topK } from "./numpy/sorting.js";
 export { dotGeneral } from "../primitives/linalg.js";
 export { cond, switch_ as switch } from "../control/cond.js";

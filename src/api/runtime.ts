@@ -2,6 +2,8 @@
 import { ConcreteArray, fromHost } from "../core/array.js";
 import { ValueError } from "../core/errors.js";
 import { JaxArray } from "../core/value.js";
+import { flatten, unflatten } from "../core/pytree.js";
+import { asArray } from "./numpy/creation.js";
 import { backendNames, defaultDevice as setDefault, getBackend, registerBackend, wasm } from "../backend/registry.js";
 import { cpuDeviceCount, setCpuDeviceCount } from "../batching/pmap.js";
 
@@ -47,13 +49,18 @@ export const config = {
   get(name: ConfigName): number { return settings[name]; },
 };
 
-export interface Device { id: number; platform: string; kind: string }
+/** A device as JAX describes one (`platform`, `device_kind` as deviceKind); `kind` names the backend. */
+export interface Device { id: number; platform: string; deviceKind: string; kind: string }
+
+const device = (id: number, backend: string): Device => {
+  const platform = backend === "wasm" ? "cpu" : backend === "webgpu" ? "gpu" : backend;
+  return { id, platform, deviceKind: backend, kind: backend, toString: () => `${platform === "cpu" ? "Cpu" : "Gpu"}Device(id=${id})` } as Device;
+};
 
 /** The devices pmap maps over: cpuDeviceCount CPU (Wasm) devices, then any other backend. */
 export function devices(): Device[] {
-  const cpu = Array.from({ length: cpuDeviceCount() }, (_, id) => ({ id, platform: "cpu", kind: "wasm" }));
-  const others = backendNames().filter((b) => b !== "wasm").map((b, i) => ({ id: cpu.length + i, platform: b === "webgpu" ? "gpu" : b, kind: b }));
-  return [...cpu, ...others];
+  const cpu = Array.from({ length: cpuDeviceCount() }, (_, id) => device(id, "wasm"));
+  return [...cpu, ...backendNames().filter((b) => b !== "wasm").map((b, i) => device(cpu.length + i, b))];
 }
 
 /**
@@ -69,22 +76,27 @@ export async function init(): Promise<string[]> {
   return backendNames();
 }
 
-export const defaultDevice = setDefault;
+/** Sets (or, without an argument, reads) the default device: a name ("wasm", "webgpu") or a Device. */
+export const defaultDevice = (d?: string | Device): string => setDefault(typeof d === "object" ? d.kind : d);
 
 /**
- * Copies an array to another device (a no-op when it is already there). Needs a synchronous read
- * of the source: from "webgpu", use devicePutAsync.
+ * Copies every array of a pytree (JS numbers become arrays) to a device (a no-op where a leaf is
+ * already there; traced values pass through, as placement inside a traced function is not ours to
+ * choose). Needs a synchronous read of the source: from "webgpu", use devicePutAsync.
  */
-export function devicePut(x: JaxArray, device?: string): JaxArray {
-  const b = getBackend(device);
-  if (!(x instanceof ConcreteArray)) throw new ValueError("devicePut: expected a concrete array, got a tracer.");
-  if (x.backend === b) return x;
-  return fromHost(b, x.dataSync(), x.aval);
+export function devicePut<T>(x: T, device?: string | Device): T {
+  const b = getBackend(typeof device === "object" ? device.kind : device);
+  const [leaves, def] = flatten(x);
+  return unflatten(def, leaves.map((l) => {
+    const a = asArray(l as any);
+    if (!(a instanceof ConcreteArray) || a.backend === b) return a;
+    return fromHost(b, a.dataSync(), a.aval);
+  })) as T;
 }
 
 /** devicePut that reads the source asynchronously (works from every device, "webgpu" included). */
-export async function devicePutAsync(x: JaxArray, device?: string): Promise<JaxArray> {
-  const b = getBackend(device);
+export async function devicePutAsync(x: JaxArray, device?: string | Device): Promise<JaxArray> {
+  const b = getBackend(typeof device === "object" ? device.kind : device);
   if (!(x instanceof ConcreteArray)) throw new ValueError("devicePutAsync: expected a concrete array, got a tracer.");
   if (x.backend === b) return x;
   return fromHost(b, await x.data(), x.aval);
