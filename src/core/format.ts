@@ -66,6 +66,11 @@ export function formatArray(data: TypedArray, shape: readonly number[], dtype: D
     return repr ? `Array(${s}, dtype=${dtype})` : s;
   }
   const size = data.length;
+  if (size === 0) {
+    // numpy prints any empty array as [] and names the shape in the repr where [] does not show it.
+    const shp = shape.length > 1 ? `, shape=(${shape.join(", ")})` : "";
+    return repr ? `Array([]${shp}, dtype=${dtype})` : "[]";
+  }
   const summarize = size > THRESHOLD;
   const fmt = elementFormatter(summarize ? summaryValues(data, shape) : data, dtype);
   const strs: string[] = [];

@@ -9,7 +9,7 @@ import { checkShape, sizeOf } from "../../core/shape.js";
 import { JaxArray, ArrayLike } from "../../core/value.js";
 import { getBackend } from "../../backend/registry.js";
 import { convertElementType } from "../../primitives/arith.js";
-import { broadcastInDim, iota } from "../../primitives/structural.js";
+import { broadcastInDim, iota, reshape } from "../../primitives/structural.js";
 import "../../core/eval.js";
 
 export interface ArrayOptions { dtype?: DType; shape?: readonly number[]; device?: string }
@@ -36,7 +36,8 @@ export function array(data: ArrayLike | TypedArray, options?: ArrayOptions | DTy
   const shape: number[] = [];
   const flat: (number | boolean)[] = [];
   flattenNested(data, 0, shape, flat);
-  let kind: DType = "bool";
+  // An empty list is float32, as numpy's float default; otherwise the widest kind of its entries.
+  let kind: DType = flat.length ? "bool" : "float32";
   for (const v of flat) {
     if (typeof v === "number") {
       if (!Number.isInteger(v)) { kind = "float32"; break; }
@@ -101,9 +102,20 @@ export function scalarConstant(v: number, dtype: DType, weak: boolean): JaxArray
 
 type DTypeArg = { dtype?: DType } | DType;
 
-export function full(shape: number | readonly number[], fillValue: number | boolean, options?: DTypeArg): JaxArray {
+export function full(shape: number | readonly number[], fillValue: ArrayLike, options?: DTypeArg): JaxArray {
   const opts = dtypeOptions("full", options);
   const s = typeof shape === "number" ? [shape] : checkShape("full", [...shape]);
+  if (typeof fillValue !== "number" && typeof fillValue !== "boolean") {
+    // An array fill value broadcasts to the shape (numpy's full).
+    let v = asArray(fillValue);
+    if (opts.dtype) v = convertElementType(v, checkDType(opts.dtype, "full"));
+    const ok = v.ndim <= s.length && v.shape.every((d, i) => d === 1 || d === s[s.length - v.ndim + i]);
+    if (!ok) throw new ShapeError(`full: the fill value of shape [${v.shape}] does not broadcast to shape [${s}].`);
+    // broadcast_in_dim needs equal sizes on mapped axes: drop v's size-1 axes first.
+    const keep = v.shape.map((d, i) => i).filter((i) => v.shape[i] === s[s.length - v.ndim + i]);
+    const squeezed = reshape(v, keep.map((i) => v.shape[i]));
+    return broadcastInDim(squeezed, s, keep.map((i) => s.length - v.ndim + i));
+  }
   const dtype = opts.dtype ? checkDType(opts.dtype, "full") : typeof fillValue === "boolean" ? "bool" : Number.isInteger(fillValue) ? "int32" : "float32";
   const C = typedArrayFor(dtype);
   const td = new C(sizeOf(s)) as TypedArray;
@@ -113,9 +125,15 @@ export function full(shape: number | readonly number[], fillValue: number | bool
 
 export const zeros = (shape: number | readonly number[], opts?: DTypeArg) => full(shape, 0, { dtype: dtypeOptions("zeros", opts).dtype ?? "float32" });
 export const ones = (shape: number | readonly number[], opts?: DTypeArg) => full(shape, 1, { dtype: dtypeOptions("ones", opts).dtype ?? "float32" });
-export const fullLike = (x: JaxArray, v: number | boolean, opts?: DTypeArg) => full(x.shape, v, { dtype: dtypeOptions("fullLike", opts).dtype ?? x.dtype });
-export const zerosLike = (x: JaxArray, opts?: DTypeArg) => fullLike(x, 0, opts);
-export const onesLike = (x: JaxArray, opts?: DTypeArg) => fullLike(x, 1, opts);
+type LikeArg = { dtype?: DType; shape?: number | readonly number[] } | DType;
+/** fullLike(x, v, dtype? | { dtype, shape }): x's shape and dtype unless given. */
+export const fullLike = (x: ArrayLike, v: ArrayLike, opts?: LikeArg) => {
+  const o = dtypeOptions<{ dtype?: DType; shape?: number | readonly number[] }>("fullLike", opts);
+  const a = asArray(x);
+  return full(o.shape ?? a.shape, v, { dtype: o.dtype ?? a.dtype });
+};
+export const zerosLike = (x: ArrayLike, opts?: LikeArg) => fullLike(x, 0, opts);
+export const onesLike = (x: ArrayLike, opts?: LikeArg) => fullLike(x, 1, opts);
 
 /** arange(stop), arange(start, stop, step?) with numpy's dtype rule (int32 unless any bound is fractional). */
 export function arange(start: number, stop?: number, step = 1, options?: DTypeArg): JaxArray {
@@ -145,9 +163,10 @@ export function linspace(start: number, stop: number, num = 50, options?: { endp
 }
 
 /** eye(n, m?, k? | options?): JAX's third positional argument is the diagonal offset `k`. */
-export function eye(n: number, m: number = n, options?: { k?: number; dtype?: DType } | number | DType): JaxArray {
+export function eye(n: number, m: number | null = n, options?: { k?: number; dtype?: DType } | number | DType): JaxArray {
   const opts = typeof options === "number" ? { k: options } : dtypeOptions<{ k?: number; dtype?: DType }>("eye", options);
   const k = opts.k ?? 0;
+  if (m === null) m = n;
   const dtype = opts.dtype ?? "float32";
   const C = typedArrayFor(dtype);
   const td = new C(n * m) as TypedArray;

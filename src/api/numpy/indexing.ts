@@ -56,7 +56,10 @@ function parse(shape: readonly number[], idx: readonly Index[]): Part[] {
       parts.push({ kind: "new" });
     } else if (typeof i === "number") {
       const n = shape[dim];
-      if (!Number.isInteger(i) || i < -n || i >= n) {
+      if (!Number.isInteger(i)) {
+        throw new IndexError(`index: ${i} is not an integer; only integers, slice strings, null, "..." and integer arrays are valid indices.`);
+      }
+      if (i < -n || i >= n) {
         throw new IndexError(`index ${i} is out of bounds for axis ${dim} with size ${n}. Indices must be in [${-n}, ${n - 1}].`);
       }
       parts.push({ kind: "int", dim, i: i < 0 ? i + n : i });

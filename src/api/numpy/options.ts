@@ -27,7 +27,9 @@ export function dtypeOptions<T extends { dtype?: DType }>(op: string, opts: T | 
     `Pass e.g. ${op}(..., "int32") or ${op}(..., { dtype: "int32" }).`);
 }
 
-const isOptions = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+// A plain object literal; an Array (a positional value such as choice's p) is not options.
+const isOptions = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /**
  * The options after a function's leading arguments, given either as one options object or as

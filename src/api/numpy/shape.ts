@@ -16,7 +16,16 @@ function axisOf(a: AxisArg, dflt: number | null): number | null {
   return a.axis === undefined ? dflt : a.axis;
 }
 
-export function reshape(x: ArrayLike, shape: number | readonly number[]): JaxArray {
+/** reshape(x, shape, order?): order "F" reads and writes the elements in column-major order, as numpy. */
+export function reshape(x: ArrayLike, shape: number | readonly number[], order?: "C" | "F" | "A" | { order?: "C" | "F" | "A" }): JaxArray {
+  const ord = order === undefined ? "C" : typeof order === "string" ? order : typeof order === "object" && order !== null ? order.order ?? "C" : order;
+  if (ord !== "C" && ord !== "F" && ord !== "A") throw new ValueError(`reshape: order must be "C", "F" or "A", got ${JSON.stringify(ord)}.`);
+  if (ord === "F") {
+    const a = asArray(x);
+    const rev = (t: JaxArray) => S.transpose(t, t.shape.map((_, i) => t.ndim - 1 - i));
+    const s = typeof shape === "number" ? [shape] : [...shape];
+    return rev(reshape(rev(a), s.reverse()));
+  }
   const a = asArray(x);
   const s = typeof shape === "number" ? [shape] : [...shape];
   const neg = s.filter((d) => d === -1).length;
@@ -91,8 +100,9 @@ export function squeeze(x: ArrayLike, axisOrOptions?: number | readonly number[]
   return S.reshape(a, a.shape.filter((_, i) => !axes.includes(i)));
 }
 
-export function broadcastTo(x: ArrayLike, shape: readonly number[]): JaxArray {
+export function broadcastTo(x: ArrayLike, shapeArg: number | readonly number[]): JaxArray {
   const a = asArray(x);
+  const shape = typeof shapeArg === "number" ? [shapeArg] : shapeArg;
   const ok = shape.length >= a.ndim && a.shape.every((d, i) => d === 1 || d === shape[shape.length - a.ndim + i]);
   if (!ok) throw new ShapeError(`broadcast_to: cannot broadcast an array of shape ${fmtShape(a.shape)} to shape ${fmtShape(shape)}.`);
   return broadcastTo_(a, shape);
@@ -181,25 +191,82 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[], axis: 
   return gather(a, array(Int32Array.from(idx)), ax);
 }
 
-export interface PadOptions { mode?: "constant"; constantValues?: number }
-export function pad(x: ArrayLike, padWidth: number | readonly number[] | readonly (readonly number[])[], opts: PadOptions = {}): JaxArray {
+export type PadMode = "constant" | "edge" | "reflect" | "symmetric" | "wrap";
+export interface PadOptions { mode?: PadMode; constantValues?: number | readonly number[] | readonly (readonly number[])[]; reflectType?: "even" }
+type PadWidth = number | readonly number[] | readonly (readonly number[])[];
+
+/** numpy's pad_width (or constant_values) forms: n, [n], [before, after], [[before, after]], one pair per axis. */
+function pairsPerAxis<T>(op: string, what: string, v: T | readonly T[] | readonly (readonly T[])[], ndim: number): [T, T][] {
+  if (!Array.isArray(v)) return Array.from({ length: ndim }, () => [v as T, v as T]);
+  if (!v.length || !Array.isArray(v[0])) {
+    const p = v as readonly T[];
+    if (p.length < 1 || p.length > 2) throw new ShapeError(`${op}: ${what} ${JSON.stringify(v)} must be a number, [before, after] or one pair per axis.`);
+    return Array.from({ length: ndim }, () => [p[0], p.length > 1 ? p[1] : p[0]]);
+  }
+  const p = v as readonly (readonly T[])[];
+  const pairs = p.map((q) => [q[0], q.length > 1 ? q[1] : q[0]] as [T, T]);
+  if (pairs.length === 1) return Array.from({ length: ndim }, () => pairs[0]);
+  if (pairs.length !== ndim) throw new ShapeError(`${op}: ${what} ${JSON.stringify(v)} gives ${pairs.length} pairs for an array of rank ${ndim}; give one [before, after] pair per axis.`);
+  return pairs;
+}
+
+/** For each output position along an axis of size n padded by (lo, hi), the source index under `mode`. */
+function padSource(mode: Exclude<PadMode, "constant">, n: number, lo: number, hi: number): Int32Array {
+  const out = new Int32Array(lo + n + hi);
+  for (let j = 0; j < out.length; j++) {
+    const i = j - lo;
+    let k: number;
+    if (mode === "edge") k = Math.min(Math.max(i, 0), n - 1);
+    else if (mode === "wrap") k = ((i % n) + n) % n;
+    else if (mode === "symmetric") {
+      const m = ((i % (2 * n)) + 2 * n) % (2 * n);
+      k = m < n ? m : 2 * n - 1 - m;
+    } else if (n === 1) k = 0; // reflect
+    else {
+      const per = 2 * (n - 1);
+      const m = ((i % per) + per) % per;
+      k = m < n ? m : per - m;
+    }
+    out[j] = k;
+  }
+  return out;
+}
+
+/**
+ * pad(x, padWidth, mode?, options?) or pad(x, padWidth, { mode, constantValues }): numpy's modes
+ * "constant" (default), "edge", "reflect", "symmetric" and "wrap".
+ */
+export function pad(x: ArrayLike, padWidth: PadWidth, modeOrOpts: PadMode | PadOptions = {}, more: PadOptions = {}): JaxArray {
   const a = asArray(x);
-  if (opts.mode && opts.mode !== "constant") throw new ValueError(`pad: mode "${opts.mode}" is not implemented; only "constant" is.`);
-  let pw: [number, number][];
-  if (typeof padWidth === "number") pw = a.shape.map(() => [padWidth, padWidth]);
-  else if (padWidth.length && typeof padWidth[0] === "number") {
-    const p = padWidth as readonly number[];
-    pw = a.shape.map(() => [p[0], p.length > 1 ? p[1] : p[0]]);
-  } else {
-    const p = padWidth as readonly (readonly number[])[];
-    if (p.length === 1) pw = a.shape.map(() => [p[0][0], p[0][1] ?? p[0][0]]);
-    else pw = p.map((q) => [q[0], q[1] ?? q[0]]);
+  const opts: PadOptions = typeof modeOrOpts === "string" ? { ...more, mode: modeOrOpts } : { ...modeOrOpts };
+  const mode = opts.mode ?? "constant";
+  if (!["constant", "edge", "reflect", "symmetric", "wrap"].includes(mode)) {
+    throw new ValueError(`pad: mode "${mode}" is not implemented; use "constant", "edge", "reflect", "symmetric" or "wrap".`);
   }
-  if (pw.length !== a.ndim || pw.some(([l, h]) => l < 0 || h < 0)) {
-    throw new ShapeError(`pad: pad_width ${JSON.stringify(padWidth)} does not fit an array of rank ${a.ndim}; give [before, after] per axis, non-negative.`);
+  if (opts.reflectType !== undefined && opts.reflectType !== "even") throw new ValueError(`pad: reflectType "${opts.reflectType}" is not implemented; only "even" is.`);
+  const pw = pairsPerAxis<number>("pad", "pad_width", padWidth as never, a.ndim);
+  if (pw.some(([l, h]) => !Number.isInteger(l) || !Number.isInteger(h) || l < 0 || h < 0)) {
+    throw new ShapeError(`pad: pad_width ${JSON.stringify(padWidth)} must be non-negative integers ([before, after] per axis).`);
   }
-  const v = scalar(opts.constantValues ?? 0, a.dtype);
-  return S.pad(a, v, pw.map(([l, h]) => [l, h, 0]));
+  if (mode === "constant") {
+    const cv = pairsPerAxis<number>("pad", "constantValues", (opts.constantValues ?? 0) as never, a.ndim);
+    if (cv.every(([l, h]) => l === cv[0][0] && h === cv[0][0])) return S.pad(a, scalar(cv[0][0], a.dtype), pw.map(([l, h]) => [l, h, 0]));
+    // Different values per side: pad one side of one axis at a time (numpy fills axis by axis).
+    let r = a;
+    pw.forEach(([l, h], d) => {
+      const cfg = (lo: number, hi: number) => r.shape.map((_, k) => (k === d ? [lo, hi, 0] : [0, 0, 0]) as [number, number, number]);
+      r = S.pad(S.pad(r, scalar(cv[d][0], a.dtype), cfg(l, 0)), scalar(cv[d][1], a.dtype), cfg(0, h));
+    });
+    return r;
+  }
+  if (opts.constantValues !== undefined) throw new ValueError(`pad: constantValues applies to mode "constant" only, not "${mode}".`);
+  let r = a;
+  pw.forEach(([l, h], d) => {
+    if (l === 0 && h === 0) return;
+    if (a.shape[d] === 0) throw new ValueError(`pad: can't extend the empty axis ${d} of shape ${fmtShape(a.shape)} with mode "${mode}".`);
+    r = gather(r, array(padSource(mode as Exclude<PadMode, "constant">, a.shape[d], l, h)), d);
+  });
+  return r;
 }
 
 export function flip(x: ArrayLike, axis: AxisArg | readonly number[] = null): JaxArray {
@@ -218,12 +285,33 @@ export function normalizeIndices(idx: ArrayLike, n: number): JaxArray {
   return A.select(A.lt(i, zero), A.add(i, broadcastTo_(scalar(n, "int32"), i.shape)), i);
 }
 
-export function take(x: ArrayLike, indices: ArrayLike, axis: AxisArg = null, opts: { mode?: "fill" | "clip" } = {}): JaxArray {
+export interface TakeOptions { axis?: number | null; mode?: "fill" | "clip" | "wrap"; fillValue?: number }
+
+/** take(x, indices, axis?, options?) or take(x, indices, { axis, mode, fillValue }), modes as JAX's. */
+export function take(x: ArrayLike, indices: ArrayLike, axis: number | null | TakeOptions = null, options: TakeOptions = {}): JaxArray {
+  const opts: TakeOptions = typeof axis === "object" && axis !== null ? { ...options, ...axis } : { ...options, axis };
   let a = asArray(x);
-  let ax = axisOf(axis, null);
+  let ax = opts.axis ?? null;
   if (ax === null) { a = S.reshape(a, [a.size]); ax = 0; }
   ax = normAxis("take", ax, a.ndim);
-  return gather(a, normalizeIndices(indices, a.shape[ax]), ax, opts.mode ?? "fill");
+  const n = a.shape[ax];
+  const mode = opts.mode ?? "fill";
+  let idx = asArray(indices);
+  if (idx.dtype !== "int32") idx = A.convertElementType(idx, "int32");
+  if (mode === "clip") return gather(a, idx, ax, "clip");
+  if (mode === "wrap") {
+    if (n === 0) throw new ValueError("take: mode \"wrap\" needs a non-empty axis.");
+    const nn = broadcastTo_(scalar(n, "int32"), idx.shape);
+    return gather(a, A.rem(A.add(A.rem(idx, nn), nn), nn), ax, "clip");
+  }
+  if (mode !== "fill") throw new ValueError(`take: invalid mode "${mode}"; use "fill", "clip" or "wrap".`);
+  idx = normalizeIndices(idx, n);
+  const got = gather(a, idx, ax, "fill");
+  if (opts.fillValue === undefined) return got;
+  // Out-of-range positions (after counting negatives from the end) take fillValue instead.
+  const ok = A.bitwiseAnd(A.ge(idx, broadcastTo_(scalar(0, "int32"), idx.shape)), A.lt(idx, broadcastTo_(scalar(n, "int32"), idx.shape)));
+  const okOut = S.broadcastInDim(ok, got.shape, idx.shape.map((_, i) => ax! + i));
+  return A.select(okOut, got, broadcastTo_(scalar(opts.fillValue, got.dtype), got.shape));
 }
 
 export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null): JaxArray {
