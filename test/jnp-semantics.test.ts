@@ -208,4 +208,46 @@ test("printing: any empty array prints as [] like numpy; a float index is an Ind
   assert.throws(() => jnp.arange(3).get(1.5), (e: unknown) => e instanceof IndexError && /not an integer/.test((e as Error).message));
 });
 
+test("reductions take numpy's positional order after the array (dtype, keepdims, ddof were ignored)", () => {
+  const x = jnp.arange(6).reshape(2, 3);
+  assert.equal(jnp.sum(x, 1, "float32").dtype, "float32");
+  assert.equal(jnp.sum(x, 1, null, null, true).shape, [2, 1]);
+  assert.equal(jnp.max(x, 1, null, true).toArray(), [[2], [5]]);
+  assert.equal(jnp.max(jnp.zeros([0]), 0, null, false, -1).item(), -1);
+  assert.equal(jnp.mean(x, 1, null, null, true).toArray(), [[1], [4]]);
+  assert.equal(jnp.var(x, null, null, null, 1).item(), 3.5);
+  assert.equal(jnp.std(x, 0, null, null, 1, true).shape, [1, 3]);
+  assert.equal(jnp.all(x, 1, null, true).toArray(), [[false], [true]]);
+  assert.equal(jnp.argmax(x, 1, null, true).toArray(), [[2], [2]]);
+  assert.equal(jnp.cumsum(x, 1, "float32").dtype, "float32");
+  assert.equal(x.sum(1, null, null, true).shape, [2, 1]);
+  assert.throws(() => jnp.argmax(x, 1, true as never), /out argument/);
+  assert.throws(() => jnp.sum(x, 0, null, null, false, 0, null, 5 as never), isA(ValueError));
+});
+
+test("clip({ min, max }) and einsum's trailing options (both were read as arrays); transpose({ axes })", () => {
+  assert.equal(jnp.clip(jnp.array([1, 5, 9]), { min: 2, max: 6 }).toArray(), [2, 5, 6]);
+  assert.equal(jnp.clip(jnp.array([1, 5, 9]), { max: 6 }).toArray(), [1, 5, 6]);
+  const a = jnp.array([[1, 2], [3, 4]]);
+  assert.equal(jnp.einsum("ij,jk->ik", a, a, { optimize: "greedy" }).toArray(), [[7, 10], [15, 22]]);
+  assert.equal(jnp.transpose(jnp.zeros([2, 3, 4]), { axes: [2, 0, 1] }).shape, [4, 2, 3]);
+});
+
+test("repeat with an Array of counts and totalRepeatLength (threw)", () => {
+  assert.equal(jnp.repeat(jnp.array([1, 2]), jnp.array([1, 2])).toArray(), [1, 2, 2]);
+  assert.equal(jnp.repeat(jnp.array([1, 2]), jnp.array(2)).toArray(), [1, 1, 2, 2]);
+  assert.equal(jnp.repeat(jnp.array([1, 2, 3]), [2, 1, 1], { axis: 0, totalRepeatLength: 3 }).toArray(), [1, 1, 2]);
+  assert.equal(jnp.repeat(jnp.array([1, 2]), 1, { axis: 0, totalRepeatLength: 4 }).toArray(), [1, 2, 2, 2]);
+});
+
+test("arange with a trailing dtype (gave shape [NaN]); linspace retstep, JAX's positional order, floor for ints", () => {
+  assert.equal([jnp.arange(3, "float32").toArray(), jnp.arange(3, "float32").dtype], [[0, 1, 2], "float32"]);
+  assert.equal(jnp.arange(1, 4, { dtype: "float32" }).toArray(), [1, 2, 3]);
+  assert.throws(() => jnp.arange(NaN), isA(ValueError));
+  const [v, step] = jnp.linspace(0, 1, 5, true, true);
+  assert.equal([v.toArray(), step], [[0, 0.25, 0.5, 0.75, 1], 0.25]);
+  assert.equal(jnp.linspace(0, 1, 4, false, false, "float32").toArray(), [0, 0.25, 0.5, 0.75]);
+  assert.equal(jnp.linspace(-1, 0, 3, { dtype: "int32" }).toArray(), [-1, -1, 0]);
+});
+
 test.run();

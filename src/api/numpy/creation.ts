@@ -135,31 +135,52 @@ export const fullLike = (x: ArrayLike, v: ArrayLike, opts?: LikeArg) => {
 export const zerosLike = (x: ArrayLike, opts?: LikeArg) => fullLike(x, 0, opts);
 export const onesLike = (x: ArrayLike, opts?: LikeArg) => fullLike(x, 1, opts);
 
-/** arange(stop), arange(start, stop, step?) with numpy's dtype rule (int32 unless any bound is fractional). */
-export function arange(start: number, stop?: number, step = 1, options?: DTypeArg): JaxArray {
+/** arange(stop), arange(start, stop, step?, dtype?) with numpy's dtype rule (int32 unless any bound is fractional). */
+export function arange(start: number, stop?: number | null | DTypeArg, step: number | null | DTypeArg = 1, options?: DTypeArg): JaxArray {
+  // A dtype (or options) may follow the last bound given: arange(5, "float32"), arange(1, 4, { dtype }).
+  if (stop !== undefined && stop !== null && typeof stop !== "number") { options = stop; stop = undefined; step = 1; }
+  if (step !== null && typeof step !== "number") { options = step; step = 1; }
   const opts = dtypeOptions("arange", options);
-  if (stop === undefined) { stop = start; start = 0; }
-  if (step === 0) throw new ValueError("arange: step must not be zero.");
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float32");
+  if (stop === undefined || stop === null) { stop = start; start = 0; }
+  const st = step ?? 1;
+  for (const v of [start, stop, st]) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ValueError(`arange: start, stop and step must be finite numbers, got ${String(v)}.`);
+  }
+  if (st === 0) throw new ValueError("arange: step must not be zero.");
+  const n = Math.max(0, Math.ceil((stop - start) / st));
+  const dtype = opts.dtype ?? ([start, stop, st].every(Number.isInteger) ? "int32" : "float32");
   const C = typedArrayFor(dtype);
   const td = new C(n) as TypedArray;
-  for (let i = 0; i < n; i++) td[i] = start + i * step;
+  for (let i = 0; i < n; i++) td[i] = start + i * st;
   return fromHost(getBackend(), td, new ShapedArray([n], dtype));
 }
 
-/** linspace(start, stop, num?, endpoint? | options?): JAX's fourth positional argument is `endpoint`. */
-export function linspace(start: number, stop: number, num = 50, options?: { endpoint?: boolean; dtype?: DType } | boolean | DType): JaxArray {
-  const opts = typeof options === "boolean" ? { endpoint: options } : dtypeOptions<{ endpoint?: boolean; dtype?: DType }>("linspace", options);
+interface LinspaceOptions { endpoint?: boolean; retstep?: boolean; dtype?: DType }
+
+/**
+ * linspace(start, stop, num?, endpoint?, retstep?, dtype?) in JAX's positional order, or
+ * linspace(start, stop, num, { endpoint, retstep, dtype }). With retstep it returns [samples, step].
+ */
+export function linspace(start: number, stop: number, num: number, endpoint: boolean | undefined, retstep: true, dtype?: DType): [JaxArray, number];
+export function linspace(start: number, stop: number, num: number, options: LinspaceOptions & { retstep: true }): [JaxArray, number];
+export function linspace(start: number, stop: number, num?: number, options?: LinspaceOptions | boolean | DType, retstep?: boolean, dtype?: DType): JaxArray;
+export function linspace(start: number, stop: number, num = 50, options?: LinspaceOptions | boolean | DType, retstepArg?: boolean, dtypeArg?: DType): JaxArray | [JaxArray, number] {
+  const opts: LinspaceOptions = typeof options === "boolean" || retstepArg !== undefined || dtypeArg !== undefined
+    ? { endpoint: options as boolean | undefined, retstep: retstepArg, dtype: dtypeArg }
+    : dtypeOptions<LinspaceOptions>("linspace", options as LinspaceOptions | DType | undefined);
+  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}.`);
   const endpoint = opts.endpoint ?? true;
   const dtype = opts.dtype ?? "float32";
   const div = endpoint ? num - 1 : num;
-  const step = div > 0 ? (stop - start) / div : 0;
+  const step = div > 0 ? (stop - start) / div : NaN;
   const C = typedArrayFor(dtype);
   const td = new C(num) as TypedArray;
-  for (let i = 0; i < num; i++) td[i] = start + i * step;
-  if (endpoint && num > 1) td[num - 1] = stop;
-  return fromHost(getBackend(), td, new ShapedArray([num], dtype));
+  // Integer dtypes take the floor of the float samples, as numpy's linspace.
+  const put = isFloat(dtype) ? (v: number) => v : Math.floor;
+  for (let i = 0; i < num; i++) td[i] = put(start + i * (div > 0 ? step : 0));
+  if (endpoint && num > 1) td[num - 1] = put(stop);
+  const out = fromHost(getBackend(), td, new ShapedArray([num], dtype));
+  return opts.retstep ? [out, step] : out;
 }
 
 /** eye(n, m?, k? | options?): JAX's third positional argument is the diagonal offset `k`. */

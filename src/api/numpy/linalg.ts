@@ -97,7 +97,12 @@ export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | readonly [r
 }
 
 /** einsum over explicit ("ij,jk->ik") or implicit ("ij,jk") subscripts, contracting left to right. */
-export function einsum(subscripts: string, ...operands: ArrayLike[]): JaxArray {
+export function einsum(subscripts: string, ...operandsAndOptions: (ArrayLike | { optimize?: unknown; precision?: unknown })[]): JaxArray {
+  // JAX's keyword options (optimize, precision, ...) may come last as a plain object; they only
+  // steer how the contraction is computed, never its value.
+  const last = operandsAndOptions[operandsAndOptions.length - 1];
+  const isOpts = typeof last === "object" && last !== null && !Array.isArray(last) && Object.getPrototypeOf(last) === Object.prototype;
+  const operands = (isOpts ? operandsAndOptions.slice(0, -1) : operandsAndOptions) as ArrayLike[];
   const spec = subscripts.replace(/\s+/g, "");
   const [lhs, rhsRaw] = spec.split("->");
   const raw = lhs.split(",");

@@ -47,3 +47,16 @@ export function positionalOptions<T extends object>(op: string, rest: readonly u
   });
   return o as T;
 }
+
+/**
+ * A reduction's options: one options object or bare axis (`sum(x, { axis })`, `sum(x, 0)`), or
+ * numpy's whole positional order after the array (`sum(x, 1, null, null, true)` = axis, dtype, out,
+ * keepdims). `out` has no meaning for immutable arrays, so a value there is an error.
+ */
+export function reduceOptions<T extends { axis?: unknown }>(op: string, rest: readonly unknown[], names: readonly string[]): T {
+  if (rest.length <= 1) return axisOptions<T>(op, rest[0] as T | AxisValue | undefined, names.filter((n) => n !== "out").join(", "));
+  const o = positionalOptions<Record<string, unknown>>(op, rest.map((v, i) => (v === null && i > 0 ? undefined : v)), names as string[]);
+  if (o.out !== undefined) throw new ValueError(`${op}: the out argument is not supported (tinyjax arrays are immutable); use the return value.`);
+  delete o.out;
+  return o as T;
+}

@@ -10,7 +10,7 @@ import { softmax } from "../../primitives/softmax.js";
 import { reduceSum, reshape } from "../../primitives/structural.js";
 import { asArray, scalar } from "./creation.js";
 import { broadcastTo_, toBool } from "./ufuncs.js";
-import { axisOptions, AxisValue } from "./options.js";
+import { axisOptions, AxisValue, reduceOptions } from "./options.js";
 
 export interface ReduceOptions {
   axis?: number | readonly number[] | null;
@@ -56,9 +56,26 @@ function finish(x: JaxArray, r: JaxArray, axes: number[], keepdims?: boolean): J
   return reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
 }
 
+// numpy's positional order after the array, per reduction.
+const ORDER: Record<string, string[]> = {
+  sum: ["axis", "dtype", "out", "keepdims", "initial", "where"],
+  prod: ["axis", "dtype", "out", "keepdims", "initial", "where"],
+  max: ["axis", "out", "keepdims", "initial", "where"],
+  min: ["axis", "out", "keepdims", "initial", "where"],
+  all: ["axis", "out", "keepdims", "where"],
+  any: ["axis", "out", "keepdims", "where"],
+  mean: ["axis", "dtype", "out", "keepdims", "where"],
+  var: ["axis", "dtype", "out", "ddof", "keepdims", "where"],
+  std: ["axis", "dtype", "out", "ddof", "keepdims", "where"],
+  argmax: ["axis", "out", "keepdims"],
+  argmin: ["axis", "out", "keepdims"],
+  cumsum: ["axis", "dtype", "out"],
+  cumprod: ["axis", "dtype", "out"],
+};
+
 function reducer(op: Kind, f: (x: JaxArray, axes: number[]) => JaxArray, prep?: (x: JaxArray) => JaxArray) {
-  return (x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArray => {
-    const opts = axisOptions<ReduceOptions>(op, options, "axis, keepdims, dtype, initial, where");
+  return (x: ArrayLike, ...rest: (ReduceOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray => {
+    const opts = reduceOptions<ReduceOptions>(op, rest, ORDER[op]);
     let a = asArray(x);
     if (opts.dtype) a = A.convertElementType(a, opts.dtype);
     if (prep) a = prep(a);
@@ -88,8 +105,8 @@ export const amin = min;
 export const all = reducer("all", R.reduceAnd, toBool);
 export const any = reducer("any", R.reduceOr, toBool);
 
-export function mean(x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArray {
-  const opts = axisOptions<ReduceOptions>("mean", options, "axis, keepdims, dtype, where");
+export function mean(x: ArrayLike, ...rest: (ReduceOptions | AxisValue | DType | boolean | ArrayLike | undefined)[]): JaxArray {
+  const opts = reduceOptions<ReduceOptions>("mean", rest, ORDER.mean);
   if (opts.initial !== undefined) throw new ValueError("mean: numpy's mean has no `initial`; use sum(x, { initial }) / n.");
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, opts.dtype ?? "float32");
@@ -106,8 +123,8 @@ export function mean(x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArra
 
 export interface VarOptions extends ReduceOptions { ddof?: number }
 
-export function variance(x: ArrayLike, options?: VarOptions | AxisValue): JaxArray {
-  const opts = axisOptions<VarOptions>("var", options, "axis, keepdims, ddof, dtype, where");
+export function variance(x: ArrayLike, ...rest: (VarOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray {
+  const opts = reduceOptions<VarOptions>("var", rest, ORDER.var);
   if (opts.initial !== undefined) throw new ValueError("var: numpy's var has no `initial`.");
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, opts.dtype ?? "float32");
@@ -125,15 +142,15 @@ export function variance(x: ArrayLike, options?: VarOptions | AxisValue): JaxArr
 }
 export { variance as var };
 
-export function std(x: ArrayLike, options?: VarOptions | AxisValue): JaxArray {
-  return M.sqrt(variance(x, axisOptions<VarOptions>("std", options, "axis, keepdims, ddof")));
+export function std(x: ArrayLike, ...rest: (VarOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray {
+  return M.sqrt(variance(x, reduceOptions<VarOptions>("std", rest, ORDER.std)));
 }
 
 export interface ArgOptions { axis?: number | null; keepdims?: boolean }
 
 function argReducer(op: string, f: (x: JaxArray, axis: number) => JaxArray) {
-  return (x: ArrayLike, options?: ArgOptions | number | null): JaxArray => {
-    const opts = axisOptions<ArgOptions>(op, options);
+  return (x: ArrayLike, ...rest: (ArgOptions | number | null | boolean | undefined)[]): JaxArray => {
+    const opts = reduceOptions<ArgOptions>(op, rest, ORDER[op]);
     let a = asArray(x);
     if (opts.axis === undefined || opts.axis === null) {
       const r = f(reshape(a, [a.size]), 0);
@@ -149,8 +166,8 @@ export const argmax = argReducer("argmax", (x, axis) => R.argmax(x, axis));
 export const argmin = argReducer("argmin", (x, axis) => R.argmin(x, axis));
 
 function cumulative(op: string, p: typeof R.cumsumP) {
-  return (x: ArrayLike, options?: { axis?: number | null; dtype?: DType } | number | null): JaxArray => {
-    const opts = axisOptions<{ axis?: number | null; dtype?: DType }>(op, options, "axis, dtype");
+  return (x: ArrayLike, ...rest: ({ axis?: number | null; dtype?: DType } | number | null | DType | undefined)[]): JaxArray => {
+    const opts = reduceOptions<{ axis?: number | null; dtype?: DType }>(op, rest, ORDER[op]);
     let a = asArray(x);
     if (opts.dtype) a = A.convertElementType(a, opts.dtype);
     if (a.dtype === "bool") a = A.convertElementType(a, "int32");

@@ -45,8 +45,9 @@ export function reshape(x: ArrayLike, shape: number | readonly number[], order?:
 
 export const ravel = (x: ArrayLike) => reshape(x, [-1]);
 
-export function transpose(x: ArrayLike, axes?: readonly number[] | null): JaxArray {
+export function transpose(x: ArrayLike, axesArg?: readonly number[] | null | { axes?: readonly number[] | null }): JaxArray {
   const a = asArray(x);
+  const axes = axesArg !== null && typeof axesArg === "object" && !Array.isArray(axesArg) ? (axesArg as { axes?: readonly number[] | null }).axes : axesArg as readonly number[] | null | undefined;
   const perm = axes ? axes.map((ax) => normAxis("transpose", ax, a.ndim)) : a.shape.map((_, i) => a.ndim - 1 - i);
   if (perm.length !== a.ndim || new Set(perm).size !== perm.length) {
     throw new ShapeError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${a.ndim} axes of an array of shape ${fmtShape(a.shape)}.`);
@@ -174,9 +175,29 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): JaxArray {
   return S.reshape(broadcastTo_(a, big), shape.map((d, i) => d * rr[i]));
 }
 
-export function repeat(x: ArrayLike, repeats: number | readonly number[], axis: AxisArg = null): JaxArray {
+export function repeat(x: ArrayLike, repeatsArg: number | readonly number[] | JaxArray, axis: AxisArg | { axis?: number | null; totalRepeatLength?: number } = null,
+  totalRepeatLength?: number): JaxArray {
   let a = asArray(x);
-  let ax = axisOf(axis, null);
+  const total = typeof axis === "object" && axis !== null ? (axis as { totalRepeatLength?: number }).totalRepeatLength : totalRepeatLength;
+  let repeats: number | readonly number[];
+  if (repeatsArg instanceof JaxArray) {
+    // Repeat counts decide the output shape, so they must be concrete (as in JAX without total_repeat_length).
+    if (repeatsArg.ndim > 1) throw new ShapeError(`repeat: repeats must be a scalar or 1-D, got shape ${fmtShape(repeatsArg.shape)}.`);
+    const v = repeatsArg.toArray();
+    repeats = typeof v === "number" || typeof v === "boolean" ? +v : (v as number[]);
+  } else repeats = repeatsArg;
+  if (total !== undefined) {
+    const flatN = axisOf(axis as AxisArg, null) === null ? a.size : a.shape[normAxis("repeat", axisOf(axis as AxisArg, null)!, a.ndim)];
+    const counts = typeof repeats === "number" ? Array<number>(flatN).fill(repeats) : [...repeats];
+    // JAX: drop what exceeds total_repeat_length, repeat the final element to fill a shortfall.
+    const sum = counts.reduce((p, q) => p + q, 0);
+    if (sum > total) {
+      let left = total;
+      for (let i = 0; i < counts.length; i++) { counts[i] = Math.min(counts[i], left); left -= counts[i]; }
+    } else if (counts.length) counts[counts.length - 1] += total - sum;
+    repeats = counts;
+  }
+  let ax = axisOf(axis as AxisArg, null);
   if (ax === null) { a = S.reshape(a, [a.size]); ax = 0; }
   ax = normAxis("repeat", ax, a.ndim);
   const n = a.shape[ax];
@@ -185,6 +206,7 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[], axis: 
     const b = broadcastTo_(expanded, [...a.shape.slice(0, ax + 1), repeats, ...a.shape.slice(ax + 1)]);
     return S.reshape(b, a.shape.map((d, i) => (i === ax ? d * repeats : d)));
   }
+  if (repeats.length === 1) return repeat(a, repeats[0], ax);
   if (repeats.length !== n) throw new ShapeError(`repeat: ${repeats.length} repeat counts for an axis of size ${n}.`);
   const idx: number[] = [];
   repeats.forEach((k, i) => { for (let j = 0; j < k; j++) idx.push(i); });
