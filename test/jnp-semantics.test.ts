@@ -250,4 +250,19 @@ test("arange with a trailing dtype (gave shape [NaN]); linspace retstep, JAX's p
   assert.equal(jnp.linspace(-1, 0, 3, { dtype: "int32" }).toArray(), [-1, -1, 0]);
 });
 
+test("linalg.solve: b is a vector only when 1-D (JAX >= 0.5; a 2-D b was read as batched vectors); cholesky upper (ignored)", () => {
+  const a = jnp.array([[2, 1], [1, 3]]).astype("float32");
+  const stack = jnp.stack([a, a.mul(2)]);
+  const b = jnp.array([[1, 2], [3, 4]]).astype("float32");
+  const x = jnp.linalg.solve(stack, b);
+  assert.equal(x.shape, [2, 2, 2]);
+  assert.ok(jnp.allclose(jnp.matmul(stack, x), jnp.broadcastTo(b, [2, 2, 2]), 1e-5, 1e-5).item());
+  assert.equal(jnp.linalg.solve(stack, jnp.array([1, 2]).astype("float32")).shape, [2, 2]);
+  assert.throws(() => jnp.linalg.solve(jnp.ones([2, 3, 3]), jnp.ones([2, 3])), /b\[\.\.\., None\]/);
+  const L = jnp.linalg.cholesky(a), U = jnp.linalg.cholesky(a, { upper: true });
+  assert.equal(U.toArray(), L.T.toArray());
+  assert.equal(jnp.linalg.cholesky(a, true).toArray(), U.toArray());
+  assert.ok(jnp.allclose(jnp.matmul(U.T, U), a, 1e-5, 1e-5).item());
+});
+
 test.run();
