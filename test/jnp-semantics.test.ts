@@ -202,9 +202,13 @@ test("jnp.tensordot takes axes (int, int) (threw a TypeError) and checks the for
   assert.throws(() => jnp.tensordot(jnp.ones([3, 4]), jnp.ones([4, 5]), [[1], [0, 1]]), isA(ValueError));
 });
 
-test("printing: any empty array prints as [] like numpy; a float index is an IndexError that says so", () => {
+test("printing: any empty array prints as [] and wrapped lines carry no trailing padding, like numpy; a float index is an IndexError that says so", () => {
   assert.is(String(jnp.zeros([2, 0])), "[]");
   assert.is(String(jnp.zeros([0])), "[]");
+  // numpy strips the padding at the end of a wrapped line (str(np.linspace(0, 1, 20, dtype=np.float32))).
+  assert.is(String(jnp.linspace(0, 1, 20)), "[0.         0.05263158 0.10526316 0.15789473 0.21052632 0.2631579\n" +
+    " 0.31578946 0.36842105 0.42105263 0.47368422 0.5263158  0.57894737\n 0.6315789  0.68421054 0.7368421  0.7894737  0.84210527 0.8947368\n" +
+    " 0.94736844 1.        ]");
   assert.throws(() => jnp.arange(3).get(1.5), (e: unknown) => e instanceof IndexError && /not an integer/.test((e as Error).message));
 });
 

@@ -114,7 +114,7 @@ function wrapRow(parts: string[], sep: string, indent: number): string {
   for (let i = 0; i < parts.length; i++) {
     const piece = parts[i] + (i < parts.length - 1 ? sep : "");
     if (line && indent + line.length + 1 + piece.length > LINE_WIDTH) {
-      lines.push(line);
+      lines.push(line.trimEnd()); // numpy strips a wrapped line's padding
       line = piece;
     } else {
       line = line ? line + " " + piece : piece;
