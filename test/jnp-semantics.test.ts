@@ -31,7 +31,7 @@ const reducers: Record<string, (x: JArray, o: any) => JArray> = {
 function run(c: Case): JArray {
   const x = load(c.x), p = c.params;
   switch (c.op) {
-    case "pad": return jnp.pad(x, p.padWidth, p.mode, p.constantValues === undefined ? {} : { constantValues: p.constantValues });
+    case "pad": return jnp.pad(x, p.padWidth, p.mode, { constantValues: p.constantValues, statLength: p.statLength });
     case "reshapeF": return jnp.reshape(x, p.shape, "F");
     case "take": return jnp.take(x, p.indices, { axis: p.axis, mode: p.mode, fillValue: p.fillValue });
     case "tensordot": return jnp.tensordot(x, load(p.y), p.axes);
@@ -147,6 +147,11 @@ test("jnp.pad: positional mode (\"edge\" gave zeros), the constant mode's per-si
   assert.equal(jnp.pad(v, [1, 2], "constant", { constantValues: 9 }).toArray(), [9, 1, 2, 3, 9, 9]);
   assert.equal(jnp.pad(v, [1, 1], { mode: "wrap" }).toArray(), [3, 1, 2, 3, 1]);
   assert.throws(() => jnp.pad(v, 1, "median" as never), /not implemented/);
+  // JAX's docstring examples.
+  const x = jnp.array([10, 20, 30, 40]);
+  assert.equal(jnp.pad(x, 2, { mode: "mean" }).toArray(), [25, 25, 10, 20, 30, 40, 25, 25]);
+  assert.equal(jnp.pad(x, 2, { mode: "reflect" }).toArray(), [30, 20, 10, 20, 30, 40, 30, 20]);
+  assert.equal(jnp.pad(x, 2, { constantValues: 99 }).toArray(), [99, 99, 10, 20, 30, 40, 99, 99]);
   assert.throws(() => jnp.pad(v, 1, "edge", { constantValues: 1 }), /constant/);
 });
 

@@ -51,6 +51,12 @@ add("pad constant pairs", "pad", m, {"padWidth": [[1, 0], [2, 1]], "mode": "cons
     np.pad(m, [[1, 0], [2, 1]], constant_values=[[7, 8], [9, 10]]))
 add("pad constant before/after", "pad", v, {"padWidth": [2, 1], "mode": "constant", "constantValues": [4, 6]},
     np.pad(v, [2, 1], constant_values=[4, 6]))
+vi = np.array([[1, 2, 4], [7, 3, 5]], np.int32)
+for mode in ("mean", "maximum", "minimum"):
+    add(f"pad {mode} 1-D", "pad", np.array([10, 20, 30, 45], np.int32), {"padWidth": 2, "mode": mode}, np.pad(np.array([10, 20, 30, 45], np.int32), 2, mode=mode))
+    add(f"pad {mode} 2-D int", "pad", vi, {"padWidth": [[1, 2], [2, 1]], "mode": mode}, np.pad(vi, [[1, 2], [2, 1]], mode=mode))
+    add(f"pad {mode} 2-D float statLength", "pad", m, {"padWidth": [[1, 1], [2, 1]], "mode": mode, "statLength": [[1, 2], [2, 5]]},
+        np.pad(m, [[1, 1], [2, 1]], mode=mode, stat_length=[[1, 2], [2, 5]]))
 add("pad one axis of length 1 reflect", "pad", np.array([5], np.int32), {"padWidth": 2, "mode": "reflect"}, np.pad(np.array([5], np.int32), 2, mode="reflect"))
 
 # reshape with order="F".

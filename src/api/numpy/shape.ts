@@ -7,7 +7,9 @@ import * as A from "../../primitives/arith.js";
 import { gather } from "../../primitives/indexing.js";
 import * as S from "../../primitives/structural.js";
 import { arange, array, asArray, scalar } from "./creation.js";
-import { broadcastAll, broadcastTo_, promote } from "./ufuncs.js";
+import { broadcastAll, broadcastTo_, promote, round as jround } from "./ufuncs.js";
+import * as R from "./reductions.js";
+import { isFloat } from "../../core/dtype.js";
 
 type AxisArg = number | { axis?: number | null } | undefined | null;
 function axisOf(a: AxisArg, dflt: number | null): number | null {
@@ -213,8 +215,14 @@ export function repeat(x: ArrayLike, repeatsArg: number | readonly number[] | Ja
   return gather(a, array(Int32Array.from(idx)), ax);
 }
 
-export type PadMode = "constant" | "edge" | "reflect" | "symmetric" | "wrap";
-export interface PadOptions { mode?: PadMode; constantValues?: number | readonly number[] | readonly (readonly number[])[]; reflectType?: "even" }
+export type PadMode = "constant" | "edge" | "reflect" | "symmetric" | "wrap" | "mean" | "maximum" | "minimum" | "empty";
+export interface PadOptions {
+  mode?: PadMode;
+  constantValues?: number | readonly number[] | readonly (readonly number[])[];
+  reflectType?: "even";
+  /** For mean/maximum/minimum: how many edge elements the statistic uses (default the whole axis). */
+  statLength?: number | readonly number[] | readonly (readonly number[])[];
+}
 type PadWidth = number | readonly number[] | readonly (readonly number[])[];
 
 /** numpy's pad_width (or constant_values) forms: n, [n], [before, after], [[before, after]], one pair per axis. */
@@ -262,14 +270,17 @@ export function pad(x: ArrayLike, padWidth: PadWidth, modeOrOpts: PadMode | PadO
   const a = asArray(x);
   const opts: PadOptions = typeof modeOrOpts === "string" ? { ...more, mode: modeOrOpts } : { ...modeOrOpts };
   const mode = opts.mode ?? "constant";
-  if (!["constant", "edge", "reflect", "symmetric", "wrap"].includes(mode)) {
-    throw new ValueError(`pad: mode "${mode}" is not implemented; use "constant", "edge", "reflect", "symmetric" or "wrap".`);
+  if (!["constant", "edge", "reflect", "symmetric", "wrap", "mean", "maximum", "minimum", "empty"].includes(mode)) {
+    throw new ValueError(`pad: mode "${mode}" is not implemented; use "constant", "edge", "reflect", "symmetric", "wrap", "mean", "maximum", "minimum" or "empty".`);
   }
   if (opts.reflectType !== undefined && opts.reflectType !== "even") throw new ValueError(`pad: reflectType "${opts.reflectType}" is not implemented; only "even" is.`);
   const pw = pairsPerAxis<number>("pad", "pad_width", padWidth as never, a.ndim);
   if (pw.some(([l, h]) => !Number.isInteger(l) || !Number.isInteger(h) || l < 0 || h < 0)) {
     throw new ShapeError(`pad: pad_width ${JSON.stringify(padWidth)} must be non-negative integers ([before, after] per axis).`);
   }
+  if (mode === "empty") return S.pad(a, scalar(0, a.dtype), pw.map(([l, h]) => [l, h, 0]));
+  if (mode === "mean" || mode === "maximum" || mode === "minimum") return padStats(a, pw, mode, opts.statLength);
+  if (opts.statLength !== undefined) throw new ValueError(`pad: statLength applies to modes "mean", "maximum" and "minimum", not "${mode}".`);
   if (mode === "constant") {
     const cv = pairsPerAxis<number>("pad", "constantValues", (opts.constantValues ?? 0) as never, a.ndim);
     if (cv.every(([l, h]) => l === cv[0][0] && h === cv[0][0])) return S.pad(a, scalar(cv[0][0], a.dtype), pw.map(([l, h]) => [l, h, 0]));
@@ -287,6 +298,31 @@ export function pad(x: ArrayLike, padWidth: PadWidth, modeOrOpts: PadMode | PadO
     if (l === 0 && h === 0) return;
     if (a.shape[d] === 0) throw new ValueError(`pad: can't extend the empty axis ${d} of shape ${fmtShape(a.shape)} with mode "${mode}".`);
     r = gather(r, array(padSource(mode as Exclude<PadMode, "constant">, a.shape[d], l, h)), d);
+  });
+  return r;
+}
+
+/** numpy's statistic modes: each side of each axis (in turn) is filled with a statistic of its edge. */
+function padStats(x: JaxArray, pw: [number, number][], mode: "mean" | "maximum" | "minimum", statLength: PadOptions["statLength"]): JaxArray {
+  const stat = mode === "mean" ? R.mean : mode === "maximum" ? R.max : R.min;
+  const lengths = statLength === undefined ? null : pairsPerAxis<number>("pad", "statLength", statLength as never, x.ndim);
+  let r = x;
+  pw.forEach(([lo, hi], d) => {
+    if (lo === 0 && hi === 0) return;
+    const n = r.shape[d];
+    if (n === 0) throw new ValueError(`pad: can't compute the ${mode} of the empty axis ${d} of shape ${fmtShape(r.shape)}.`);
+    const edge = (fromEnd: boolean, len: number) => {
+      if (len <= 0) throw new ValueError("pad: statLength of 0 yields no value for padding.");
+      const k = Math.min(len, n);
+      const start = r.shape.map((_, i) => (i === d && fromEnd ? n - k : 0));
+      const limit = r.shape.map((s, i) => (i === d ? (fromEnd ? n : k) : s));
+      let v = stat(S.slice(r, start, limit), { axis: d, keepdims: true });
+      if (!isFloat(r.dtype)) v = A.convertElementType(jround(v), r.dtype); // numpy/JAX round integer statistics (half to even)
+      return v;
+    };
+    const before = edge(false, lengths ? lengths[d][0] : n), after = edge(true, lengths ? lengths[d][1] : n);
+    const rep = (v: JaxArray, k: number) => broadcastTo_(v, v.shape.map((s, i) => (i === d ? k : s)));
+    r = S.concatenate([rep(before, lo), r, rep(after, hi)], d);
   });
   return r;
 }
