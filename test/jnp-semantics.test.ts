@@ -274,4 +274,12 @@ test("linalg.solve: b is a vector only when 1-D (JAX >= 0.5; a 2-D b was read as
   assert.ok(jnp.allclose(jnp.matmul(U.T, U), a, 1e-5, 1e-5).item());
 });
 
+test("jnp.asarray (numpy's name; was missing): no copy for arrays, JS numbers weakly typed, a dtype converts", () => {
+  const x = jnp.arange(3);
+  assert.ok(jnp.asarray(x) === x);
+  assert.equal([jnp.asarray(2).weakType, jnp.asarray(2.5).dtype], [true, "float32"]);
+  assert.equal(jnp.asarray([1, 2], "float32").dtype, "float32");
+  assert.equal(jnp.asarray(x, { dtype: "float32" }).toArray(), [0, 1, 2]);
+});
+
 test.run();

@@ -76,6 +76,13 @@ export function asArray(x: ArrayLike): JaxArray {
   return array(x);
 }
 
+/** numpy's asarray(x, dtype?): an array as is (converted if a dtype is given), anything else as jnp.array. */
+export function asarray(x: ArrayLike | TypedArray, options?: ArrayOptions | DType): JaxArray {
+  if (x instanceof JaxArray && options === undefined) return x;
+  if (typeof x === "number" && options === undefined) return asArray(x);
+  return array(x, options);
+}
+
 export function scalar(v: number, dtype: DType, weak = false): JaxArray {
   const C = typedArrayFor(dtype);
   const td = new C(1) as TypedArray;
