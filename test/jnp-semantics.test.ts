@@ -282,4 +282,31 @@ test("jnp.asarray (numpy's name; was missing): no copy for arrays, JS numbers we
   assert.equal(jnp.asarray(x, { dtype: "float32" }).toArray(), [0, 1, 2]);
 });
 
+test("takeAlongAxis: an out-of-range index fills (it read the next row's element), { mode: \"clip\" }, fillValue; JAX's docstring examples", () => {
+  const x = jnp.array([[1, 2, 3], [4, 5, 6]]).astype("float32");
+  assert.equal(jnp.takeAlongAxis(x, jnp.array([[0, 2], [1, 0]]), 1).toArray(), [[1, 3], [5, 4]]);
+  const filled = toNumbers(jnp.takeAlongAxis(x, jnp.array([[1, 0, 2]]), 0));
+  assert.equal(filled.slice(0, 2), [4, 2]);
+  assert.ok(Number.isNaN(filled[2]));
+  const past = toNumbers(jnp.takeAlongAxis(x, jnp.array([[3], [0]]), 1));
+  assert.ok(Number.isNaN(past[0]) && past[1] === 4, `${past}`);
+  assert.equal(jnp.takeAlongAxis(x, jnp.array([[3], [-1]]), 1, { mode: "clip" }).toArray(), [[3], [6]]);
+  assert.equal(jnp.takeAlongAxis(x, jnp.array([[3], [-1]]), { axis: 1, fillValue: 0 }).toArray(), [[0], [6]]);
+  const y = jnp.array([[5, 3, 4], [0, 2, 1]]);
+  assert.equal(jnp.takeAlongAxis(y, jnp.argsort(y, 1), 1).toArray(), [[3, 4, 5], [0, 1, 2]]);
+  assert.equal(jnp.takeAlongAxis(y, jnp.argmin(y, { axis: 1, keepdims: true }), 1).toArray(), [[3], [0]]);
+});
+
+test("x.at(...).get({ mode: \"fill\", fillValue }) and .set(v, { mode: \"clip\" }) (JAX's out-of-bounds modes; options were ignored)", () => {
+  const x = jnp.array([[1, 2, 3], [4, 5, 6]]).astype("float32");
+  const got = toNumbers(x.at(jnp.array([[1, 0, 2]]), jnp.arange(3)).get({ mode: "fill" }));
+  assert.equal(got.slice(0, 2), [4, 2]);
+  assert.ok(Number.isNaN(got[2]));
+  assert.equal(x.at(jnp.array([5])).get({ mode: "fill", fillValue: -1 }).toArray(), [[-1, -1, -1]]);
+  assert.equal(x.at(jnp.array([5])).get().toArray(), [[4, 5, 6]]);
+  assert.equal(jnp.arange(3).at([5]).set(9).toArray(), [0, 1, 2]);
+  assert.equal(jnp.arange(3).at([5]).set(9, { mode: "clip" }).toArray(), [0, 1, 9]);
+  assert.throws(() => x.at(0).get({ mode: "wrap" as never }), /invalid mode/);
+});
+
 test.run();

@@ -372,7 +372,14 @@ export function take(x: ArrayLike, indices: ArrayLike, axis: number | null | Tak
   return A.select(okOut, got, broadcastTo_(scalar(opts.fillValue, got.dtype), got.shape));
 }
 
-export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null): JaxArray {
+/** takeAlongAxis(x, indices, axis, { mode, fillValue }): mode "fill" (default; NaN/fillValue out of bounds) or "clip". */
+export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null | { axis?: number | null; mode?: "fill" | "clip"; fillValue?: number },
+  options: { mode?: "fill" | "clip"; fillValue?: number } = {}): JaxArray {
+  const opts = typeof axis === "object" && axis !== null ? { ...options, ...axis } : { ...options, axis };
+  if (opts.axis === undefined) throw new ValueError("takeAlongAxis: needs the axis (a number, or null for the flattened array).");
+  const mode = opts.mode ?? "fill";
+  if (mode !== "fill" && mode !== "clip") throw new ValueError(`takeAlongAxis: invalid mode "${mode}"; use "fill" or "clip".`);
+  axis = opts.axis;
   let a = asArray(x);
   let idx = asArray(indices);
   if (axis === null) { a = S.reshape(a, [a.size]); idx = S.reshape(idx, [idx.size]); axis = 0; }
@@ -380,13 +387,22 @@ export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | n
   const ax = normAxis("take_along_axis", axis, a.ndim);
   const outShape = a.shape.map((d, i) => (i === ax ? idx.shape[i] : broadcastDim(d, idx.shape[i])));
   const strides = a.shape.map((_, i) => sizeOf(a.shape.slice(i + 1)));
-  let lin = A.mul(broadcastTo_(normalizeIndices(idx, a.shape[ax]), outShape), broadcastTo_(scalar(strides[ax], "int32"), outShape));
+  const n = a.shape[ax];
+  let iv = broadcastTo_(normalizeIndices(idx, n), outShape);
+  const zero = broadcastTo_(scalar(0, "int32"), outShape), top = broadcastTo_(scalar(n - 1, "int32"), outShape);
+  if (mode === "clip") iv = A.max(A.min(iv, top), zero);
+  // Out-of-range entries point past the end of the flattened array, so the fill-mode gather fills them.
+  const bad = A.bitwiseOr(A.lt(iv, zero), A.gt(iv, top));
+  let lin = A.mul(iv, broadcastTo_(scalar(strides[ax], "int32"), outShape));
   for (let d = 0; d < a.ndim; d++) {
     if (d === ax || a.shape[d] === 1) continue;
     const io = S.broadcastInDim(arange(outShape[d]), outShape, [d]);
     lin = A.add(lin, A.mul(io, broadcastTo_(scalar(strides[d], "int32"), outShape)));
   }
-  return gather(S.reshape(a, [a.size]), lin, 0, "fill");
+  lin = A.select(bad, broadcastTo_(scalar(a.size, "int32"), outShape), lin);
+  const out = gather(S.reshape(a, [a.size]), lin, 0, "fill");
+  if (opts.fillValue === undefined) return out;
+  return A.select(bad, broadcastTo_(scalar(opts.fillValue, out.dtype), out.shape), out);
 }
 
 function broadcastDim(a: number, b: number): number {
