@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, lax, random, jit, grad, ValueError, IndexError, Array as JArray } from "../src/index.js";
+import { jnp, lax, random, jit, grad, vmap, ValueError, IndexError, Array as JArray } from "../src/index.js";
 import { toNumbers } from "./helpers.js";
 
 type V = number | string;
@@ -307,6 +307,27 @@ test("x.at(...).get({ mode: \"fill\", fillValue }) and .set(v, { mode: \"clip\" 
   assert.equal(jnp.arange(3).at([5]).set(9).toArray(), [0, 1, 2]);
   assert.equal(jnp.arange(3).at([5]).set(9, { mode: "clip" }).toArray(), [0, 1, 9]);
   assert.throws(() => x.at(0).get({ mode: "wrap" as never }), /invalid mode/);
+});
+
+test("the new paths under transformations: vmap against a loop, jit against eager, gradients of pad modes and masked means", () => {
+  const xs = jnp.arange(12).astype("float32").reshape(3, 4);
+  const fs: [string, (v: JArray) => JArray][] = [
+    ["pad reflect", (v) => jnp.pad(v, [2, 3], "reflect")],
+    ["pad mean", (v) => jnp.pad(v, 1, { mode: "mean" })],
+    ["take wrap", (v) => jnp.take(v, [5, -6], { mode: "wrap" })],
+    ["takeAlongAxis fill", (v) => jnp.takeAlongAxis(v, jnp.array([4, 1]), 0, { fillValue: -1 })],
+    ["max where", (v) => jnp.max(v, { where: jnp.array([true, false, true, false]), initial: -5 })],
+    ["reduceWindow", (v) => lax.reduceWindow(v, 0, lax.add, [2], [1], "SAME")],
+  ];
+  for (const [name, f] of fs) {
+    const loop = jnp.stack([...xs].map((r) => f(r)));
+    assert.equal(vmap(f)(xs).toArray(), loop.toArray(), `${name}: vmap`);
+    assert.equal(jit(f)(xs.get(1)).toArray(), f(xs.get(1)).toArray(), `${name}: jit`);
+  }
+  // d/dv sum(pad(v, 1, edge)) counts each element once plus once per copy at the edges.
+  assert.equal(grad((v: JArray) => jnp.pad(v, 1, "edge").sum())(jnp.array([1, 2, 3]).astype("float32")).toArray(), [2, 1, 2]);
+  const g = grad((v: JArray) => jnp.mean(v, { where: jnp.array([true, true, false]) }))(jnp.array([1, 2, 3]).astype("float32"));
+  assert.equal(g.toArray(), [0.5, 0.5, 0]);
 });
 
 test.run();
