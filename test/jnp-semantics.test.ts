@@ -330,4 +330,14 @@ test("the new paths under transformations: vmap against a loop, jit against eage
   assert.equal(g.toArray(), [0.5, 0.5, 0]);
 });
 
+test("Array methods numpy has that were missing: round, sort, argsort, cumprod, repeat, diagonal", () => {
+  const x = jnp.array([[3.14159, 1.5], [2.5, 0.25]]);
+  assert.equal(x.round(1).toArray(), jnp.round(x, 1).toArray());
+  assert.equal(x.sort().toArray(), [[1.5, 3.14159].map(Math.fround), [0.25, 2.5]]);
+  assert.equal(x.argsort(0).toArray(), [[1, 1], [0, 0]]);
+  assert.equal(jnp.array([1, 2, 3]).cumprod().toArray(), [1, 2, 6]);
+  assert.equal(jnp.array([1, 2]).repeat(2).toArray(), [1, 1, 2, 2]);
+  assert.equal(jnp.arange(4).reshape(2, 2).diagonal().toArray(), [0, 3]);
+});
+
 test.run();

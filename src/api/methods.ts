@@ -48,6 +48,12 @@ declare module "../core/value.js" {
     argmax(opts?: ArgOptions | number | null, ...more: unknown[]): JaxArray;
     argmin(opts?: ArgOptions | number | null, ...more: unknown[]): JaxArray;
     cumsum(opts?: { axis?: number | null } | number | null, ...more: unknown[]): JaxArray;
+    cumprod(opts?: { axis?: number | null } | number | null, ...more: unknown[]): JaxArray;
+    round(decimals?: number): JaxArray;
+    sort(opts?: { axis?: number | null; descending?: boolean; stable?: boolean } | number | null): JaxArray;
+    argsort(opts?: { axis?: number | null; descending?: boolean; stable?: boolean } | number | null): JaxArray;
+    repeat(repeats: number | readonly number[] | JaxArray, axis?: number | null): JaxArray;
+    diagonal(offset?: number, axis1?: number, axis2?: number): JaxArray;
     /** x.reshape([2, 3]) or numpy's x.reshape(2, 3). */
     reshape(shape: number | readonly number[], ...more: number[]): JaxArray;
     /** x.transpose([1, 0]) or numpy's x.transpose(1, 0). */
@@ -82,7 +88,9 @@ export function installArrayMethods(): void {
     square: un(jnp.square), tanh: un(jnp.tanh), sin: un(jnp.sin), cos: un(jnp.cos),
     sum: un(jnp.sum), prod: un(jnp.prod), mean: un(jnp.mean), max: un(jnp.max), min: un(jnp.min), var: un(jnp.var),
     std: un(jnp.std), all: un(jnp.all), any: un(jnp.any), argmax: un(jnp.argmax), argmin: un(jnp.argmin),
-    cumsum: un(jnp.cumsum), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
+    cumsum: un(jnp.cumsum), cumprod: un(jnp.cumprod), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
+    round: un(jnp.round), sort: un(jnp.sort), argsort: un(jnp.argsort), repeat: un(jnp.repeat),
+    diagonal: un(jnp.diagonal),
     reshape(this: JaxArray, s: number | readonly number[], ...more: number[]) { return jnp.reshape(this, more.length ? [s as number, ...more] : s); },
     transpose(this: JaxArray, axes?: readonly number[] | number | null, ...more: number[]) {
       return jnp.transpose(this, typeof axes === "number" ? [axes, ...more] : axes);
