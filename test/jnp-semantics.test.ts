@@ -340,4 +340,12 @@ test("Array methods numpy has that were missing: round, sort, argsort, cumprod, 
   assert.equal(jnp.arange(4).reshape(2, 2).diagonal().toArray(), [0, 3]);
 });
 
+test("x.at(...).divide and .power (JAX's update methods; were missing), split at an Array of indices (threw)", () => {
+  const x = jnp.array([8, 9, 10]).astype("float32");
+  assert.equal(x.at([0, 0, 2]).divide(2).toArray(), [2, 9, 5]);
+  assert.equal(jnp.array([2, 3, 4]).at(1).power(2).toArray(), [2, 9, 4]);
+  const parts = jnp.split(jnp.arange(9), jnp.array([2, 7]));
+  assert.equal(parts.map((p) => p.toArray()), [[0, 1], [2, 3, 4, 5, 6], [7, 8]]);
+});
+
 test.run();

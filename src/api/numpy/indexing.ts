@@ -7,8 +7,8 @@ import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import { gather, scatter, ScatterMode } from "../../primitives/indexing.js";
 import * as S from "../../primitives/structural.js";
-import { arange, asArray, scalar } from "./creation.js";
-import { broadcastAll, broadcastTo_, promote } from "./ufuncs.js";
+import { arange, asArray, onesLike, scalar } from "./creation.js";
+import { broadcastAll, broadcastTo_, divide, power, promote } from "./ufuncs.js";
 
 export type Index = number | string | null | JaxArray | readonly number[];
 
@@ -209,6 +209,14 @@ export class AtRef {
   add(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "add", opts); }
   multiply(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "mul", opts); }
   mul(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "mul", opts); }
+  /** x / v at idx (JAX: x divided by ones with v multiplied in at idx, so repeated indices divide repeatedly). */
+  divide(v: ArrayLike, opts?: AtUpdateOptions): JaxArray {
+    return divide(this.x, new AtRef(onesLike(this.x), this.idx).mul(v, opts));
+  }
+  /** x ** v at idx (x to the power of ones with v set at idx). */
+  power(v: ArrayLike, opts?: AtUpdateOptions): JaxArray {
+    return power(this.x, new AtRef(onesLike(this.x), this.idx).set(v, opts));
+  }
   min(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "min", opts); }
   max(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "max", opts); }
 

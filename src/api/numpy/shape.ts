@@ -142,8 +142,10 @@ export function stack(arrays: readonly ArrayLike[], axis: AxisArg = 0): JaxArray
 export const vstack = (arrays: readonly ArrayLike[]) => concatenate(arrays.map((a) => { const x = asArray(a); return x.ndim < 2 ? reshape(x, [1, x.size]) : x; }), 0);
 export const hstack = (arrays: readonly ArrayLike[]) => { const xs = arrays.map(asArray); return concatenate(xs, xs[0].ndim === 1 ? 0 : 1); };
 
-export function split(x: ArrayLike, indicesOrSections: number | readonly number[], axis: AxisArg = 0): JaxArray[] {
+export function split(x: ArrayLike, indicesOrSectionsArg: number | readonly number[] | JaxArray, axis: AxisArg = 0): JaxArray[] {
   const a = asArray(x);
+  // Split points decide the output shapes, so an Array of them must be concrete.
+  const indicesOrSections = indicesOrSectionsArg instanceof JaxArray ? indicesOrSectionsArg.toArray() as number | number[] : indicesOrSectionsArg;
   const ax = normAxis("split", axisOf(axis, 0) ?? 0, a.ndim);
   const n = a.shape[ax];
   let cuts: number[];
