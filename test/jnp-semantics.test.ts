@@ -132,11 +132,12 @@ test("random.permutation takes positional independent; random.categorical positi
   assert.equal(c.toArray(), random.categorical(k, jnp.zeros([3, 4]), { axis: -1, shape: [2, 3] }).toArray());
 });
 
-test("random.bernoulli: JS numbers and lists are probabilities (1 and [0, 1] threw: JS has no 1.0)", () => {
+test("random.bernoulli and categorical: JS numbers and lists are probabilities/logits (1 and [0, 1] threw: JS has no 1.0)", () => {
   const k = random.key(3);
   assert.equal(random.bernoulli(k, 1, [3]).toArray(), [true, true, true]);
   assert.equal(random.bernoulli(k, [0, 1, 1]).toArray(), [false, true, true]);
   assert.throws(() => random.bernoulli(k, jnp.array([0, 1])), /floating/);
+  assert.equal(random.categorical(k, [[0, -Infinity], [-Infinity, 0]]).toArray(), [0, 1]);
 });
 
 // ---- jnp

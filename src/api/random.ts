@@ -512,7 +512,8 @@ export function categorical(key: ArrayLike, logits: ArrayLike, ...rest: (Categor
     ? positionalOptions<CategoricalOptions>("random.categorical", rest.map((v) => (v === null ? undefined : v)), ["axis", "shape", "replace"])
     : axisOptions<CategoricalOptions>("random.categorical", rest[0] as CategoricalOptions | number | undefined, "axis, shape, replace");
   const k = checkKey("categorical", key);
-  const lg = jnp.asArray(logits);
+  // JS numbers and lists are log-probabilities whatever their values look like (JS has no 0.0).
+  const lg = logits instanceof JaxArray ? logits : jnp.array(logits as never, "float32");
   if (!isFloat(lg.dtype)) throw new DTypeError(`categorical: logits must be floating point, got ${lg.dtype}.`);
   const axis = normAxis("categorical", opts.axis ?? -1, lg.ndim);
   const batchShape = lg.shape.filter((_, i) => i !== axis);
