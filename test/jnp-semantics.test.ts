@@ -349,4 +349,12 @@ test("x.at(...).divide and .power (JAX's update methods; were missing), split at
   assert.equal(parts.map((p) => p.toArray()), [[0, 1], [2, 3, 4, 5, 6], [7, 8]]);
 });
 
+test("reduction options: a misspelt key is an error (keepDims was ignored), correction is ddof's array-API name", () => {
+  const x = jnp.arange(6).reshape(2, 3);
+  assert.throws(() => jnp.sum(x, { axis: 0, keepDims: true } as never), /unknown option keepDims/);
+  assert.throws(() => jnp.argmax(x, { axis: 0, initial: 1 } as never), /unknown option/);
+  assert.equal(jnp.var(x, { correction: 1 }).item(), 3.5);
+  assert.equal(jnp.std(x, { axis: 1, correction: 1 }).toArray(), [1, 1]);
+});
+
 test.run();

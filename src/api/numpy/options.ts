@@ -54,7 +54,14 @@ export function positionalOptions<T extends object>(op: string, rest: readonly u
  * keepdims). `out` has no meaning for immutable arrays, so a value there is an error.
  */
 export function reduceOptions<T extends { axis?: unknown }>(op: string, rest: readonly unknown[], names: readonly string[]): T {
-  if (rest.length <= 1) return axisOptions<T>(op, rest[0] as T | AxisValue | undefined, names.filter((n) => n !== "out").join(", "));
+  if (rest.length <= 1) {
+    const known = names.filter((n) => n !== "out");
+    const o = axisOptions<T>(op, rest[0] as T | AxisValue | undefined, known.join(", "));
+    // A misspelt option (keepDims) would otherwise be ignored without a word.
+    const unknown = Object.keys(o).filter((k) => !known.includes(k) && (o as Record<string, unknown>)[k] !== undefined);
+    if (unknown.length) throw new ValueError(`${op}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; ${op} takes { ${known.join(", ")} }.`);
+    return o;
+  }
   const o = positionalOptions<Record<string, unknown>>(op, rest.map((v, i) => (v === null && i > 0 ? undefined : v)), names as string[]);
   if (o.out !== undefined) throw new ValueError(`${op}: the out argument is not supported (tinyjax arrays are immutable); use the return value.`);
   delete o.out;

@@ -65,8 +65,8 @@ const ORDER: Record<string, string[]> = {
   all: ["axis", "out", "keepdims", "where"],
   any: ["axis", "out", "keepdims", "where"],
   mean: ["axis", "dtype", "out", "keepdims", "where"],
-  var: ["axis", "dtype", "out", "ddof", "keepdims", "where"],
-  std: ["axis", "dtype", "out", "ddof", "keepdims", "where"],
+  var: ["axis", "dtype", "out", "ddof", "keepdims", "where", "correction"],
+  std: ["axis", "dtype", "out", "ddof", "keepdims", "where", "correction"],
   argmax: ["axis", "out", "keepdims"],
   argmin: ["axis", "out", "keepdims"],
   cumsum: ["axis", "dtype", "out"],
@@ -121,7 +121,7 @@ export function mean(x: ArrayLike, ...rest: (ReduceOptions | AxisValue | DType |
   return A.div(s, broadcastTo_(scalar(n, s.dtype), s.shape));
 }
 
-export interface VarOptions extends ReduceOptions { ddof?: number }
+export interface VarOptions extends ReduceOptions { ddof?: number; /** The array API's name for ddof. */ correction?: number }
 
 export function variance(x: ArrayLike, ...rest: (VarOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray {
   const opts = reduceOptions<VarOptions>("var", rest, ORDER.var);
@@ -137,7 +137,9 @@ export function variance(x: ArrayLike, ...rest: (VarOptions | AxisValue | DType 
   } else {
     n = broadcastTo_(scalar(sizeOf(axes.map((i) => a.shape[i])), ss.dtype), ss.shape);
   }
-  const dof = A.max(A.sub(n, broadcastTo_(scalar(opts.ddof ?? 0, ss.dtype), ss.shape)), broadcastTo_(scalar(0, ss.dtype), ss.shape));
+  if (opts.ddof !== undefined && opts.correction !== undefined) throw new ValueError("var: pass ddof or correction, not both.");
+  const ddof = opts.ddof ?? opts.correction ?? 0;
+  const dof = A.max(A.sub(n, broadcastTo_(scalar(ddof, ss.dtype), ss.shape)), broadcastTo_(scalar(0, ss.dtype), ss.shape));
   return A.div(ss, dof);
 }
 export { variance as var };
