@@ -248,6 +248,7 @@ test("repeat with an Array of counts and totalRepeatLength (threw)", () => {
   assert.equal(jnp.repeat(jnp.array([1, 2]), jnp.array(2)).toArray(), [1, 1, 2, 2]);
   assert.equal(jnp.repeat(jnp.array([1, 2, 3]), [2, 1, 1], { axis: 0, totalRepeatLength: 3 }).toArray(), [1, 1, 2]);
   assert.equal(jnp.repeat(jnp.array([1, 2]), 1, { axis: 0, totalRepeatLength: 4 }).toArray(), [1, 2, 2, 2]);
+  assert.throws(() => jnp.repeat(jnp.array([1, 2]), -1), (e: unknown) => e instanceof ValueError && /non-negative/.test((e as Error).message));
 });
 
 test("arange with a trailing dtype (gave shape [NaN]); linspace retstep, JAX's positional order, floor for ints", () => {

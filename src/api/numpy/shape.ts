@@ -151,7 +151,7 @@ export function split(x: ArrayLike, indicesOrSectionsArg: number | readonly numb
   let cuts: number[];
   if (typeof indicesOrSections === "number") {
     if (indicesOrSections <= 0 || n % indicesOrSections !== 0) {
-      throw new ShapeError(`split: array split does not result in an equal division: axis ${ax} of size ${n} into ${indicesOrSections} sections. Use arraySplit-style indices instead.`);
+      throw new ShapeError(`split: array split does not result in an equal division: axis ${ax} of size ${n} into ${indicesOrSections} sections. Pass the split indices instead, e.g. split(x, [2, 5]).`);
     }
     const step = n / indicesOrSections;
     cuts = [...Array(indicesOrSections - 1).keys()].map((i) => (i + 1) * step);
@@ -200,6 +200,9 @@ export function repeat(x: ArrayLike, repeatsArg: number | readonly number[] | Ja
       for (let i = 0; i < counts.length; i++) { counts[i] = Math.min(counts[i], left); left -= counts[i]; }
     } else if (counts.length) counts[counts.length - 1] += total - sum;
     repeats = counts;
+  }
+  if ((typeof repeats === "number" ? [repeats] : repeats).some((r) => !Number.isInteger(r) || r < 0)) {
+    throw new ValueError(`repeat: repeats must be non-negative integers, got ${JSON.stringify(repeats)}.`);
   }
   let ax = axisOf(axis as AxisArg, null);
   if (ax === null) { a = S.reshape(a, [a.size]); ax = 0; }
