@@ -6,9 +6,10 @@ import { ArrayLike, JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
 import { conv, ConvDimensionNumbers, dilateDim } from "../primitives/conv.js";
 import { reduceMax } from "../primitives/reduce.js";
-import { concatenate, pad, reshape, slice } from "../primitives/structural.js";
+import { broadcastInDim, concatenate, pad, reshape, slice } from "../primitives/structural.js";
 import { asArray, scalar } from "./numpy/creation.js";
 import { promote } from "./numpy/ufuncs.js";
+import { positionalOptions } from "./numpy/options.js";
 
 export type Padding = "SAME" | "VALID" | readonly (readonly [number, number])[];
 
@@ -21,15 +22,17 @@ export interface ConvOptions {
 }
 
 /** (lo, hi) padding per spatial dim for SAME/VALID, as lax.padtype_to_pads computes it. */
-export function padsFor(inShape: readonly number[], window: readonly number[], strides: readonly number[], padding: Padding): [number, number][] {
+export function padsFor(inShape: readonly number[], window: readonly number[], strides: readonly number[], padding: Padding | "SAME_LOWER"): [number, number][] {
   if (padding === "VALID") return inShape.map(() => [0, 0]);
-  if (padding === "SAME") {
+  if (padding === "SAME" || padding === "SAME_LOWER") {
     return inShape.map((n, i) => {
       const out = Math.ceil(n / strides[i]);
       const total = Math.max((out - 1) * strides[i] + window[i] - n, 0);
-      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      const small = Math.floor(total / 2);
+      return padding === "SAME" ? [small, total - small] : [total - small, small];
     });
   }
+  if (typeof padding === "string") throw new ValueError(`padding must be "SAME", "SAME_LOWER", "VALID" or one (lo, hi) pair per spatial dimension, got "${padding}".`);
   if (padding.length !== inShape.length) throw new ShapeError(`padding ${JSON.stringify(padding)} needs one (lo, hi) pair per spatial dimension (${inShape.length}).`);
   return padding.map(([l, h]) => [l, h]);
 }
@@ -51,8 +54,13 @@ function specNumbers(op: string, [ls, rs, os]: readonly [string, string, string]
 }
 
 /** lax.conv_general_dilated: one conv_general_dilated equation (layouts, padding strings resolved here). */
-export function convGeneralDilated(lhsIn: ArrayLike, rhsIn: ArrayLike, windowStrides: readonly number[], padding: Padding, opts: ConvOptions = {}): JaxArray {
+export function convGeneralDilated(lhsIn: ArrayLike, rhsIn: ArrayLike, windowStrides: readonly number[], padding: Padding | "SAME_LOWER",
+  ...rest: (ConvOptions | readonly number[] | readonly [string, string, string] | number | null | undefined)[]): JaxArray {
   const op = "conv_general_dilated";
+  // JAX's positional order after padding: lhs_dilation, rhs_dilation, dimension_numbers, feature_group_count.
+  const o = positionalOptions<ConvOptions>("lax.convGeneralDilated", rest.map((v) => (v === null ? undefined : v)),
+    ["lhsDilation", "rhsDilation", "dimensionNumbers", "featureGroupCount"]);
+  const opts: ConvOptions = o;
   const [lhs, rhs] = promote(op, [lhsIn, rhsIn]);
   if (rhs.ndim !== lhs.ndim || lhs.ndim < 3) throw new ShapeError(`${op}: lhs ${lhs.aval.str()} and rhs ${rhs.aval.str()} must have the same rank, at least 3.`);
   const nd = lhs.ndim - 2;
@@ -67,23 +75,47 @@ export function convGeneralDilated(lhsIn: ArrayLike, rhsIn: ArrayLike, windowStr
   return conv(lhs, rhs, { windowStrides: strides, padding: pads, lhsDilation, rhsDilation, dimensionNumbers: dn, featureGroupCount: opts.featureGroupCount ?? 1 });
 }
 
-export type Reducer = "max" | "add" | "sum" | "min";
+export type Reducer = "max" | "add" | "sum" | "min" | "mul" | ((a: JaxArray, b: JaxArray) => JaxArray);
 
-/** lax.reduceWindow(x, init, "max" | "add", windowDimensions, windowStrides, padding). */
-export function reduceWindow(xIn: ArrayLike, initValue: number, computation: Reducer, windowDimensions: readonly number[], windowStrides: readonly number[], padding: Padding): JaxArray {
+const namedReducers: Record<string, (a: JaxArray, b: JaxArray) => JaxArray> = { add: A.add, sum: A.add, mul: A.mul, max: A.max, min: A.min };
+
+/**
+ * lax.reduceWindow(x, init, computation, windowDimensions, windowStrides?, padding?, baseDilation?,
+ * windowDilation?). `computation` is a binary function such as lax.max or lax.add (or its name);
+ * as in XLA, every window starts from `init` and padding and base-dilation holes hold `init`.
+ */
+export function reduceWindow(xIn: ArrayLike, initValue: number | ArrayLike, computation: Reducer, windowDimensions: readonly number[],
+  windowStrides?: readonly number[] | null, padding: Padding | "SAME_LOWER" = "VALID", baseDilation?: readonly number[] | null,
+  windowDilation?: readonly number[] | null): JaxArray {
+  const op = "reduce_window";
   const x0 = asArray(xIn);
   const nd = x0.ndim;
-  if (windowDimensions.length !== nd || windowStrides.length !== nd) {
-    throw new ShapeError(`reduce_window: window dimensions and strides need one entry per axis of ${x0.aval.str()}.`);
+  const f = typeof computation === "function" ? computation : namedReducers[computation];
+  if (!f) throw new ValueError(`${op}: computation must be a binary function such as lax.max or lax.add (or "add", "mul", "max", "min"), got ${JSON.stringify(computation)}.`);
+  const ones = Array<number>(nd).fill(1);
+  const strides = windowStrides ?? ones, bd = baseDilation ?? ones, wd = windowDilation ?? ones;
+  for (const [name, v] of [["window dimensions", windowDimensions], ["window strides", strides], ["base dilation", bd], ["window dilation", wd]] as const) {
+    if (!Array.isArray(v) || v.length !== nd) throw new ShapeError(`${op}: ${name} need one entry per axis of ${x0.aval.str()}, got ${JSON.stringify(v)}.`);
   }
-  const pads = padsFor(x0.shape, windowDimensions, windowStrides, padding);
-  const x = pad(x0, scalar(initValue, x0.dtype), pads.map(([l, h]) => [l, h, 0]));
-  const out = x.shape.map((n, i) => Math.floor((n - windowDimensions[i]) / windowStrides[i]) + 1);
-  const offsets = windowDimensions.reduce<number[][]>((acc, k) => acc.flatMap((o) => Array.from({ length: k }, (_, j) => [...o, j])), [[]]);
-  const parts = offsets.map((off) => slice(x, off, off.map((o, i) => o + (out[i] - 1) * windowStrides[i] + 1), windowStrides));
-  if (computation === "max" || computation === "min") {
+  const init = typeof initValue === "number" ? scalar(initValue, x0.dtype) : A.convertElementType(asArray(initValue), x0.dtype);
+  if (init.ndim !== 0) throw new ShapeError(`${op}: init_value must be a scalar, got shape [${init.shape}].`);
+  const effWindow = windowDimensions.map((k, i) => dilateDim(k, wd[i]));
+  const pads = padsFor(x0.shape.map((n, i) => dilateDim(n, bd[i])), effWindow, strides, padding);
+  const x = pad(x0, init, pads.map(([l, h], i) => [l, h, bd[i] - 1]));
+  const out = x.shape.map((n, i) => Math.max(0, Math.floor((n - effWindow[i]) / strides[i]) + 1));
+  const offsets = windowDimensions.reduce<number[][]>((acc, k, d) => acc.flatMap((o) => Array.from({ length: k }, (_, j) => [...o, j * wd[d]])), [[]]);
+  const parts = offsets.map((off) => slice(x, off, off.map((o, i) => o + Math.max(0, out[i] - 1) * strides[i] + (out[i] > 0 ? 1 : 0)), strides));
+  // An identity init (0 for add, -inf for max, ...) need not be folded in.
+  const identity = typeof initValue === "number" &&
+    ((f === A.add && initValue === 0) || (f === A.mul && initValue === 1) || (f === A.max && initValue === -Infinity) || (f === A.min && initValue === Infinity));
+  const withInit = (r: JaxArray) => (identity || !parts.length ? r : f(broadcastInDim(init, out, []), r));
+  if (!parts.length) return broadcastInDim(init, out, []);
+  if (f === A.max || f === A.min) {
+    // One reduction over the stacked windows instead of a chain of elementwise ops.
     const st = concatenate(parts.map((p) => reshape(p, [1, ...p.shape])), 0);
-    return computation === "max" ? reduceMax(st, [0]) : A.neg(reduceMax(A.neg(st), [0]));
+    return withInit(f === A.max ? reduceMax(st, [0]) : A.neg(reduceMax(A.neg(st), [0])));
   }
-  return parts.reduce((acc, p) => A.add(acc, p));
+  if (f === A.add || f === A.mul) return withInit(parts.reduce((acc, p) => f(acc, p)));
+  // Any other function folds the window left to right starting from init.
+  return parts.reduce((acc, p) => f(acc, p), broadcastInDim(init, out, []));
 }

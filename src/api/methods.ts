@@ -36,18 +36,24 @@ declare module "../core/value.js" {
     tanh(): JaxArray;
     sin(): JaxArray;
     cos(): JaxArray;
-    sum(opts?: ReduceOptions | AxisValue): JaxArray;
-    prod(opts?: ReduceOptions | AxisValue): JaxArray;
-    mean(opts?: ReduceOptions | AxisValue): JaxArray;
-    max(opts?: ReduceOptions | AxisValue): JaxArray;
-    min(opts?: ReduceOptions | AxisValue): JaxArray;
-    var(opts?: VarOptions | AxisValue): JaxArray;
-    std(opts?: VarOptions | AxisValue): JaxArray;
-    all(opts?: ReduceOptions | AxisValue): JaxArray;
-    any(opts?: ReduceOptions | AxisValue): JaxArray;
-    argmax(opts?: ArgOptions | number | null): JaxArray;
-    argmin(opts?: ArgOptions | number | null): JaxArray;
-    cumsum(opts?: { axis?: number | null } | number | null): JaxArray;
+    sum(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    prod(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    mean(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    max(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    min(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    var(opts?: VarOptions | AxisValue, ...more: unknown[]): JaxArray;
+    std(opts?: VarOptions | AxisValue, ...more: unknown[]): JaxArray;
+    all(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    any(opts?: ReduceOptions | AxisValue, ...more: unknown[]): JaxArray;
+    argmax(opts?: ArgOptions | number | null, ...more: unknown[]): JaxArray;
+    argmin(opts?: ArgOptions | number | null, ...more: unknown[]): JaxArray;
+    cumsum(opts?: { axis?: number | null } | number | null, ...more: unknown[]): JaxArray;
+    cumprod(opts?: { axis?: number | null } | number | null, ...more: unknown[]): JaxArray;
+    round(decimals?: number): JaxArray;
+    sort(opts?: { axis?: number | null; descending?: boolean; stable?: boolean } | number | null): JaxArray;
+    argsort(opts?: { axis?: number | null; descending?: boolean; stable?: boolean } | number | null): JaxArray;
+    repeat(repeats: number | readonly number[] | JaxArray, axis?: number | null): JaxArray;
+    diagonal(offset?: number, axis1?: number, axis2?: number): JaxArray;
     /** x.reshape([2, 3]) or numpy's x.reshape(2, 3). */
     reshape(shape: number | readonly number[], ...more: number[]): JaxArray;
     /** x.transpose([1, 0]) or numpy's x.transpose(1, 0). */
@@ -71,7 +77,8 @@ declare module "../core/value.js" {
 export function installArrayMethods(): void {
   const p = JaxArray.prototype as any;
   const bin = (f: (a: ArrayLike, b: ArrayLike) => JaxArray) => function (this: JaxArray, y: ArrayLike) { return f(this, y); };
-  const un = (f: (a: ArrayLike, o?: any) => JaxArray) => function (this: JaxArray, o?: any) { return f(this, o); };
+  // Trailing arguments pass through, so x.sum(1, null, null, true) means what jnp.sum's positional order says.
+  const un = (f: (a: ArrayLike, ...o: any[]) => JaxArray) => function (this: JaxArray, ...o: any[]) { return f(this, ...o); };
   Object.assign(p, {
     add: bin(jnp.add), sub: bin(jnp.subtract), mul: bin(jnp.multiply), div: bin(jnp.divide), pow: bin(jnp.power),
     mod: bin(jnp.mod), floorDiv: bin(jnp.floorDivide), matmul: bin(jnp.matmul), dot: bin(jnp.dot),
@@ -81,7 +88,9 @@ export function installArrayMethods(): void {
     square: un(jnp.square), tanh: un(jnp.tanh), sin: un(jnp.sin), cos: un(jnp.cos),
     sum: un(jnp.sum), prod: un(jnp.prod), mean: un(jnp.mean), max: un(jnp.max), min: un(jnp.min), var: un(jnp.var),
     std: un(jnp.std), all: un(jnp.all), any: un(jnp.any), argmax: un(jnp.argmax), argmin: un(jnp.argmin),
-    cumsum: un(jnp.cumsum), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
+    cumsum: un(jnp.cumsum), cumprod: un(jnp.cumprod), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
+    round: un(jnp.round), sort: un(jnp.sort), argsort: un(jnp.argsort), repeat: un(jnp.repeat),
+    diagonal: un(jnp.diagonal),
     reshape(this: JaxArray, s: number | readonly number[], ...more: number[]) { return jnp.reshape(this, more.length ? [s as number, ...more] : s); },
     transpose(this: JaxArray, axes?: readonly number[] | number | null, ...more: number[]) {
       return jnp.transpose(this, typeof axes === "number" ? [axes, ...more] : axes);

@@ -6,7 +6,7 @@
 // Two key-derivation schemes exist, as in JAX: the "partitionable" one (JAX's default since 0.5:
 // element i of a draw hashes the 64-bit counter i) and the original one (one threefry_2x32 call over
 // a counter range, split in halves). setThreefryPartitionable(false) selects the original.
-import { axisOptions, dtypeOptions } from "./numpy/options.js";
+import { axisOptions, dtypeOptions, positionalOptions } from "./numpy/options.js";
 import { ConcreteArray } from "../core/array.js";
 import { DType, isFloat, isInt } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
@@ -227,8 +227,11 @@ export interface UniformOptions { minval?: ArrayLike; maxval?: ArrayLike; dtype?
  * subtracting 1 gives [0, 1), which is scaled with one rounding (XLA fuses the multiply-add) and
  * clamped below by minval.
  */
-export function uniform(key: ArrayLike, shape?: Shape, options?: UniformOptions | DType): JaxArray {
-  const opts = dtypeOptions<UniformOptions>("random.uniform", options);
+export function uniform(key: ArrayLike, shape?: Shape, ...rest: (UniformOptions | DType | ArrayLike | undefined)[]): JaxArray {
+  // JAX's positional order: uniform(key, shape, dtype, minval, maxval).
+  const opts = typeof rest[0] === "string" || rest.length > 1
+    ? positionalOptions<UniformOptions>("random.uniform", rest, ["dtype", "minval", "maxval"])
+    : dtypeOptions<UniformOptions>("random.uniform", rest[0] as UniformOptions | undefined);
   const k = checkKey("uniform", key);
   const s = shapeOf("uniform", shape);
   const dtype = floatDtype("uniform", opts.dtype);
@@ -338,7 +341,8 @@ export function gumbel(key: ArrayLike, shape?: Shape, options?: { dtype?: DType 
 /** Booleans that are true with probability p (u < p for u uniform in [0, 1)). */
 export function bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape?: Shape | null): JaxArray {
   const k = checkKey("bernoulli", key);
-  const pa = jnp.asArray(p);
+  // A JS number has no float/int distinction (0.0 is 0): numbers and nested JS lists are probabilities.
+  const pa = p instanceof JaxArray || isFloat(jnp.asArray(p).dtype) ? jnp.asArray(p) : jnp.array(p as never, "float32");
   if (!isFloat(pa.dtype)) throw new DTypeError(`bernoulli probability \`p\` must have a floating dtype, got ${pa.dtype}.`);
   let s: number[];
   if (shape === undefined || shape === null) s = [...pa.shape];
@@ -415,8 +419,11 @@ function shuffle(k: JaxArray, x: JaxArray, axis: number): JaxArray {
 }
 
 /** A random permutation of arange(n), or of x along `axis` (each slice separately when `independent`). */
-export function permutation(key: ArrayLike, x: number | ArrayLike, options?: { axis?: number; independent?: boolean } | number): JaxArray {
-  const opts = axisOptions<{ axis?: number; independent?: boolean }>("random.permutation", options, "axis, independent");
+export function permutation(key: ArrayLike, x: number | ArrayLike, options?: { axis?: number; independent?: boolean } | number, independent?: boolean): JaxArray {
+  // JAX's positional order: permutation(key, x, axis, independent).
+  const opts = independent !== undefined
+    ? positionalOptions<{ axis?: number; independent?: boolean }>("random.permutation", [options, independent], ["axis", "independent"])
+    : axisOptions<{ axis?: number; independent?: boolean }>("random.permutation", options, "axis, independent");
   const k = checkKey("permutation", key);
   const arr = typeof x === "number" ? null : jnp.asArray(x);
   if (arr === null || arr.ndim === 0) {
@@ -440,9 +447,11 @@ function topKIndices(x: JaxArray, kk: number): JaxArray {
 export interface ChoiceOptions { replace?: boolean; p?: ArrayLike; axis?: number }
 
 /** Samples from arange(a) (a an integer) or from the entries of `a` along `axis`. */
-export function choice(key: ArrayLike, a: number | ArrayLike, shape: Shape = [], options?: ChoiceOptions | boolean): JaxArray {
-  // JAX's fourth positional argument is `replace`.
-  const opts: ChoiceOptions = typeof options === "boolean" ? { replace: options } : axisOptions<ChoiceOptions>("random.choice", options ?? {}, "replace, p, axis");
+export function choice(key: ArrayLike, a: number | ArrayLike, shape: Shape = [], ...rest: (ChoiceOptions | boolean | ArrayLike | number | undefined | null)[]): JaxArray {
+  // JAX's positional order: choice(key, a, shape, replace, p, axis).
+  const opts: ChoiceOptions = rest.length > 1 || typeof rest[0] === "boolean"
+    ? positionalOptions<ChoiceOptions>("random.choice", rest.map((v) => (v === null ? undefined : v)), ["replace", "p", "axis"])
+    : axisOptions<ChoiceOptions>("random.choice", (rest[0] ?? {}) as ChoiceOptions, "replace, p, axis");
   const k = checkKey("choice", key);
   const s = shapeOf("choice", shape);
   const replace = opts.replace ?? true;
@@ -493,10 +502,14 @@ export function choice(key: ArrayLike, a: number | ArrayLike, shape: Shape = [],
 export interface CategoricalOptions { axis?: number; shape?: Shape | null; replace?: boolean }
 
 /** Samples category indices from unnormalized log-probabilities (the Gumbel-max trick). */
-export function categorical(key: ArrayLike, logits: ArrayLike, options?: CategoricalOptions | number): JaxArray {
-  const opts = axisOptions<CategoricalOptions>("random.categorical", options, "axis, shape, replace");
+export function categorical(key: ArrayLike, logits: ArrayLike, ...rest: (CategoricalOptions | number | Shape | boolean | null | undefined)[]): JaxArray {
+  // JAX's positional order: categorical(key, logits, axis, shape, replace).
+  const opts = rest.length > 1
+    ? positionalOptions<CategoricalOptions>("random.categorical", rest.map((v) => (v === null ? undefined : v)), ["axis", "shape", "replace"])
+    : axisOptions<CategoricalOptions>("random.categorical", rest[0] as CategoricalOptions | number | undefined, "axis, shape, replace");
   const k = checkKey("categorical", key);
-  const lg = jnp.asArray(logits);
+  // JS numbers and lists are log-probabilities whatever their values look like (JS has no 0.0).
+  const lg = logits instanceof JaxArray ? logits : jnp.array(logits as never, "float32");
   if (!isFloat(lg.dtype)) throw new DTypeError(`categorical: logits must be floating point, got ${lg.dtype}.`);
   const axis = normAxis("categorical", opts.axis ?? -1, lg.ndim);
   const batchShape = lg.shape.filter((_, i) => i !== axis);

@@ -153,10 +153,25 @@ export const scanTangentP: Primitive<ScanParams> = new Primitive<ScanParams>("sc
   printParams: (p) => ({ jaxpr: p.body, length: p.length, reverse: p.reverse }),
 });
 
-export interface ScanOptions { length?: number; reverse?: boolean }
+/** `unroll` changes only how the loop is compiled, never its results, so it is accepted and not used. */
+export interface ScanOptions { length?: number | null; reverse?: boolean; unroll?: number | boolean }
 
-/** lax.scan(f, init, xs, { length, reverse }) with f(carry, x) -> [carry, y]; returns [carry, ys]. */
-export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: unknown = null, opts: ScanOptions = {}): [any, any] {
+/**
+ * lax.scan(f, init, xs, { length, reverse, unroll }) or JAX's positional scan(f, init, xs, length,
+ * reverse, unroll), with f(carry, x) -> [carry, y]; returns [carry, ys].
+ */
+export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: unknown = null,
+  ...rest: (ScanOptions | number | boolean | null | undefined)[]): [any, any] {
+  const isObj = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  let opts: ScanOptions;
+  if (rest.length <= 1 && (rest[0] === undefined || isObj(rest[0]))) opts = (rest[0] ?? {}) as ScanOptions;
+  else {
+    if (rest.length > 3 || rest.some(isObj)) {
+      throw new ValueError("scan: after xs come one options object { length, reverse, unroll } or JAX's positional length, reverse, unroll.");
+    }
+    opts = { length: rest[0] as number | null | undefined, reverse: rest[1] as boolean | undefined, unroll: rest[2] as number | undefined };
+  }
+  if (opts.length === null) opts = { ...opts, length: undefined };
   const [initLeaves, carryDef] = flatten(init);
   const [xLeaves, xDef] = flatten(xs);
   const inits = initLeaves.map((l) => asArray(l as any));

@@ -66,6 +66,11 @@ export function formatArray(data: TypedArray, shape: readonly number[], dtype: D
     const s = formatScalar(data[0], dtype);
     return repr ? `Array(${s}, dtype=${dtype})` : s;
   }
+  if (data.length === 0) {
+    // numpy prints any empty array as [] and names the shape in the repr where [] does not show it.
+    const shp = shape.length > 1 ? `, shape=(${shape.join(", ")})` : "";
+    return repr ? `Array([]${shp}, dtype=${dtype})` : "[]";
+  }
   // The values printed, in order (the formatter depends only on which values are shown).
   const summarize = data.length > THRESHOLD;
   const vals: number[] = [];
@@ -107,7 +112,7 @@ function wrapRow(parts: string[], sep: string, indent: number): string {
   for (let i = 0; i < parts.length; i++) {
     const piece = parts[i] + (i < parts.length - 1 ? sep : "");
     if (line && indent + line.length + 1 + piece.length > LINE_WIDTH) {
-      lines.push(line);
+      lines.push(line.trimEnd()); // numpy strips a wrapped line's padding
       line = piece;
     } else {
       line = line ? line + " " + piece : piece;

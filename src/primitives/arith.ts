@@ -6,7 +6,7 @@ import { fmtShape, shapesEqual } from "../core/shape.js";
 import { BatchDim, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { apply1, apply2, checkKinds, defElementwise, ElementFn, expandScalar, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
+import { LaxOperand, apply1, apply2, checkKinds, defElementwise, ElementFn, expandScalar, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
 import { batchAtFront, batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./layout.js";
 
 const INT_MIN = -2147483648;
@@ -275,33 +275,33 @@ export const stopGradientP: Primitive<{}> = new Primitive<{}>("stop_gradient", {
 
 // ---- lax-style wrappers: operands of equal shape and dtype
 
-export const add = (x: JaxArray, y: JaxArray): JaxArray => apply2(addP, x, y);
-export const sub = (x: JaxArray, y: JaxArray): JaxArray => apply2(subP, x, y);
-export const mul = (x: JaxArray, y: JaxArray): JaxArray => apply2(mulP, x, y);
-export const div = (x: JaxArray, y: JaxArray): JaxArray => apply2(divP, x, y);
-export const rem = (x: JaxArray, y: JaxArray): JaxArray => apply2(remP, x, y);
-export const max = (x: JaxArray, y: JaxArray): JaxArray => apply2(maxP, x, y);
-export const min = (x: JaxArray, y: JaxArray): JaxArray => apply2(minP, x, y);
-export const neg = (x: JaxArray): JaxArray => apply1(negP, x);
-export const abs = (x: JaxArray): JaxArray => apply1(absP, x);
-export const sign = (x: JaxArray): JaxArray => apply1(signP, x);
-export const floor = (x: JaxArray): JaxArray => apply1(floorP, x);
-export const ceil = (x: JaxArray): JaxArray => apply1(ceilP, x);
-export const round = (x: JaxArray): JaxArray => apply1(roundP, x);
-export const square = (x: JaxArray): JaxArray => apply1(squareP, x);
+export const add = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(addP, x, y);
+export const sub = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(subP, x, y);
+export const mul = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(mulP, x, y);
+export const div = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(divP, x, y);
+export const rem = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(remP, x, y);
+export const max = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(maxP, x, y);
+export const min = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(minP, x, y);
+export const neg = (x: LaxOperand): JaxArray => apply1(negP, x);
+export const abs = (x: LaxOperand): JaxArray => apply1(absP, x);
+export const sign = (x: LaxOperand): JaxArray => apply1(signP, x);
+export const floor = (x: LaxOperand): JaxArray => apply1(floorP, x);
+export const ceil = (x: LaxOperand): JaxArray => apply1(ceilP, x);
+export const round = (x: LaxOperand): JaxArray => apply1(roundP, x);
+export const square = (x: LaxOperand): JaxArray => apply1(squareP, x);
 export const integerPow = (x: JaxArray, y: number): JaxArray => apply1(powIntP, x, { y });
-export const eq = (x: JaxArray, y: JaxArray): JaxArray => apply2(eqP, x, y);
-export const ne = (x: JaxArray, y: JaxArray): JaxArray => apply2(neP, x, y);
-export const lt = (x: JaxArray, y: JaxArray): JaxArray => apply2(ltP, x, y);
-export const le = (x: JaxArray, y: JaxArray): JaxArray => apply2(leP, x, y);
-export const gt = (x: JaxArray, y: JaxArray): JaxArray => apply2(gtP, x, y);
-export const ge = (x: JaxArray, y: JaxArray): JaxArray => apply2(geP, x, y);
-export const bitwiseAnd = (x: JaxArray, y: JaxArray): JaxArray => apply2(andP, x, y);
-export const bitwiseOr = (x: JaxArray, y: JaxArray): JaxArray => apply2(orP, x, y);
-export const bitwiseXor = (x: JaxArray, y: JaxArray): JaxArray => apply2(xorP, x, y);
-export const bitwiseNot = (x: JaxArray): JaxArray => apply1(notP, x);
-export const shiftLeft = (x: JaxArray, y: JaxArray): JaxArray => apply2(shiftLeftP, x, y);
-export const shiftRight = (x: JaxArray, y: JaxArray): JaxArray => apply2(shiftRightP, x, y);
+export const eq = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(eqP, x, y);
+export const ne = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(neP, x, y);
+export const lt = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(ltP, x, y);
+export const le = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(leP, x, y);
+export const gt = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(gtP, x, y);
+export const ge = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(geP, x, y);
+export const bitwiseAnd = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(andP, x, y);
+export const bitwiseOr = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(orP, x, y);
+export const bitwiseXor = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(xorP, x, y);
+export const bitwiseNot = (x: LaxOperand): JaxArray => apply1(notP, x);
+export const shiftLeft = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(shiftLeftP, x, y);
+export const shiftRight = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(shiftRightP, x, y);
 /** lax.select(pred, onTrue, onFalse). */
 export const select = (p: JaxArray, onTrue: JaxArray, onFalse: JaxArray): JaxArray => bind1(selectNP, [p, onFalse, onTrue]);
 export const convertElementType = (x: JaxArray, newDtype: DType, weakType = false): JaxArray =>
@@ -311,4 +311,4 @@ export const clamp = (lo: JaxArray | number, x: JaxArray, hi: JaxArray | number)
   const asBound = (b: JaxArray | number) => (typeof b === "number" ? full([], b, x.dtype, true) : b);
   return bind1(clampP, [asBound(lo), x, asBound(hi)]);
 };
-export const stopGradient = (x: JaxArray): JaxArray => apply1(stopGradientP, x);
+export const stopGradient = (x: LaxOperand): JaxArray => apply1(stopGradientP, x);

@@ -144,9 +144,22 @@ export function zeroJvp(prim: () => Primitive) {
   };
 }
 
-export function apply1(p: Primitive, x: JaxArray, params: object = {}): JaxArray {
-  return bind1(p, [x], params);
+/**
+ * A JS number or boolean operand of a lax wrapper as a weakly typed scalar (lax.add(x, 1) in JAX):
+ * it takes the other operand's dtype, or int32/float32/bool when there is none.
+ */
+export type LaxOperand = JaxArray | number | boolean;
+function laxOperand(v: LaxOperand, like: LaxOperand | undefined): JaxArray {
+  if (v instanceof JaxArray) return v;
+  if (typeof v !== "number" && typeof v !== "boolean") {
+    throw new DTypeError(`lax operations take arrays or JS numbers, got ${v === null ? "null" : Array.isArray(v) ? "a JS array (wrap it with jnp.array)" : typeof v}.`);
+  }
+  const dtype = like instanceof JaxArray ? like.dtype : typeof v === "boolean" ? "bool" : Number.isInteger(v) ? "int32" : "float32";
+  return full([], +v, dtype, true);
 }
-export function apply2(p: Primitive, x: JaxArray, y: JaxArray, params: object = {}): JaxArray {
-  return bind1(p, [x, y], params);
+export function apply1(p: Primitive, x: LaxOperand, params: object = {}): JaxArray {
+  return bind1(p, [laxOperand(x, undefined)], params);
+}
+export function apply2(p: Primitive, x: LaxOperand, y: LaxOperand, params: object = {}): JaxArray {
+  return bind1(p, [laxOperand(x, y), laxOperand(y, x)], params);
 }

@@ -4,7 +4,7 @@ import { DTypeError } from "../core/errors.js";
 import { Primitive } from "../core/primitive.js";
 import { JaxArray } from "../core/value.js";
 import { add, div, eq, ipow, mul, neg, select, sub, square } from "./arith.js";
-import { apply1, apply2, defElementwise, full } from "./helpers.js";
+import { LaxOperand, apply1, apply2, defElementwise, full } from "./helpers.js";
 import { erf as erfRef } from "./special.js";
 
 // C99 pow, where 1^y = 1 and (-1)^(+-inf) = 1 even for NaN y (JS's Math.pow says NaN).
@@ -69,30 +69,30 @@ export const atan2P: Primitive = defElementwise("atan2", () => Math.atan2, {
   },
 });
 
-export const sqrt = (x: JaxArray): JaxArray => apply1(sqrtP, x);
-export const rsqrt = (x: JaxArray): JaxArray => apply1(rsqrtP, x);
-export const cbrt = (x: JaxArray): JaxArray => apply1(cbrtP, x);
-export const exp = (x: JaxArray): JaxArray => apply1(expP, x);
-export const exp2 = (x: JaxArray): JaxArray => apply1(exp2P, x);
-export const expm1 = (x: JaxArray): JaxArray => apply1(expm1P, x);
-export const log = (x: JaxArray): JaxArray => apply1(logP, x);
-export const log1p = (x: JaxArray): JaxArray => apply1(log1pP, x);
-export const sin = (x: JaxArray): JaxArray => apply1(sinP, x);
-export const cos = (x: JaxArray): JaxArray => apply1(cosP, x);
-export const tan = (x: JaxArray): JaxArray => apply1(tanP, x);
-export const asin = (x: JaxArray): JaxArray => apply1(asinP, x);
-export const acos = (x: JaxArray): JaxArray => apply1(acosP, x);
-export const atan = (x: JaxArray): JaxArray => apply1(atanP, x);
-export const sinh = (x: JaxArray): JaxArray => apply1(sinhP, x);
-export const cosh = (x: JaxArray): JaxArray => apply1(coshP, x);
-export const tanh = (x: JaxArray): JaxArray => apply1(tanhP, x);
-export const asinh = (x: JaxArray): JaxArray => apply1(asinhP, x);
-export const acosh = (x: JaxArray): JaxArray => apply1(acoshP, x);
-export const atanh = (x: JaxArray): JaxArray => apply1(atanhP, x);
-export const erf = (x: JaxArray): JaxArray => apply1(erfP, x);
-export const logistic = (x: JaxArray): JaxArray => apply1(logisticP, x);
-export const pow = (x: JaxArray, y: JaxArray): JaxArray => apply2(powP, x, y);
-export const atan2 = (x: JaxArray, y: JaxArray): JaxArray => apply2(atan2P, x, y);
+export const sqrt = (x: LaxOperand): JaxArray => apply1(sqrtP, x);
+export const rsqrt = (x: LaxOperand): JaxArray => apply1(rsqrtP, x);
+export const cbrt = (x: LaxOperand): JaxArray => apply1(cbrtP, x);
+export const exp = (x: LaxOperand): JaxArray => apply1(expP, x);
+export const exp2 = (x: LaxOperand): JaxArray => apply1(exp2P, x);
+export const expm1 = (x: LaxOperand): JaxArray => apply1(expm1P, x);
+export const log = (x: LaxOperand): JaxArray => apply1(logP, x);
+export const log1p = (x: LaxOperand): JaxArray => apply1(log1pP, x);
+export const sin = (x: LaxOperand): JaxArray => apply1(sinP, x);
+export const cos = (x: LaxOperand): JaxArray => apply1(cosP, x);
+export const tan = (x: LaxOperand): JaxArray => apply1(tanP, x);
+export const asin = (x: LaxOperand): JaxArray => apply1(asinP, x);
+export const acos = (x: LaxOperand): JaxArray => apply1(acosP, x);
+export const atan = (x: LaxOperand): JaxArray => apply1(atanP, x);
+export const sinh = (x: LaxOperand): JaxArray => apply1(sinhP, x);
+export const cosh = (x: LaxOperand): JaxArray => apply1(coshP, x);
+export const tanh = (x: LaxOperand): JaxArray => apply1(tanhP, x);
+export const asinh = (x: LaxOperand): JaxArray => apply1(asinhP, x);
+export const acosh = (x: LaxOperand): JaxArray => apply1(acoshP, x);
+export const atanh = (x: LaxOperand): JaxArray => apply1(atanhP, x);
+export const erf = (x: LaxOperand): JaxArray => apply1(erfP, x);
+export const logistic = (x: LaxOperand): JaxArray => apply1(logisticP, x);
+export const pow = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(powP, x, y);
+export const atan2 = (x: LaxOperand, y: LaxOperand): JaxArray => apply2(atan2P, x, y);
 
 export function requireFloat(op: string, x: JaxArray): void {
   if (!isFloat(x.dtype)) throw new DTypeError(`${op} requires a floating-point array, got ${x.dtype}.`);

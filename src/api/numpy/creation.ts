@@ -9,7 +9,7 @@ import { checkShape, sizeOf } from "../../core/shape.js";
 import { JaxArray, ArrayLike } from "../../core/value.js";
 import { getBackend } from "../../backend/registry.js";
 import { convertElementType } from "../../primitives/arith.js";
-import { broadcastInDim, iota } from "../../primitives/structural.js";
+import { broadcastInDim, iota, reshape } from "../../primitives/structural.js";
 import "../../core/eval.js";
 
 export interface ArrayOptions { dtype?: DType; shape?: readonly number[]; device?: string }
@@ -36,7 +36,8 @@ export function array(data: ArrayLike | TypedArray, options?: ArrayOptions | DTy
   const shape: number[] = [];
   const flat: (number | boolean)[] = [];
   flattenNested(data, 0, shape, flat);
-  let kind: DType = "bool";
+  // An empty list is float32, as numpy's float default; otherwise the widest kind of its entries.
+  let kind: DType = flat.length ? "bool" : "float32";
   for (const v of flat) {
     if (typeof v === "number") {
       if (!Number.isInteger(v)) { kind = "float32"; break; }
@@ -75,6 +76,13 @@ export function asArray(x: ArrayLike): JaxArray {
   return array(x);
 }
 
+/** numpy's asarray(x, dtype?): an array as is (converted if a dtype is given), anything else as jnp.array. */
+export function asarray(x: ArrayLike | TypedArray, options?: ArrayOptions | DType): JaxArray {
+  if (x instanceof JaxArray && options === undefined) return x;
+  if (typeof x === "number" && options === undefined) return asArray(x);
+  return array(x, options);
+}
+
 export function scalar(v: number, dtype: DType, weak = false): JaxArray {
   const C = typedArrayFor(dtype);
   const td = new C(1) as TypedArray;
@@ -101,9 +109,20 @@ export function scalarConstant(v: number, dtype: DType, weak: boolean): JaxArray
 
 type DTypeArg = { dtype?: DType } | DType;
 
-export function full(shape: number | readonly number[], fillValue: number | boolean, options?: DTypeArg): JaxArray {
+export function full(shape: number | readonly number[], fillValue: ArrayLike, options?: DTypeArg): JaxArray {
   const opts = dtypeOptions("full", options);
   const s = typeof shape === "number" ? [shape] : checkShape("full", [...shape]);
+  if (typeof fillValue !== "number" && typeof fillValue !== "boolean") {
+    // An array fill value broadcasts to the shape (numpy's full).
+    let v = asArray(fillValue);
+    if (opts.dtype) v = convertElementType(v, checkDType(opts.dtype, "full"));
+    const ok = v.ndim <= s.length && v.shape.every((d, i) => d === 1 || d === s[s.length - v.ndim + i]);
+    if (!ok) throw new ShapeError(`full: the fill value of shape [${v.shape}] does not broadcast to shape [${s}].`);
+    // broadcast_in_dim needs equal sizes on mapped axes: drop v's size-1 axes first.
+    const keep = v.shape.map((d, i) => i).filter((i) => v.shape[i] === s[s.length - v.ndim + i]);
+    const squeezed = reshape(v, keep.map((i) => v.shape[i]));
+    return broadcastInDim(squeezed, s, keep.map((i) => s.length - v.ndim + i));
+  }
   const dtype = opts.dtype ? checkDType(opts.dtype, "full") : typeof fillValue === "boolean" ? "bool" : Number.isInteger(fillValue) ? "int32" : "float32";
   const C = typedArrayFor(dtype);
   const td = new C(sizeOf(s)) as TypedArray;
@@ -113,41 +132,69 @@ export function full(shape: number | readonly number[], fillValue: number | bool
 
 export const zeros = (shape: number | readonly number[], opts?: DTypeArg) => full(shape, 0, { dtype: dtypeOptions("zeros", opts).dtype ?? "float32" });
 export const ones = (shape: number | readonly number[], opts?: DTypeArg) => full(shape, 1, { dtype: dtypeOptions("ones", opts).dtype ?? "float32" });
-export const fullLike = (x: JaxArray, v: number | boolean, opts?: DTypeArg) => full(x.shape, v, { dtype: dtypeOptions("fullLike", opts).dtype ?? x.dtype });
-export const zerosLike = (x: JaxArray, opts?: DTypeArg) => fullLike(x, 0, opts);
-export const onesLike = (x: JaxArray, opts?: DTypeArg) => fullLike(x, 1, opts);
+type LikeArg = { dtype?: DType; shape?: number | readonly number[] } | DType;
+/** fullLike(x, v, dtype? | { dtype, shape }): x's shape and dtype unless given. */
+export const fullLike = (x: ArrayLike, v: ArrayLike, opts?: LikeArg) => {
+  const o = dtypeOptions<{ dtype?: DType; shape?: number | readonly number[] }>("fullLike", opts);
+  const a = asArray(x);
+  return full(o.shape ?? a.shape, v, { dtype: o.dtype ?? a.dtype });
+};
+export const zerosLike = (x: ArrayLike, opts?: LikeArg) => fullLike(x, 0, opts);
+export const onesLike = (x: ArrayLike, opts?: LikeArg) => fullLike(x, 1, opts);
 
-/** arange(stop), arange(start, stop, step?) with numpy's dtype rule (int32 unless any bound is fractional). */
-export function arange(start: number, stop?: number, step = 1, options?: DTypeArg): JaxArray {
+/** arange(stop), arange(start, stop, step?, dtype?) with numpy's dtype rule (int32 unless any bound is fractional). */
+export function arange(start: number, stop?: number | null | DTypeArg, step: number | null | DTypeArg = 1, options?: DTypeArg): JaxArray {
+  // A dtype (or options) may follow the last bound given: arange(5, "float32"), arange(1, 4, { dtype }).
+  if (stop !== undefined && stop !== null && typeof stop !== "number") { options = stop; stop = undefined; step = 1; }
+  if (step !== null && typeof step !== "number") { options = step; step = 1; }
   const opts = dtypeOptions("arange", options);
-  if (stop === undefined) { stop = start; start = 0; }
-  if (step === 0) throw new ValueError("arange: step must not be zero.");
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float32");
+  if (stop === undefined || stop === null) { stop = start; start = 0; }
+  const st = step ?? 1;
+  for (const v of [start, stop, st]) {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ValueError(`arange: start, stop and step must be finite numbers, got ${String(v)}.`);
+  }
+  if (st === 0) throw new ValueError("arange: step must not be zero.");
+  const n = Math.max(0, Math.ceil((stop - start) / st));
+  const dtype = opts.dtype ?? ([start, stop, st].every(Number.isInteger) ? "int32" : "float32");
   const C = typedArrayFor(dtype);
   const td = new C(n) as TypedArray;
-  for (let i = 0; i < n; i++) td[i] = start + i * step;
+  for (let i = 0; i < n; i++) td[i] = start + i * st;
   return fromHost(getBackend(), td, new ShapedArray([n], dtype));
 }
 
-/** linspace(start, stop, num?, endpoint? | options?): JAX's fourth positional argument is `endpoint`. */
-export function linspace(start: number, stop: number, num = 50, options?: { endpoint?: boolean; dtype?: DType } | boolean | DType): JaxArray {
-  const opts = typeof options === "boolean" ? { endpoint: options } : dtypeOptions<{ endpoint?: boolean; dtype?: DType }>("linspace", options);
+interface LinspaceOptions { endpoint?: boolean; retstep?: boolean; dtype?: DType }
+
+/**
+ * linspace(start, stop, num?, endpoint?, retstep?, dtype?) in JAX's positional order, or
+ * linspace(start, stop, num, { endpoint, retstep, dtype }). With retstep it returns [samples, step].
+ */
+export function linspace(start: number, stop: number, num: number, endpoint: boolean | undefined, retstep: true, dtype?: DType): [JaxArray, number];
+export function linspace(start: number, stop: number, num: number, options: LinspaceOptions & { retstep: true }): [JaxArray, number];
+export function linspace(start: number, stop: number, num?: number, options?: LinspaceOptions | boolean | DType, retstep?: boolean, dtype?: DType): JaxArray;
+export function linspace(start: number, stop: number, num = 50, options?: LinspaceOptions | boolean | DType, retstepArg?: boolean, dtypeArg?: DType): JaxArray | [JaxArray, number] {
+  const opts: LinspaceOptions = typeof options === "boolean" || retstepArg !== undefined || dtypeArg !== undefined
+    ? { endpoint: options as boolean | undefined, retstep: retstepArg, dtype: dtypeArg }
+    : dtypeOptions<LinspaceOptions>("linspace", options as LinspaceOptions | DType | undefined);
+  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}.`);
   const endpoint = opts.endpoint ?? true;
   const dtype = opts.dtype ?? "float32";
   const div = endpoint ? num - 1 : num;
-  const step = div > 0 ? (stop - start) / div : 0;
+  const step = div > 0 ? (stop - start) / div : NaN;
   const C = typedArrayFor(dtype);
   const td = new C(num) as TypedArray;
-  for (let i = 0; i < num; i++) td[i] = start + i * step;
-  if (endpoint && num > 1) td[num - 1] = stop;
-  return fromHost(getBackend(), td, new ShapedArray([num], dtype));
+  // Integer dtypes take the floor of the float samples, as numpy's linspace.
+  const put = isFloat(dtype) ? (v: number) => v : Math.floor;
+  for (let i = 0; i < num; i++) td[i] = put(start + i * (div > 0 ? step : 0));
+  if (endpoint && num > 1) td[num - 1] = put(stop);
+  const out = fromHost(getBackend(), td, new ShapedArray([num], dtype));
+  return opts.retstep ? [out, step] : out;
 }
 
 /** eye(n, m?, k? | options?): JAX's third positional argument is the diagonal offset `k`. */
-export function eye(n: number, m: number = n, options?: { k?: number; dtype?: DType } | number | DType): JaxArray {
+export function eye(n: number, m: number | null = n, options?: { k?: number; dtype?: DType } | number | DType): JaxArray {
   const opts = typeof options === "number" ? { k: options } : dtypeOptions<{ k?: number; dtype?: DType }>("eye", options);
   const k = opts.k ?? 0;
+  if (m === null) m = n;
   const dtype = opts.dtype ?? "float32";
   const C = typedArrayFor(dtype);
   const td = new C(n * m) as TypedArray;

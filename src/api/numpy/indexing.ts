@@ -7,8 +7,8 @@ import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import { gather, scatter, ScatterMode } from "../../primitives/indexing.js";
 import * as S from "../../primitives/structural.js";
-import { arange, asArray, scalar } from "./creation.js";
-import { broadcastAll, broadcastTo_, promote } from "./ufuncs.js";
+import { arange, asArray, onesLike, scalar } from "./creation.js";
+import { broadcastAll, broadcastTo_, divide, power, promote } from "./ufuncs.js";
 
 export type Index = number | string | null | JaxArray | readonly number[];
 
@@ -56,7 +56,10 @@ function parse(shape: readonly number[], idx: readonly Index[]): Part[] {
       parts.push({ kind: "new" });
     } else if (typeof i === "number") {
       const n = shape[dim];
-      if (!Number.isInteger(i) || i < -n || i >= n) {
+      if (!Number.isInteger(i)) {
+        throw new IndexError(`index: ${i} is not an integer; only integers, slice strings, null, "..." and integer arrays are valid indices.`);
+      }
+      if (i < -n || i >= n) {
         throw new IndexError(`index ${i} is out of bounds for axis ${dim} with size ${n}. Indices must be in [${-n}, ${n - 1}].`);
       }
       parts.push({ kind: "int", dim, i: i < 0 ? i + n : i });
@@ -177,20 +180,52 @@ function linearIndex(shape: readonly number[], parts: Part[], mode: "clip" | "dr
 }
 
 /** The helper behind x.at(...idx): functional updates that return a new array. */
+export interface AtGetOptions { mode?: "fill" | "clip" | "promise_in_bounds"; fillValue?: number }
+export interface AtUpdateOptions { mode?: "drop" | "fill" | "clip" | "promise_in_bounds" }
+
 export class AtRef {
   constructor(private readonly x: JaxArray, private readonly idx: readonly Index[]) {}
-  get(): JaxArray { return getItem(this.x, this.idx); }
-  set(v: ArrayLike): JaxArray { return this.update(v, "set"); }
-  add(v: ArrayLike): JaxArray { return this.update(v, "add"); }
-  multiply(v: ArrayLike): JaxArray { return this.update(v, "mul"); }
-  mul(v: ArrayLike): JaxArray { return this.update(v, "mul"); }
-  min(v: ArrayLike): JaxArray { return this.update(v, "min"); }
-  max(v: ArrayLike): JaxArray { return this.update(v, "max"); }
-
-  private update(v: ArrayLike, mode: ScatterMode): JaxArray {
+  /** x[idx], with JAX's out-of-bounds modes: clip (the default, as x.get), or fill with fillValue (NaN for floats). */
+  get(opts: AtGetOptions = {}): JaxArray {
+    const mode = opts.mode ?? "clip";
+    if (mode !== "fill" && mode !== "clip" && mode !== "promise_in_bounds") throw new ValueError(`at[...].get: invalid mode "${mode}"; use "fill", "clip" or "promise_in_bounds".`);
+    if (mode !== "fill") {
+      if (opts.fillValue !== undefined) throw new ValueError(`at[...].get: fillValue needs mode "fill".`);
+      return getItem(this.x, this.idx);
+    }
     const x = this.x;
     const parts = parse(x.shape, this.idx);
+    if (!parts.some((p) => p.kind === "array")) return basicIndex(x, parts);
     const { lin, shape } = linearIndex(x.shape, parts, "drop");
+    // Dropped (out-of-bounds) positions are -1, which the fill-mode gather fills.
+    let out = gather(S.reshape(x, [x.size]), lin, 0, "fill");
+    if (opts.fillValue !== undefined) {
+      const bad = A.lt(lin, broadcastTo_(scalar(0, "int32"), lin.shape));
+      out = A.select(bad, broadcastTo_(scalar(opts.fillValue, out.dtype), out.shape), out);
+    }
+    return S.reshape(out, shape);
+  }
+  set(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "set", opts); }
+  add(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "add", opts); }
+  multiply(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "mul", opts); }
+  mul(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "mul", opts); }
+  /** x / v at idx (JAX: x divided by ones with v multiplied in at idx, so repeated indices divide repeatedly). */
+  divide(v: ArrayLike, opts?: AtUpdateOptions): JaxArray {
+    return divide(this.x, new AtRef(onesLike(this.x), this.idx).mul(v, opts));
+  }
+  /** x ** v at idx (x to the power of ones with v set at idx). */
+  power(v: ArrayLike, opts?: AtUpdateOptions): JaxArray {
+    return power(this.x, new AtRef(onesLike(this.x), this.idx).set(v, opts));
+  }
+  min(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "min", opts); }
+  max(v: ArrayLike, opts?: AtUpdateOptions): JaxArray { return this.update(v, "max", opts); }
+
+  private update(v: ArrayLike, mode: ScatterMode, opts: AtUpdateOptions = {}): JaxArray {
+    const x = this.x;
+    const oob = opts.mode ?? "drop";
+    if (!["drop", "fill", "clip", "promise_in_bounds"].includes(oob)) throw new ValueError(`at[...].${mode}: invalid mode "${oob}"; use "drop", "clip" or "promise_in_bounds".`);
+    const parts = parse(x.shape, this.idx);
+    const { lin, shape } = linearIndex(x.shape, parts, oob === "clip" ? "clip" : "drop");
     let u = promoteTo(v, x);
     const us = u.shape;
     if (us.length > shape.length || us.some((d, i) => d !== 1 && d !== shape[shape.length - us.length + i])) {

@@ -1,5 +1,5 @@
 // jnp.linalg: the parts built from existing primitives.
-import { NotImplementedError, ValueError } from "../../core/errors.js";
+import { NotImplementedError, ShapeError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { broadcastShapes } from "../../core/shape.js";
 import * as D from "../../primitives/linalg-decomp.js";
@@ -65,7 +65,12 @@ function floatSquare(op: string, x: ArrayLike): JaxArray {
 /** x with a @ x = b; b may be a vector (..., n) or a stack of columns (..., n, k). */
 export function solve(a: ArrayLike, b: ArrayLike): JaxArray {
   const [A, B] = promote("solve", [a, b], "float");
-  const vec = B.ndim === A.ndim - 1;
+  if (A.ndim < 2) throw new ShapeError(`solve: the left-hand array must be at least two-dimensional, got shape [${A.shape}].`);
+  // As JAX (since 0.5): b is a vector only when 1-D; otherwise a stack of (m, k) matrices.
+  if (B.ndim > 1 && A.ndim === B.ndim + 1 && A.shape[A.ndim - 1] === B.shape[B.ndim - 1] && A.shape[A.ndim - 1] !== B.shape[B.ndim - 2]) {
+    throw new ValueError(`solve: invalid shapes [${A.shape}] and [${B.shape}]: a batch of vectors must be given as solve(a, b[..., None]) and squeezed.`);
+  }
+  const vec = B.ndim === 1;
   const batch = broadcastShapes("solve", A.shape.slice(0, -2), (vec ? B.shape.slice(0, -1) : B.shape.slice(0, -2)));
   const Ab = broadcastTo(A, [...batch, ...A.shape.slice(-2)]);
   const Bm = vec ? expandDims(B, -1) : B;
@@ -88,7 +93,12 @@ export function slogdet(a: ArrayLike): [JaxArray, JaxArray] {
   return [U.sign(d), U.log(U.abs(d))];
 }
 
-export function cholesky(a: ArrayLike): JaxArray { return D.cholesky(floatSquare("cholesky", a)); }
+/** The lower Cholesky factor L (a = L Lᵀ), or its transpose with `upper` (JAX's cholesky(a, upper=...)). */
+export function cholesky(a: ArrayLike, upper: boolean | { upper?: boolean } = false): JaxArray {
+  const up = typeof upper === "boolean" ? upper : !!upper?.upper;
+  const L = D.cholesky(floatSquare("cholesky", a));
+  return up ? swapaxes(L, -1, -2) : L;
+}
 
 export function matrixPower(a: ArrayLike, n: number): JaxArray {
   let A = floatSquare("matrix_power", a);

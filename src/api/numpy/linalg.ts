@@ -75,21 +75,34 @@ export function outer(x: ArrayLike, y: ArrayLike): JaxArray {
   return dotGeneral(S.reshape(a, [a.size, 1]), S.reshape(b, [1, b.size]), { contracting: [[1], [0]], batch: [[], []] });
 }
 
-export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | readonly [readonly number[], readonly number[]] = 2): JaxArray {
+export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | readonly [readonly number[] | number, readonly number[] | number] = 2): JaxArray {
   const [a, b] = promote("tensordot", [x, y]);
   let ca: number[], cb: number[];
+  if (Array.isArray(axes) && axes.length === 2) {
+    // JAX also takes (int, int) and ([..], [..]); one axis on each side may be a bare number.
+    const [p, q] = (axes as readonly (readonly number[] | number)[]).map((v) => (typeof v === "number" ? [v] : v));
+    axes = [p, q] as const;
+  }
+  if (typeof axes !== "number" && (!Array.isArray(axes) || axes.length !== 2 || (axes[0] as number[]).length !== (axes[1] as number[]).length)) {
+    throw new ValueError(`tensordot: axes must be an integer or a pair of axis lists of equal length, got ${JSON.stringify(axes)}.`);
+  }
   if (typeof axes === "number") {
     ca = [...Array(axes).keys()].map((i) => a.ndim - axes + i);
     cb = [...Array(axes).keys()];
   } else {
-    ca = axes[0].map((i) => (i < 0 ? i + a.ndim : i));
-    cb = axes[1].map((i) => (i < 0 ? i + b.ndim : i));
+    ca = (axes[0] as readonly number[]).map((i) => (i < 0 ? i + a.ndim : i));
+    cb = (axes[1] as readonly number[]).map((i) => (i < 0 ? i + b.ndim : i));
   }
   return dotGeneral(a, b, { contracting: [ca, cb], batch: [[], []] });
 }
 
 /** einsum over explicit ("ij,jk->ik") or implicit ("ij,jk") subscripts, contracting left to right. */
-export function einsum(subscripts: string, ...operands: ArrayLike[]): JaxArray {
+export function einsum(subscripts: string, ...operandsAndOptions: (ArrayLike | { optimize?: unknown; precision?: unknown })[]): JaxArray {
+  // JAX's keyword options (optimize, precision, ...) may come last as a plain object; they only
+  // steer how the contraction is computed, never its value.
+  const last = operandsAndOptions[operandsAndOptions.length - 1];
+  const isOpts = typeof last === "object" && last !== null && !Array.isArray(last) && Object.getPrototypeOf(last) === Object.prototype;
+  const operands = (isOpts ? operandsAndOptions.slice(0, -1) : operandsAndOptions) as ArrayLike[];
   const spec = subscripts.replace(/\s+/g, "");
   const [lhs, rhsRaw] = spec.split("->");
   const raw = lhs.split(",");

@@ -27,7 +27,9 @@ export function dtypeOptions<T extends { dtype?: DType }>(op: string, opts: T | 
     `Pass e.g. ${op}(..., "int32") or ${op}(..., { dtype: "int32" }).`);
 }
 
-const isOptions = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+// A plain object literal; an Array (a positional value such as choice's p) is not options.
+const isOptions = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /**
  * The options after a function's leading arguments, given either as one options object or as
@@ -43,5 +45,25 @@ export function positionalOptions<T extends object>(op: string, rest: readonly u
     }
     if (v !== undefined) o[names[i]] = v;
   });
+  return o as T;
+}
+
+/**
+ * A reduction's options: one options object or bare axis (`sum(x, { axis })`, `sum(x, 0)`), or
+ * numpy's whole positional order after the array (`sum(x, 1, null, null, true)` = axis, dtype, out,
+ * keepdims). `out` has no meaning for immutable arrays, so a value there is an error.
+ */
+export function reduceOptions<T extends { axis?: unknown }>(op: string, rest: readonly unknown[], names: readonly string[]): T {
+  if (rest.length <= 1) {
+    const known = names.filter((n) => n !== "out");
+    const o = axisOptions<T>(op, rest[0] as T | AxisValue | undefined, known.join(", "));
+    // A misspelt option (keepDims) would otherwise be ignored without a word.
+    const unknown = Object.keys(o).filter((k) => !known.includes(k) && (o as Record<string, unknown>)[k] !== undefined);
+    if (unknown.length) throw new ValueError(`${op}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; ${op} takes { ${known.join(", ")} }.`);
+    return o;
+  }
+  const o = positionalOptions<Record<string, unknown>>(op, rest.map((v, i) => (v === null && i > 0 ? undefined : v)), names as string[]);
+  if (o.out !== undefined) throw new ValueError(`${op}: the out argument is not supported (tinyjax arrays are immutable); use the return value.`);
+  delete o.out;
   return o as T;
 }

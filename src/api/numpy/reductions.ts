@@ -1,6 +1,7 @@
 // Reductions with numpy's axis/keepdims options, and cumulative sums/products.
 import { DType, isFloat } from "../../core/dtype.js";
 import { normAxes, normAxis, sizeOf } from "../../core/shape.js";
+import { ShapeError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import * as M from "../../primitives/math.js";
@@ -9,12 +10,45 @@ import { softmax } from "../../primitives/softmax.js";
 import { reduceSum, reshape } from "../../primitives/structural.js";
 import { asArray, scalar } from "./creation.js";
 import { broadcastTo_, toBool } from "./ufuncs.js";
-import { axisOptions, AxisValue } from "./options.js";
+import { axisOptions, AxisValue, reduceOptions } from "./options.js";
 
 export interface ReduceOptions {
   axis?: number | readonly number[] | null;
   keepdims?: boolean;
   dtype?: DType;
+  /** Combined into the result, as numpy's `initial` (required by max/min over empty or masked axes). */
+  initial?: number | boolean;
+  /** Only elements where this (broadcast) mask is true take part. */
+  where?: ArrayLike;
+}
+
+type Kind = "sum" | "prod" | "max" | "min" | "all" | "any";
+const INT_LIMITS: Record<string, [number, number]> = { int32: [-2147483648, 2147483647], uint32: [0, 4294967295], bool: [0, 1] };
+
+/** The value that leaves a reduction unchanged, in x's dtype. */
+function identityOf(kind: Kind, dtype: DType): number {
+  if (kind === "sum" || kind === "any") return 0;
+  if (kind === "prod" || kind === "all") return 1;
+  if (isFloat(dtype)) return kind === "max" ? -Infinity : Infinity;
+  const [lo, hi] = INT_LIMITS[dtype];
+  return kind === "max" ? lo : hi;
+}
+
+const combine: Record<Kind, (a: JaxArray, b: JaxArray) => JaxArray> = {
+  sum: A.add, prod: A.mul, max: A.max, min: A.min, all: A.bitwiseAnd, any: A.bitwiseOr,
+};
+
+/** x with the masked-out elements replaced by `fill` (numpy's `where=` for reductions). */
+function masked(op: string, x: JaxArray, where: ArrayLike, fill: number): JaxArray {
+  let m = toBool(asArray(where));
+  m = broadcastWhere(op, m, x.shape);
+  return A.select(m, x, broadcastTo_(scalar(fill, x.dtype), x.shape));
+}
+
+function broadcastWhere(op: string, m: JaxArray, shape: readonly number[]): JaxArray {
+  const ok = m.ndim <= shape.length && m.shape.every((d, i) => d === 1 || d === shape[shape.length - m.ndim + i]);
+  if (!ok) throw new ShapeError(`${op}: the where mask of shape [${m.shape}] does not broadcast to the array's shape [${shape}].`);
+  return broadcastTo_(m, shape);
 }
 
 function finish(x: JaxArray, r: JaxArray, axes: number[], keepdims?: boolean): JaxArray {
@@ -22,14 +56,40 @@ function finish(x: JaxArray, r: JaxArray, axes: number[], keepdims?: boolean): J
   return reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
 }
 
-function reducer(op: string, f: (x: JaxArray, axes: number[]) => JaxArray, prep?: (x: JaxArray) => JaxArray) {
-  return (x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArray => {
-    const opts = axisOptions<ReduceOptions>(op, options, "axis, keepdims, dtype");
+// numpy's positional order after the array, per reduction.
+const ORDER: Record<string, string[]> = {
+  sum: ["axis", "dtype", "out", "keepdims", "initial", "where"],
+  prod: ["axis", "dtype", "out", "keepdims", "initial", "where"],
+  max: ["axis", "out", "keepdims", "initial", "where"],
+  min: ["axis", "out", "keepdims", "initial", "where"],
+  all: ["axis", "out", "keepdims", "where"],
+  any: ["axis", "out", "keepdims", "where"],
+  mean: ["axis", "dtype", "out", "keepdims", "where"],
+  var: ["axis", "dtype", "out", "ddof", "keepdims", "where", "correction"],
+  std: ["axis", "dtype", "out", "ddof", "keepdims", "where", "correction"],
+  argmax: ["axis", "out", "keepdims"],
+  argmin: ["axis", "out", "keepdims"],
+  cumsum: ["axis", "dtype", "out"],
+  cumprod: ["axis", "dtype", "out"],
+};
+
+function reducer(op: Kind, f: (x: JaxArray, axes: number[]) => JaxArray, prep?: (x: JaxArray) => JaxArray) {
+  return (x: ArrayLike, ...rest: (ReduceOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray => {
+    const opts = reduceOptions<ReduceOptions>(op, rest, ORDER[op]);
     let a = asArray(x);
     if (opts.dtype) a = A.convertElementType(a, opts.dtype);
     if (prep) a = prep(a);
     const axes = normAxes(op, opts.axis, a.ndim);
-    return finish(a, axes.length ? f(a, axes) : a, axes, opts.keepdims);
+    if ((op === "max" || op === "min") && opts.initial === undefined) {
+      if (axes.some((i) => a.shape[i] === 0)) {
+        throw new ValueError(`${op}: zero-size array to reduction operation ${op} which has no identity (shape [${a.shape}]). Pass { initial }.`);
+      }
+      if (opts.where !== undefined) throw new ValueError(`${op}: reduction operation ${op} with a where mask needs { initial }.`);
+    }
+    if (opts.where !== undefined) a = masked(op, a, opts.where, identityOf(op, a.dtype));
+    let r = axes.length ? f(a, axes) : a;
+    if (opts.initial !== undefined) r = combine[op](r, broadcastTo_(scalar(+opts.initial, r.dtype), r.shape));
+    return finish(a, r, axes, opts.keepdims);
   };
 }
 
@@ -45,39 +105,54 @@ export const amin = min;
 export const all = reducer("all", R.reduceAnd, toBool);
 export const any = reducer("any", R.reduceOr, toBool);
 
-export function mean(x: ArrayLike, options?: ReduceOptions | AxisValue): JaxArray {
-  const opts = axisOptions<ReduceOptions>("mean", options, "axis, keepdims, dtype");
+export function mean(x: ArrayLike, ...rest: (ReduceOptions | AxisValue | DType | boolean | ArrayLike | undefined)[]): JaxArray {
+  const opts = reduceOptions<ReduceOptions>("mean", rest, ORDER.mean);
+  if (opts.initial !== undefined) throw new ValueError("mean: numpy's mean has no `initial`; use sum(x, { initial }) / n.");
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, opts.dtype ?? "float32");
   const axes = normAxes("mean", opts.axis, a.ndim);
+  const s = sum(a, { axis: axes, keepdims: opts.keepdims, where: opts.where });
+  if (opts.where !== undefined) {
+    // The count of selected elements per output position.
+    const m = A.convertElementType(broadcastWhere("mean", toBool(asArray(opts.where)), a.shape), s.dtype);
+    return A.div(s, sum(m, { axis: axes, keepdims: opts.keepdims }));
+  }
   const n = sizeOf(axes.map((i) => a.shape[i]));
-  const s = sum(a, { axis: axes, keepdims: opts.keepdims });
   return A.div(s, broadcastTo_(scalar(n, s.dtype), s.shape));
 }
 
-export interface VarOptions extends ReduceOptions { ddof?: number }
+export interface VarOptions extends ReduceOptions { ddof?: number; /** The array API's name for ddof. */ correction?: number }
 
-export function variance(x: ArrayLike, options?: VarOptions | AxisValue): JaxArray {
-  const opts = axisOptions<VarOptions>("var", options, "axis, keepdims, ddof");
+export function variance(x: ArrayLike, ...rest: (VarOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray {
+  const opts = reduceOptions<VarOptions>("var", rest, ORDER.var);
+  if (opts.initial !== undefined) throw new ValueError("var: numpy's var has no `initial`.");
   let a = asArray(x);
-  if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
+  if (!isFloat(a.dtype)) a = A.convertElementType(a, opts.dtype ?? "float32");
   const axes = normAxes("var", opts.axis, a.ndim);
-  const n = sizeOf(axes.map((i) => a.shape[i]));
-  const centered = A.sub(a, broadcastTo_(mean(a, { axis: axes, keepdims: true }), a.shape));
-  const ss = sum(A.square(centered), { axis: axes, keepdims: opts.keepdims });
-  return A.div(ss, broadcastTo_(scalar(Math.max(0, n - (opts.ddof ?? 0)), ss.dtype), ss.shape));
+  const centered = A.sub(a, broadcastTo_(mean(a, { axis: axes, keepdims: true, where: opts.where }), a.shape));
+  const ss = sum(A.square(centered), { axis: axes, keepdims: opts.keepdims, where: opts.where });
+  let n: JaxArray;
+  if (opts.where !== undefined) {
+    n = sum(A.convertElementType(broadcastWhere("var", toBool(asArray(opts.where)), a.shape), ss.dtype), { axis: axes, keepdims: opts.keepdims });
+  } else {
+    n = broadcastTo_(scalar(sizeOf(axes.map((i) => a.shape[i])), ss.dtype), ss.shape);
+  }
+  if (opts.ddof !== undefined && opts.correction !== undefined) throw new ValueError("var: pass ddof or correction, not both.");
+  const ddof = opts.ddof ?? opts.correction ?? 0;
+  const dof = A.max(A.sub(n, broadcastTo_(scalar(ddof, ss.dtype), ss.shape)), broadcastTo_(scalar(0, ss.dtype), ss.shape));
+  return A.div(ss, dof);
 }
 export { variance as var };
 
-export function std(x: ArrayLike, options?: VarOptions | AxisValue): JaxArray {
-  return M.sqrt(variance(x, axisOptions<VarOptions>("std", options, "axis, keepdims, ddof")));
+export function std(x: ArrayLike, ...rest: (VarOptions | AxisValue | DType | boolean | number | ArrayLike | undefined)[]): JaxArray {
+  return M.sqrt(variance(x, reduceOptions<VarOptions>("std", rest, ORDER.std)));
 }
 
 export interface ArgOptions { axis?: number | null; keepdims?: boolean }
 
 function argReducer(op: string, f: (x: JaxArray, axis: number) => JaxArray) {
-  return (x: ArrayLike, options?: ArgOptions | number | null): JaxArray => {
-    const opts = axisOptions<ArgOptions>(op, options);
+  return (x: ArrayLike, ...rest: (ArgOptions | number | null | boolean | undefined)[]): JaxArray => {
+    const opts = reduceOptions<ArgOptions>(op, rest, ORDER[op]);
     let a = asArray(x);
     if (opts.axis === undefined || opts.axis === null) {
       const r = f(reshape(a, [a.size]), 0);
@@ -93,8 +168,8 @@ export const argmax = argReducer("argmax", (x, axis) => R.argmax(x, axis));
 export const argmin = argReducer("argmin", (x, axis) => R.argmin(x, axis));
 
 function cumulative(op: string, p: typeof R.cumsumP) {
-  return (x: ArrayLike, options?: { axis?: number | null; dtype?: DType } | number | null): JaxArray => {
-    const opts = axisOptions<{ axis?: number | null; dtype?: DType }>(op, options, "axis, dtype");
+  return (x: ArrayLike, ...rest: ({ axis?: number | null; dtype?: DType } | number | null | DType | undefined)[]): JaxArray => {
+    const opts = reduceOptions<{ axis?: number | null; dtype?: DType }>(op, rest, ORDER[op]);
     let a = asArray(x);
     if (opts.dtype) a = A.convertElementType(a, opts.dtype);
     if (a.dtype === "bool") a = A.convertElementType(a, "int32");

@@ -274,7 +274,12 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): JaxArray {
   return A.select(cc, aa, bb);
 }
 
-export function clip(x: ArrayLike, min?: ArrayLike | null, max?: ArrayLike | null): JaxArray {
+/** clip(x, min?, max?) or clip(x, { min, max }) (JAX's keyword names). */
+export function clip(x: ArrayLike, min?: ArrayLike | null | { min?: ArrayLike | null; max?: ArrayLike | null }, max?: ArrayLike | null): JaxArray {
+  if (typeof min === "object" && min !== null && !Array.isArray(min) && !(min instanceof JaxArray)) {
+    if (max !== undefined) throw new ValueError("clip: pass the bounds positionally (clip(x, min, max)) or as one options object { min, max }, not both.");
+    ({ min, max } = min as { min?: ArrayLike | null; max?: ArrayLike | null });
+  }
   let r = asArray(x);
   if (min !== undefined && min !== null) r = maximum(r, min);
   if (max !== undefined && max !== null) r = minimum(r, max);
