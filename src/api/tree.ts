@@ -1,6 +1,5 @@
 // jax.tree: pytree utilities.
-import { ValueError } from "../core/errors.js";
-import { flatten as flat, registerNode as register, TreeDef, treeDefEqual, treeDefString, unflatten as unflat } from "../core/pytree.js";
+import { flatten as flat, flattenUpTo, registerNode as register, TreeDef, treeDefString, unflatten as unflat } from "../core/pytree.js";
 
 export type { TreeDef };
 
@@ -18,16 +17,13 @@ export function structure(tree: unknown, isLeaf?: (x: unknown) => boolean): Tree
   return flat(tree, isLeaf)[1];
 }
 
-/** Applies f leaf-wise to one or more trees of the same structure. */
+/**
+ * Applies f leaf-wise to one or more trees. As in jax.tree.map, the first tree's structure must be
+ * a prefix of each other tree's: where the first has a leaf, f gets the others' whole subtrees.
+ */
 export function map(f: (...leaves: any[]) => unknown, tree: unknown, ...rest: unknown[]): any {
   const [ls, def] = flat(tree);
-  const others = rest.map((t, i) => {
-    const [l, d] = flat(t);
-    if (!treeDefEqual(d, def)) {
-      throw new ValueError(`tree.map: tree ${i + 1} has structure ${treeDefString(d)} but the first tree has ${treeDefString(def)}.`);
-    }
-    return l;
-  });
+  const others = rest.map((t) => flattenUpTo(def, t, "tree.map"));
   return unflat(def, ls.map((l, i) => f(l, ...others.map((o) => o[i]))));
 }
 

@@ -77,8 +77,15 @@ export interface BatchNormOptions extends ModuleOptions {
 /** Batch normalization with running statistics in the "batch_stats" collection (mean, var). */
 export class BatchNorm extends Module {
   o: BatchNormOptions;
-  constructor(o: BatchNormOptions = {}) { super(o); this.o = o; }
-  call(x: ArrayLike, opts: { useRunningAverage?: boolean } = {}): JaxArray {
+  /** new BatchNorm({ useRunningAverage, ... }) or flax's positional new BatchNorm(useRunningAverage, { ... }). */
+  constructor(raOrOptions?: boolean | BatchNormOptions, rest?: Omit<BatchNormOptions, "useRunningAverage">) {
+    const o = typeof raOrOptions === "boolean" ? { ...rest, useRunningAverage: raOrOptions } : optionsArg("linen.BatchNorm", raOrOptions, "useRunningAverage (a boolean)");
+    super(o);
+    this.o = o;
+  }
+  /** call(x, useRunningAverage?) as flax's __call__, or call(x, { useRunningAverage }). */
+  call(x: ArrayLike, useRunningAverage?: boolean | { useRunningAverage?: boolean }): JaxArray {
+    const opts = flagArg<{ useRunningAverage?: boolean }>("linen.BatchNorm", "useRunningAverage", useRunningAverage);
     const a = jnp.asArray(x);
     const axis = (this.o.axis ?? -1) < 0 ? (this.o.axis ?? -1) + a.ndim : this.o.axis!;
     const reduce = a.shape.map((_, i) => i).filter((i) => i !== axis);
@@ -108,25 +115,35 @@ export class BatchNorm extends Module {
   }
 }
 
-export interface LayerNormOptions extends ModuleOptions { epsilon?: number; useBias?: boolean; useScale?: boolean }
+export interface LayerNormOptions extends ModuleOptions {
+  epsilon?: number; useBias?: boolean; useScale?: boolean; biasInit?: Initializer; scaleInit?: Initializer;
+  reductionAxes?: number | number[]; featureAxes?: number | number[];
+}
 
-/** Normalizes over the last axis, with learned "scale" and "bias". */
+/** Normalizes over `reductionAxes` (default the last), with learned "scale" and "bias" over `featureAxes`. */
 export class LayerNorm extends Module {
   o: LayerNormOptions;
-  constructor(o: LayerNormOptions = {}) { super(o); this.o = o; }
+  /** new LayerNorm({ epsilon, ... }) or flax's positional new LayerNorm(epsilon, { ... }). */
+  constructor(epsOrOptions?: number | LayerNormOptions, rest?: Omit<LayerNormOptions, "epsilon">) {
+    const o = typeof epsOrOptions === "number" ? { ...rest, epsilon: epsOrOptions } : optionsArg("linen.LayerNorm", epsOrOptions, "epsilon (a number)");
+    super(o);
+    this.o = o;
+  }
   call(x: ArrayLike): JaxArray {
     const a = jnp.asArray(x);
-    const f = a.shape[a.ndim - 1];
-    const mean = jnp.mean(a, { axis: -1, keepdims: true });
-    const variance = jnp.maximum(0, jnp.subtract(jnp.mean(jnp.square(a), { axis: -1, keepdims: true }), jnp.square(mean)));
+    const norm = (v: number | number[] | undefined) => (v === undefined ? [-1] : typeof v === "number" ? [v] : v).map((ax) => (ax < 0 ? ax + a.ndim : ax));
+    const red = norm(this.o.reductionAxes), feat = norm(this.o.featureAxes);
+    const mean = jnp.mean(a, { axis: red, keepdims: true });
+    const variance = jnp.maximum(0, jnp.subtract(jnp.mean(jnp.square(a), { axis: red, keepdims: true }), jnp.square(mean)));
     let y = jnp.multiply(jnp.subtract(a, mean), jnp.rsqrt(jnp.add(variance, this.o.epsilon ?? 1e-6)));
-    if (this.o.useScale ?? true) y = jnp.multiply(y, this.param("scale", ones, [f]));
-    if (this.o.useBias ?? true) y = jnp.add(y, this.param("bias", zeros, [f]));
+    const featShape = feat.map((ax) => a.shape[ax]), bShape = a.shape.map((d, i) => (feat.includes(i) ? d : 1));
+    if (this.o.useScale ?? true) y = jnp.multiply(y, jnp.reshape(this.param("scale", this.o.scaleInit ?? ones, featShape), bShape));
+    if (this.o.useBias ?? true) y = jnp.add(y, jnp.reshape(this.param("bias", this.o.biasInit ?? zeros, featShape), bShape));
     return y;
   }
 }
 
-export interface DropoutOptions extends ModuleOptions { rate: number; deterministic?: boolean; rngCollection?: string }
+export interface DropoutOptions extends ModuleOptions { rate: number; broadcastDims?: number[]; deterministic?: boolean; rngCollection?: string }
 
 /** Zeroes a fraction `rate` of elements (scaling the rest) unless deterministic. Needs rngs: { dropout }. */
 export class Dropout extends Module {
@@ -137,14 +154,19 @@ export class Dropout extends Module {
     super(o);
     this.o = o;
   }
-  call(x: ArrayLike, opts: { deterministic?: boolean } = {}): JaxArray {
+  /** call(x, deterministic?) as flax's __call__, or call(x, { deterministic, rng }). */
+  call(x: ArrayLike, deterministic?: boolean | { deterministic?: boolean; rng?: JaxArray }): JaxArray {
+    const opts = flagArg<{ deterministic?: boolean; rng?: JaxArray }>("linen.Dropout", "deterministic", deterministic, ["rng"]);
     const a = jnp.asArray(x);
     const det = opts.deterministic ?? this.o.deterministic ?? false;
     if (det || this.o.rate === 0) return a;
     if (this.o.rate === 1) return jnp.zerosLike(a);
     const keep = 1 - this.o.rate;
-    const mask = random.bernoulli(this.makeRng(this.o.rngCollection ?? "dropout"), keep, a.shape);
-    return jnp.where(mask, jnp.divide(a, keep), 0);
+    // broadcastDims share one mask value along those axes (e.g. across time steps).
+    const bdims = (this.o.broadcastDims ?? []).map((d) => (d < 0 ? d + a.ndim : d));
+    const maskShape = a.shape.map((d, i) => (bdims.includes(i) ? 1 : d));
+    const mask = random.bernoulli(opts.rng ?? this.makeRng(this.o.rngCollection ?? "dropout"), keep, maskShape);
+    return jnp.where(jnp.broadcastTo(mask, a.shape), jnp.divide(a, keep), 0);
   }
 }
 
@@ -193,12 +215,52 @@ function pool(x: ArrayLike, init: number, op: "max" | "add", window: number[], s
   return unbatched ? jnp.squeeze(y, 0) : y;
 }
 
-/** Average pooling over windows of `windowShape` (channels-last), padding counted as in flax. */
-export function avgPool(x: ArrayLike, windowShape: number[], opts: { strides?: number[]; padding?: Padding } = {}): JaxArray {
-  const s = pool(x, 0, "add", windowShape, opts.strides, opts.padding);
-  return jnp.divide(s, windowShape.reduce((a, b) => a * b, 1));
+type PoolOptions = { strides?: number[] | null; padding?: PoolPadding };
+type PoolPadding = "SAME" | "VALID" | [number, number][];
+type PoolArgs = [PoolOptions?] | [strides?: number[] | null, padding?: PoolPadding];
+
+/** flax's positional (strides, padding[, countIncludePad]) or one options object. */
+function poolOptions<T extends PoolOptions>(op: string, rest: readonly unknown[], names: string[]): T {
+  if (rest.length <= 1 && rest[0] !== null && typeof rest[0] === "object" && !Array.isArray(rest[0])) return rest[0] as T;
+  if (rest.length > names.length) throw new ValueError(`linen.${op}: after the window shape come ${names.join(", ")} (positionally, as in flax) or one options object, but got ${rest.length} arguments.`);
+  const o: Record<string, unknown> = {};
+  rest.forEach((v, i) => {
+    const ok = i === 0 ? v === undefined || v === null || (Array.isArray(v) && v.every((e) => typeof e === "number"))
+      : i === 1 ? v === undefined || v === "SAME" || v === "VALID" || (Array.isArray(v) && v.every((e) => Array.isArray(e) && e.length === 2))
+        : v === undefined || typeof v === "boolean";
+    if (!ok) throw new ValueError(`linen.${op}: argument ${names[i]} is ${JSON.stringify(v)}; expected ${["an array of strides", '"SAME", "VALID" or [low, high] pairs', "a boolean"][i]}.`);
+    if (v !== undefined && v !== null) o[names[i]] = v;
+  });
+  return o as T;
 }
 
-export function maxPool(x: ArrayLike, windowShape: number[], opts: { strides?: number[]; padding?: Padding } = {}): JaxArray {
-  return pool(x, -Infinity, "max", windowShape, opts.strides, opts.padding);
+/** Average pooling over windows of `windowShape` (channels-last); countIncludePad (default true) as in flax. */
+export function avgPool(x: ArrayLike, windowShape: number[], ...rest: [(PoolOptions & { countIncludePad?: boolean })?] |
+  [strides?: number[] | null, padding?: PoolPadding, countIncludePad?: boolean]): JaxArray {
+  const o = poolOptions<PoolOptions & { countIncludePad?: boolean }>("avgPool", rest, ["strides", "padding", "countIncludePad"]);
+  const s = pool(x, 0, "add", windowShape, o.strides ?? undefined, o.padding as Padding);
+  if (o.countIncludePad ?? true) return jnp.divide(s, windowShape.reduce((a, b) => a * b, 1));
+  // Divide by the number of real (unpadded) elements in each window.
+  const a = jnp.asArray(x);
+  return jnp.divide(s, pool(jnp.onesLike(a), 0, "add", windowShape, o.strides ?? undefined, o.padding as Padding));
+}
+
+export function maxPool(x: ArrayLike, windowShape: number[], ...rest: PoolArgs): JaxArray {
+  const o = poolOptions<PoolOptions>("maxPool", rest, ["strides", "padding"]);
+  return pool(x, -Infinity, "max", windowShape, o.strides ?? undefined, o.padding as Padding);
+}
+
+/** An options object (or nothing) where a class also takes a leading positional value. */
+function optionsArg<T>(op: string, v: T | undefined, positional: string): T {
+  if (v === undefined) return {} as T;
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) return v;
+  throw new ValueError(`${op}: the constructor takes ${positional} or options { ... }, but got ${JSON.stringify(v)}.`);
+}
+
+/** A call's flag given bare (flax's positional argument) or in an options object. */
+function flagArg<T extends object>(op: string, name: string, v: unknown, extra: string[] = []): T {
+  if (v === undefined || v === null) return {} as T;
+  if (typeof v === "boolean") return { [name]: v } as T;
+  if (typeof v === "object" && !Array.isArray(v) && Object.keys(v).every((k) => k === name || extra.includes(k))) return v as T;
+  throw new ValueError(`${op}: the argument after the input is ${name} (a boolean) or options { ${[name, ...extra].join(", ")} }, but got ${JSON.stringify(v)}.`);
 }

@@ -4,6 +4,8 @@ import {
   addDecayedWeights, AdamOptions, Mask, scaleByAdam, scaleByLearningRate, scaleByRms, scaleByRss, scaleByStddev, trace,
 } from "./transforms.js";
 import { positionalOptions } from "../numpy/options.js";
+import { DType } from "../../core/dtype.js";
+import { ValueError } from "../../core/errors.js";
 
 type SgdOptions = { momentum?: number | null; nesterov?: boolean };
 export function sgd(learningRate: ScalarOrSchedule, ...rest: [SgdOptions?] | [momentum?: number | null, nesterov?: boolean]): GradientTransformation {
@@ -12,17 +14,22 @@ export function sgd(learningRate: ScalarOrSchedule, ...rest: [SgdOptions?] | [mo
   return chain(m === undefined || m === null ? identity() : trace(m, opts.nesterov ?? false), scaleByLearningRate(learningRate));
 }
 
-const ADAM: (keyof AdamOptions)[] = ["b1", "b2", "eps", "epsRoot"];
-type AdamArgs = [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number];
+const ADAM: (keyof AdamOptions)[] = ["b1", "b2", "eps", "epsRoot", "muDtype"];
+type AdamArgs = [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number, muDtype?: DType | null];
 
 export function adam(learningRate: ScalarOrSchedule, ...rest: AdamArgs): GradientTransformation {
   return chain(scaleByAdam(positionalOptions<AdamOptions>("optax.adam", rest, ADAM)), scaleByLearningRate(learningRate));
 }
 
-type AdamwOptions = AdamOptions & { weightDecay?: number; mask?: Mask };
-export function adamw(learningRate: ScalarOrSchedule, ...rest: [AdamwOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number]): GradientTransformation {
-  const opts = positionalOptions<AdamwOptions>("optax.adamw", rest, ADAM);
-  return chain(scaleByAdam(opts), addDecayedWeights(opts.weightDecay ?? 1e-4, opts.mask), scaleByLearningRate(learningRate));
+type AdamwOptions = AdamOptions & { weightDecay?: number; mask?: Mask | null };
+export function adamw(learningRate: ScalarOrSchedule, ...rest: [AdamwOptions?] |
+  [b1?: number, b2?: number, eps?: number, epsRoot?: number, muDtype?: DType | null, weightDecay?: number, mask?: Mask | null]): GradientTransformation {
+  // The 7th positional value is the mask, itself often an object (a pytree of booleans).
+  const opts = rest.length >= 7
+    ? { ...positionalOptions<AdamwOptions>("optax.adamw", rest.slice(0, 6), [...ADAM, "weightDecay"]), mask: rest[6] as Mask | null }
+    : positionalOptions<AdamwOptions>("optax.adamw", rest, [...ADAM, "weightDecay"]);
+  if (rest.length > 7) throw new ValueError(`optax.adamw: at most 7 hyperparameters follow the learning rate (b1, b2, eps, epsRoot, muDtype, weightDecay, mask), but got ${rest.length}; pass nesterov as { nesterov }.`);
+  return chain(scaleByAdam(opts), addDecayedWeights(opts.weightDecay ?? 1e-4, opts.mask ?? undefined), scaleByLearningRate(learningRate));
 }
 
 export interface RmspropOptions {
@@ -31,8 +38,9 @@ export interface RmspropOptions {
 }
 
 export function rmsprop(learningRate: ScalarOrSchedule, ...rest: [RmspropOptions?] |
-  [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, centered?: boolean, momentum?: number | null, nesterov?: boolean]): GradientTransformation {
-  const o = positionalOptions<RmspropOptions>("optax.rmsprop", rest, ["decay", "eps", "initialScale", "epsInSqrt", "centered", "momentum", "nesterov"]);
+  [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, centered?: boolean, momentum?: number | null, nesterov?: boolean,
+    biasCorrection?: boolean]): GradientTransformation {
+  const o = positionalOptions<RmspropOptions>("optax.rmsprop", rest, ["decay", "eps", "initialScale", "epsInSqrt", "centered", "momentum", "nesterov", "biasCorrection"]);
   const scaling = o.centered ? scaleByStddev(o) : scaleByRms(o);
   const mom = o.momentum === undefined || o.momentum === null ? identity() : trace(o.momentum, o.nesterov ?? false);
   return chain(scaling, scaleByLearningRate(learningRate), mom);

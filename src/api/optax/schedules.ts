@@ -1,5 +1,6 @@
 // Learning-rate schedules: functions of the int32 step count (optax.schedules).
 import { positionalOptions } from "../numpy/options.js";
+import { ValueError } from "../../core/errors.js";
 import { JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
 
@@ -13,7 +14,7 @@ export function constantSchedule(value: number): Schedule {
 export function polynomialSchedule(initValue: number, endValue: number, power: number, transitionSteps: number, transitionBegin = 0): Schedule {
   return (c) => {
     if (transitionSteps <= 0) return jnp.fullLike(f32(c), initValue);
-    const count = jnp.clip(jnp.subtract(f32(c), transitionBegin), 0, transitionSteps);
+    const count = jnp.clip(jnp.subtract(f32(c), Math.max(0, transitionBegin)), 0, transitionSteps);
     const frac = jnp.subtract(1, jnp.divide(count, transitionSteps));
     return jnp.add(jnp.multiply(initValue - endValue, jnp.power(frac, power)), endValue);
   };
@@ -28,8 +29,10 @@ export interface ExponentialDecayOptions { transitionBegin?: number; staircase?:
 export function exponentialDecay(initValue: number, transitionSteps: number, decayRate: number,
   ...rest: [ExponentialDecayOptions?] | [transitionBegin?: number, staircase?: boolean, endValue?: number]): Schedule {
   const o = positionalOptions<ExponentialDecayOptions>("optax.exponentialDecay", rest, ["transitionBegin", "staircase", "endValue"]);
+  // optax returns the constant init value for these degenerate settings (with a warning).
+  if (transitionSteps <= 0 || decayRate === 0) return constantSchedule(initValue);
   return (c) => {
-    const begin = o.transitionBegin ?? 0;
+    const begin = Math.max(0, o.transitionBegin ?? 0);
     const count = jnp.subtract(f32(c), begin);
     let p = jnp.divide(count, transitionSteps);
     if (o.staircase) p = jnp.floor(p);
@@ -41,6 +44,7 @@ export function exponentialDecay(initValue: number, transitionSteps: number, dec
 }
 
 export function cosineDecaySchedule(initValue: number, decaySteps: number, alpha = 0, exponent = 1): Schedule {
+  if (!(decaySteps > 0)) throw new ValueError(`optax.cosineDecaySchedule requires positive decaySteps, but got ${decaySteps}.`);
   return (c) => {
     const count = jnp.minimum(f32(c), decaySteps);
     const cosine = jnp.multiply(0.5, jnp.add(1, jnp.cos(jnp.multiply(Math.PI / decaySteps, count))));
