@@ -26,6 +26,15 @@ test("tree: null is an empty node, keys sort, leaves of null are []", () => {
   assert.equal(tree.map((x: number) => x * 10, { a: null, b: [1, undefined] }), { a: null, b: [10, undefined] });
 });
 
+test("tree.map / leaves take JAX's is_leaf as { isLeaf }", () => {
+  const t = { a: [1, 2], b: [3] };
+  const isPair = (x: unknown) => Array.isArray(x) && x.length === 2;
+  assert.equal(tree.map((x: unknown) => (Array.isArray(x) ? "pair" : x), t, { isLeaf: isPair }), { a: "pair", b: [3] });
+  assert.equal(tree.leaves(t, { isLeaf: isPair }), [[1, 2], 3]);
+  assert.equal(tree.leaves(t, isPair), [[1, 2], 3]);
+  assert.equal(tree.map((x: unknown, y: unknown) => [x, y], { a: null }, { a: null }, { isLeaf: (x: unknown) => x === null }), { a: [null, null] });
+});
+
 // ---- nn ----
 
 test("nn.gelu(x, { approximate: false }) is the exact erf form (an options object was read as approximate)", () => {
@@ -230,6 +239,43 @@ test("linen modules auto-name Dense_0, Dense_1 with kernel/bias in params", () =
   assert.equal(v.params.Dense_1.bias.shape, [3]);
 });
 
+test("linen.Conv: flax's padding forms (int, per-dim pairs, CIRCULAR, CAUSAL)", () => {
+  const x = jnp.reshape(f32([1, 2, 3, 4]), [1, 4, 1]);
+  const ones3 = () => jnp.ones([3, 1, 1]);
+  const run = (padding: any) => {
+    const m = linen.Conv({ features: 1, kernelSize: [3], padding, useBias: false, kernelInit: ones3 as any });
+    return toNumbers(m.apply(m.init(key, x), x));
+  };
+  assert.equal(run(1), [3, 6, 9, 7]);
+  assert.equal(run([[2, 0]]), [1, 3, 6, 9]);
+  assert.equal(run("CAUSAL"), [1, 3, 6, 9]);
+  assert.equal(run("CIRCULAR"), [7, 6, 9, 8]);
+  assert.equal(run("VALID"), [6, 9]);
+  assert.throws(() => run("FULL"), isValueError);
+});
+
+test("linen.Embed needs integer indices, as flax", () => {
+  const m = linen.Embed(5, 2);
+  const v = m.init(key, jnp.array([0, 3]));
+  assert.equal(v.params.embedding.shape, [5, 2]);
+  assert.throws(() => m.apply(v, f32([0, 1])), isValueError);
+});
+
+test("TrainState.create keeps extra fields (flax's **kwargs); applyGradients({ grads, ...fields }) replaces them", () => {
+  const params = { w: f32([1, 2]) };
+  const s0 = linen.TrainState.create({ applyFn: () => 0, params, tx: optax.sgd(0.5), batchStats: { mean: f32([0]) } });
+  assert.equal(toNumbers(s0.batchStats.mean), [0]);
+  const s1 = s0.applyGradients({ grads: { w: f32([1, 1]) }, batchStats: { mean: f32([3]) } });
+  assert.equal(toNumbers(s1.params.w), [0.5, 1.5]);
+  assert.equal(toNumbers(s1.batchStats.mean), [3]);
+  assert.equal(s1.step.item(), 1);
+  const s2 = s1.applyGradients({ w: f32([1, 1]) });
+  assert.equal(toNumbers(s2.batchStats.mean), [3]);
+  assert.equal(tree.leaves(s2).length, 3); // step, w, batchStats.mean (sgd has no state leaves)
+  const back = tree.unflatten(tree.structure(s2), tree.leaves(s2));
+  assert.equal(toNumbers(back.batchStats.mean), [3]);
+});
+
 // ---- haiku ----
 
 test("haiku transformWithState.init returns the initial state, not the state after the first step", () => {
@@ -286,6 +332,18 @@ test("haiku.initializers.VarianceScaling uses haiku's fans (1-D shapes, max(1, f
   const v = f.init(key)["~"].v;
   const [, k2] = random.split(key);
   close(v, toNumbers(jnp.multiply(random.normal(k2, [4]), Math.sqrt(2 / 4))), 1e-6);
+});
+
+test("haiku.withoutApplyRng keeps the state argument of a transformWithState", () => {
+  const f = hk.withoutApplyRng(hk.transformWithState((x: JArray) => {
+    const c = hk.getState("n", [], "float32", (s: readonly number[], d: any) => jnp.zeros(s, { dtype: d }));
+    hk.setState("n", jnp.add(c, 1));
+    return jnp.add(x, c);
+  }));
+  const [p, s] = f.init(null, f32(10));
+  const [out, s1] = f.apply(p, s, f32(10));
+  assert.equal(out.item(), 10);
+  assert.equal(s1["~"].n.item(), 1);
 });
 
 test("haiku.dropout: rate must be in [0, 1)", () => {

@@ -170,6 +170,8 @@ export interface TransformedWithState<A extends unknown[], R> {
   apply(params: Dict, state: Dict, rng: Rng, ...args: A): [R, Dict];
 }
 
+const WITH_STATE = Symbol("haiku.transformWithState");
+
 /** hk.transform: fn may create parameters (not state). */
 export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transformed<A, R> {
   return {
@@ -184,7 +186,7 @@ export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transf
 
 /** hk.transformWithState: init -> [params, state]; apply(params, state, rng, ...) -> [out, state]. */
 export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R): TransformedWithState<A, R> {
-  return {
+  const t: TransformedWithState<A, R> = {
     init: (rng, ...args) => {
       const [, params, state] = run("init", {}, {}, rng, () => fn(...args));
       return [params, state];
@@ -194,11 +196,18 @@ export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R
       return [out, st];
     },
   };
+  return Object.assign(t, { [WITH_STATE]: true });
 }
 
-/** apply without the rng argument. */
-export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): { init: Transformed<A, R>["init"]; apply(params: Dict, ...args: A): R } {
-  return { init: t.init, apply: (params, ...args) => t.apply(params, null, ...args) };
+/**
+ * apply without the rng argument: apply(params, ...args), or apply(params, state, ...args) for a
+ * transformWithState result (as hk.without_apply_rng takes either).
+ */
+export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): { init: TransformedWithState<A, R>["init"]; apply(params: Dict, state: Dict, ...args: A): [R, Dict] };
+export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): { init: Transformed<A, R>["init"]; apply(params: Dict, ...args: A): R };
+export function withoutApplyRng(t: any): any {
+  if (t[WITH_STATE]) return { [WITH_STATE]: true, init: t.init, apply: (params: Dict, state: Dict, ...args: unknown[]) => t.apply(params, state, null, ...args) };
+  return { init: t.init, apply: (params: Dict, ...args: unknown[]) => t.apply(params, null, ...args) };
 }
 
 export type { Dict };

@@ -32,8 +32,11 @@ export class Dense extends Module {
   }
 }
 
+/** flax's padding: "SAME", "VALID", "CIRCULAR", "CAUSAL" (1-d), one int, an int per dim, or [low, high] per dim. */
+export type ConvPadding = Padding | "CIRCULAR" | "CAUSAL" | number | readonly (number | readonly [number, number])[];
+
 export interface ConvOptions extends ModuleOptions {
-  features: number; kernelSize: number[]; strides?: number | number[]; padding?: Padding | "CIRCULAR";
+  features: number; kernelSize: number[]; strides?: number | number[]; padding?: ConvPadding;
   inputDilation?: number | number[]; kernelDilation?: number | number[]; featureGroupCount?: number;
   useBias?: boolean; kernelInit?: Initializer; biasInit?: Initializer;
 }
@@ -60,13 +63,41 @@ export class Conv extends Module {
     const inF = a.shape[a.ndim - 1], g = this.o.featureGroupCount ?? 1;
     const kernel = this.param("kernel", this.o.kernelInit ?? lecunNormal(), [...this.o.kernelSize, inF / g, this.o.features]);
     const spatial = "DHW".slice(3 - nd);
-    let y = lax.convGeneralDilated(a, kernel, perDim(this.o.strides, nd, 1), (this.o.padding ?? "SAME") as Padding, {
-      lhsDilation: perDim(this.o.inputDilation, nd, 1), rhsDilation: perDim(this.o.kernelDilation, nd, 1),
+    const kd = perDim(this.o.kernelDilation, nd, 1);
+    let padding: Padding;
+    [a, padding] = convPadding(a, this.o.padding ?? "SAME", this.o.kernelSize, kd);
+    let y = lax.convGeneralDilated(a, kernel, perDim(this.o.strides, nd, 1), padding, {
+      lhsDilation: perDim(this.o.inputDilation, nd, 1), rhsDilation: kd,
       dimensionNumbers: [`N${spatial}C`, `${spatial}IO`, `N${spatial}C`], featureGroupCount: g,
     });
     if (this.o.useBias ?? true) y = jnp.add(y, this.param("bias", this.o.biasInit ?? zeros, [this.o.features]));
     return unbatched ? jnp.squeeze(y, 0) : y;
   }
+}
+
+/** flax's padding forms as lax padding; CIRCULAR and CAUSAL pad the (batched) input themselves. */
+function convPadding(a: JaxArray, p: ConvPadding, kernelSize: number[], dilation: number[]): [JaxArray, Padding] {
+  const nd = kernelSize.length;
+  if (p === "SAME" || p === "VALID") return [a, p];
+  if (p === "CIRCULAR") {
+    // Wrap-around: each spatial axis gets (k - 1) // 2 elements from its end before and k // 2 from its start after.
+    let x = a;
+    kernelSize.forEach((k, i) => {
+      const kk = (k - 1) * dilation[i] + 1, lo = Math.floor((kk - 1) / 2), hi = Math.floor(kk / 2), n = x.shape[i + 1];
+      const idx = Array.from({ length: n + lo + hi }, (_, j) => (((j - lo) % n) + n) % n);
+      x = jnp.take(x, jnp.array(idx, { dtype: "int32" }), i + 1);
+    });
+    return [x, "VALID"];
+  }
+  if (p === "CAUSAL") {
+    if (nd !== 1) throw new ValueError(`linen.Conv: CAUSAL padding is only implemented for 1-d convolutions, but kernelSize is [${kernelSize}].`);
+    return [a, [[dilation[0] * (kernelSize[0] - 1), 0]]];
+  }
+  if (typeof p === "number") return [a, Array.from({ length: nd }, () => [p, p] as [number, number])];
+  if (Array.isArray(p) && p.length === nd) {
+    return [a, p.map((e) => (typeof e === "number" ? [e, e] : [e[0], e[1]]) as [number, number])];
+  }
+  throw new ValueError(`linen.Conv: padding ${JSON.stringify(p)} is not "SAME", "VALID", "CIRCULAR", "CAUSAL", an int, or one int or [low, high] pair per spatial dim (${nd}).`);
 }
 
 export interface BatchNormOptions extends ModuleOptions {
@@ -182,6 +213,10 @@ export class Embed extends Module {
     this.o = o;
   }
   call(indices: ArrayLike): JaxArray {
+    const ix = jnp.asArray(indices);
+    if (ix.dtype !== "int32" && ix.dtype !== "uint32") {
+      throw new ValueError(`linen.Embed: input type must be an integer or unsigned integer, but got ${ix.dtype}; convert with astype("int32").`);
+    }
     const table = this.param("embedding", this.o.embeddingInit ?? varianceScaling(1, "fan_in", "normal", { outAxis: 0 }), [this.o.numEmbeddings, this.o.features]);
     return jnp.take(table, indices, 0);
   }
