@@ -66,6 +66,14 @@ test("nn.oneHot: axis, dtype, and out-of-range labels give zero rows", () => {
   assert.equal(t.toArray(), [[1, 0], [0, 0], [0, 1]]);
 });
 
+test("nn.standardize: JAX's positional (axis, mean, variance, epsilon)", () => {
+  const x = f32([[1, 3], [2, 6]]);
+  close(nn.standardize(x), [-1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5), -2 / Math.sqrt(4 + 1e-5), 2 / Math.sqrt(4 + 1e-5)], 1e-6);
+  close(nn.standardize(x, 0, 0, 1, 0), [1, 3, 2, 6]);
+  close(nn.standardize(x, { axis: 0, mean: 0, variance: 4, epsilon: 0 }), [0.5, 1.5, 1, 3]);
+  close(nn.standardize(x, 0), [-1, -1, 1, 1].map((e, i) => e * [0.5, 1.5][i % 2] / Math.sqrt([0.25, 2.25][i % 2] + 1e-5)), 1e-5);
+});
+
 // ---- nn.initializers ----
 
 const key = random.key(3);
@@ -276,6 +284,16 @@ test("TrainState.create keeps extra fields (flax's **kwargs); applyGradients({ g
   assert.equal(toNumbers(back.batchStats.mean), [3]);
 });
 
+test("linen layers take flax's next positional field or options, and reject anything else", () => {
+  const d = linen.Dense(3, false);
+  assert.equal(Object.keys(d.init(key, jnp.ones([1, 2])).params), ["kernel"]);
+  const c = linen.Conv(2, [3], 2);
+  assert.equal(c.apply(c.init(key, jnp.ones([1, 8, 1])), jnp.ones([1, 8, 1])).shape, [1, 4, 2]);
+  assert.throws(() => linen.Dense(3, "yes" as any), isValueError);
+  assert.throws(() => linen.Embed(3, 2, 7 as any), isValueError);
+  assert.throws(() => linen.LayerNorm(1e-3, 5 as any), isValueError);
+});
+
 // ---- haiku ----
 
 test("haiku transformWithState.init returns the initial state, not the state after the first step", () => {
@@ -319,6 +337,18 @@ test("haiku Conv2D in NCHW has a bias of shape [C, 1, 1]; unbatched input works"
   const g = hk.transform((x: JArray) => hk.Conv2D(4, 3).call(x));
   const pg = g.init(key, jnp.ones([5, 5, 2]));
   assert.equal(g.apply(pg, null, jnp.ones([5, 5, 2])).shape, [5, 5, 4]);
+});
+
+test("haiku MLP / BatchNorm take haiku's positional arguments", () => {
+  const f = hk.transform((x: JArray) => hk.MLP([4, 2], null, hk.initializers.Constant(0.5), false).call(x));
+  const p = f.init(key, jnp.ones([1, 3]));
+  assert.equal(Object.keys(p).sort(), ["mlp/~/linear_0", "mlp/~/linear_1"]);
+  assert.equal(Object.keys(p["mlp/~/linear_0"]), ["w"]);
+  const g = hk.transformWithState((x: JArray) => hk.BatchNorm(false, false, 0.9, 0.5).call(x, true));
+  const x = f32([[1], [3]]);
+  const [gp, gs] = g.init(key, x);
+  close(g.apply(gp, gs, null, x)[0], [-1 / Math.sqrt(1.5), 1 / Math.sqrt(1.5)], 1e-6);
+  assert.throws(() => hk.transform(() => hk.MLP([2], 3 as any)).init(key), isValueError);
 });
 
 test("haiku init takes an integer seed, as hk.PRNGSequence does", () => {

@@ -89,10 +89,26 @@ export function oneHot(x: ArrayLike, numClasses: number, options?: { dtype?: DTy
   return jnp.astype(jnp.equal(jnp.expandDims(a, ax), classes), opts.dtype ?? "float32");
 }
 
-export function standardize(x: ArrayLike, options?: (Axis & { epsilon?: number }) | AxisValue): JaxArray {
-  const opts = axisOptions<Axis & { epsilon?: number }>("standardize", options, "axis, epsilon");
+type StandardizeOptions = Axis & { mean?: ArrayLike | null; variance?: ArrayLike | null; epsilon?: number; algorithm?: "fast" | "stable" };
+
+/**
+ * (x - mean) / sqrt(variance + epsilon) over `axis` (default -1); mean and variance are computed
+ * unless given. Options, or JAX's positional (axis, mean, variance, epsilon).
+ */
+export function standardize(x: ArrayLike, ...rest: [(StandardizeOptions | AxisValue)?] |
+  [axis?: AxisValue, mean?: ArrayLike | null, variance?: ArrayLike | null, epsilon?: number]): JaxArray {
+  if (rest.length > 4) throw new ValueError(`nn.standardize: after x come axis, mean, variance, epsilon (as in JAX) or options, but got ${rest.length} arguments.`);
+  const opts: StandardizeOptions = rest.length <= 1
+    ? axisOptions<StandardizeOptions>("standardize", rest[0] as StandardizeOptions | AxisValue | undefined, "axis, mean, variance, epsilon")
+    : { ...axisOptions<StandardizeOptions>("standardize", rest[0] as AxisValue, "axis, mean, variance, epsilon"),
+      mean: rest[1] as ArrayLike | null, variance: rest[2] as ArrayLike | null, epsilon: rest[3] as number | undefined };
   const axis = opts.axis === undefined ? -1 : opts.axis;
-  const m = jnp.mean(x, { axis, keepdims: true });
-  const v = jnp.variance(x, { axis, keepdims: true });
+  const m = opts.mean ?? jnp.mean(x, { axis, keepdims: true });
+  // JAX's default ("fast") variance is E[x^2] - mean^2 clipped at 0; "stable" is E[(x - mean)^2].
+  const alg = opts.algorithm ?? "fast";
+  if (alg !== "fast" && alg !== "stable") throw new ValueError(`nn.standardize: unknown algorithm ${JSON.stringify(alg)}; expected "fast" or "stable".`);
+  const v = opts.variance ?? (alg === "stable"
+    ? jnp.mean(jnp.square(jnp.subtract(x, m)), { axis, keepdims: true })
+    : jnp.maximum(jnp.subtract(jnp.mean(jnp.square(x), { axis, keepdims: true }), jnp.square(m)), 0));
   return jnp.multiply(jnp.subtract(x, m), jnp.rsqrt(jnp.add(v, opts.epsilon ?? 1e-5)));
 }

@@ -107,8 +107,17 @@ export class BatchNorm extends Module {
   varEma: ExponentialMovingAverage;
   readonly o: BatchNormOptions;
   /** new BatchNorm({ createScale, createOffset, decayRate, ... }) or haiku's positional new BatchNorm(createScale, createOffset, decayRate, { ... }). */
-  constructor(scaleOrOptions: boolean | BatchNormOptions, createOffset?: boolean, decayRate?: number, rest?: Omit<BatchNormOptions, "createScale" | "createOffset" | "decayRate">) {
-    const o = typeof scaleOrOptions === "boolean" ? { ...rest, createScale: scaleOrOptions, createOffset: createOffset!, decayRate: decayRate! } : scaleOrOptions;
+  constructor(scaleOrOptions: boolean | BatchNormOptions, createOffset?: boolean, decayRate?: number,
+    rest?: number | Omit<BatchNormOptions, "createScale" | "createOffset" | "decayRate">) {
+    // haiku's fourth positional argument is eps.
+    if (rest !== undefined && typeof rest !== "number" && (rest === null || typeof rest !== "object" || Array.isArray(rest))) {
+      throw new ValueError(`haiku.BatchNorm: after createScale, createOffset, decayRate comes eps (a number) or options { eps, scaleInit, ... }, but got ${JSON.stringify(rest)}.`);
+    }
+    const r = typeof rest === "number" ? { eps: rest } : rest;
+    if (typeof scaleOrOptions === "boolean" && (typeof createOffset !== "boolean" || typeof decayRate !== "number")) {
+      throw new ValueError("haiku.BatchNorm: needs createScale, createOffset (booleans) and decayRate (a number), positionally or as options.");
+    }
+    const o = typeof scaleOrOptions === "boolean" ? { ...r, createScale: scaleOrOptions, createOffset: createOffset!, decayRate: decayRate! } : scaleOrOptions;
     super(o.name);
     this.o = o;
     this.meanEma = this.makeEma("mean_ema");
@@ -140,10 +149,18 @@ export class BatchNorm extends Module {
   }
 }
 
+type MLPOptions = { activation?: (x: JaxArray) => JaxArray; activateFinal?: boolean; withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; name?: string };
+const MLP_ORDER = ["wInit", "bInit", "withBias", "activation", "activateFinal", "name"] as const;
+
 export class MLP extends Module {
   layers: Linear[];
-  constructor(readonly outputSizes: number[], readonly o: { activation?: (x: JaxArray) => JaxArray; activateFinal?: boolean; withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; name?: string } = {}) {
+  readonly o: MLPOptions;
+  /** new MLP(outputSizes, { ... }) or haiku's positional MLP(outputSizes, wInit, bInit, withBias, activation, activateFinal, name). */
+  constructor(readonly outputSizes: number[], ...rest: [MLPOptions?] |
+    [wInit?: HkInitializer | null, bInit?: HkInitializer | null, withBias?: boolean, activation?: (x: JaxArray) => JaxArray, activateFinal?: boolean, name?: string]) {
+    const o = mlpOptions(rest);
     super(o.name);
+    this.o = o;
     this.layers = [];
   }
   call(x: ArrayLike): JaxArray {
@@ -157,6 +174,19 @@ export class MLP extends Module {
     });
     return y;
   }
+}
+
+function mlpOptions(rest: unknown[]): MLPOptions {
+  if (rest.length <= 1 && (rest[0] === undefined || (typeof rest[0] === "object" && rest[0] !== null && !Array.isArray(rest[0])))) return (rest[0] ?? {}) as MLPOptions;
+  const want = ["function", "function", "boolean", "function", "boolean", "string"];
+  const o: Record<string, unknown> = {};
+  rest.forEach((v, i) => {
+    if (i >= want.length || (v !== undefined && v !== null && typeof v !== want[i])) {
+      throw new ValueError(`haiku.MLP: after outputSizes come ${MLP_ORDER.join(", ")} (as in haiku) or one options object, but argument ${i + 2} is ${typeof v}.`);
+    }
+    if (v !== undefined && v !== null) o[MLP_ORDER[i]] = v;
+  });
+  return o as MLPOptions;
 }
 
 /** hk.dropout(rng, rate, x, broadcastDims?): rate in [0, 1); broadcastDims share the mask along those axes. */

@@ -15,8 +15,10 @@ export interface DenseOptions extends ModuleOptions { features: number; useBias?
 export class Dense extends Module {
   features: number; useBias: boolean; kernelInit: Initializer; biasInit: Initializer;
   /** new Dense({ features, ... }) or flax's positional new Dense(features, { ... }). */
-  constructor(featuresOrOptions: number | DenseOptions, rest?: Omit<DenseOptions, "features">) {
-    const o: DenseOptions = typeof featuresOrOptions === "number" ? { ...rest, features: featuresOrOptions } : featuresOrOptions;
+  constructor(featuresOrOptions: number | DenseOptions, rest?: boolean | Omit<DenseOptions, "features">) {
+    // flax's second positional field is use_bias.
+    const r = typeof rest === "boolean" ? { useBias: rest } : restArg("linen.Dense", rest, "useBias (a boolean)");
+    const o: DenseOptions = typeof featuresOrOptions === "number" ? { ...r, features: featuresOrOptions } : featuresOrOptions;
     super(o);
     this.features = o.features;
     this.useBias = o.useBias ?? true;
@@ -47,9 +49,11 @@ const perDim = (v: number | number[] | undefined, n: number, d: number) => (v ==
 export class Conv extends Module {
   o: ConvOptions;
   /** new Conv({ features, kernelSize, ... }) or flax's positional new Conv(features, kernelSize, { ... }). */
-  constructor(featuresOrOptions: number | ConvOptions, kernelSize?: number | number[], rest?: Omit<ConvOptions, "features" | "kernelSize">) {
+  constructor(featuresOrOptions: number | ConvOptions, kernelSize?: number | number[], rest?: number | number[] | Omit<ConvOptions, "features" | "kernelSize">) {
+    // flax's third positional field is strides.
+    const r = typeof rest === "number" || Array.isArray(rest) ? { strides: rest } : restArg("linen.Conv", rest, "strides");
     const o: ConvOptions = typeof featuresOrOptions === "number"
-      ? { ...rest, features: featuresOrOptions, kernelSize: typeof kernelSize === "number" ? [kernelSize] : kernelSize! }
+      ? { ...r, features: featuresOrOptions, kernelSize: typeof kernelSize === "number" ? [kernelSize] : kernelSize! }
       : featuresOrOptions;
     if (!Array.isArray(o.kernelSize)) throw new ValueError(`linen.Conv: kernelSize must be an array of window sizes (e.g. [3, 3]), but got ${JSON.stringify(o.kernelSize)}.`);
     super(o);
@@ -110,7 +114,7 @@ export class BatchNorm extends Module {
   o: BatchNormOptions;
   /** new BatchNorm({ useRunningAverage, ... }) or flax's positional new BatchNorm(useRunningAverage, { ... }). */
   constructor(raOrOptions?: boolean | BatchNormOptions, rest?: Omit<BatchNormOptions, "useRunningAverage">) {
-    const o = typeof raOrOptions === "boolean" ? { ...rest, useRunningAverage: raOrOptions } : optionsArg("linen.BatchNorm", raOrOptions, "useRunningAverage (a boolean)");
+    const o = typeof raOrOptions === "boolean" ? { ...restArg("linen.BatchNorm", rest, "nothing else"), useRunningAverage: raOrOptions } : optionsArg("linen.BatchNorm", raOrOptions, "useRunningAverage (a boolean)");
     super(o);
     this.o = o;
   }
@@ -156,7 +160,7 @@ export class LayerNorm extends Module {
   o: LayerNormOptions;
   /** new LayerNorm({ epsilon, ... }) or flax's positional new LayerNorm(epsilon, { ... }). */
   constructor(epsOrOptions?: number | LayerNormOptions, rest?: Omit<LayerNormOptions, "epsilon">) {
-    const o = typeof epsOrOptions === "number" ? { ...rest, epsilon: epsOrOptions } : optionsArg("linen.LayerNorm", epsOrOptions, "epsilon (a number)");
+    const o = typeof epsOrOptions === "number" ? { ...restArg("linen.LayerNorm", rest, "nothing else"), epsilon: epsOrOptions } : optionsArg("linen.LayerNorm", epsOrOptions, "epsilon (a number)");
     super(o);
     this.o = o;
   }
@@ -180,8 +184,10 @@ export interface DropoutOptions extends ModuleOptions { rate: number; broadcastD
 export class Dropout extends Module {
   o: DropoutOptions;
   /** new Dropout({ rate, ... }) or flax's positional new Dropout(rate, { ... }). */
-  constructor(rateOrOptions: number | DropoutOptions, rest?: Omit<DropoutOptions, "rate">) {
-    const o = typeof rateOrOptions === "number" ? { ...rest, rate: rateOrOptions } : rateOrOptions;
+  constructor(rateOrOptions: number | DropoutOptions, rest?: number[] | Omit<DropoutOptions, "rate">) {
+    // flax's second positional field is broadcast_dims.
+    const r = Array.isArray(rest) ? { broadcastDims: rest } : restArg("linen.Dropout", rest, "broadcastDims (an array)");
+    const o = typeof rateOrOptions === "number" ? { ...r, rate: rateOrOptions } : rateOrOptions;
     super(o);
     this.o = o;
   }
@@ -208,7 +214,7 @@ export class Embed extends Module {
   o: EmbedOptions;
   /** new Embed({ numEmbeddings, features, ... }) or flax's positional new Embed(numEmbeddings, features, { ... }). */
   constructor(numOrOptions: number | EmbedOptions, features?: number, rest?: Omit<EmbedOptions, "numEmbeddings" | "features">) {
-    const o = typeof numOrOptions === "number" ? { ...rest, numEmbeddings: numOrOptions, features: features! } : numOrOptions;
+    const o = typeof numOrOptions === "number" ? { ...restArg("linen.Embed", rest, "nothing else"), numEmbeddings: numOrOptions, features: features! } : numOrOptions;
     super(o);
     this.o = o;
   }
@@ -290,6 +296,13 @@ function optionsArg<T>(op: string, v: T | undefined, positional: string): T {
   if (v === undefined) return {} as T;
   if (v !== null && typeof v === "object" && !Array.isArray(v)) return v;
   throw new ValueError(`${op}: the constructor takes ${positional} or options { ... }, but got ${JSON.stringify(v)}.`);
+}
+
+/** The options object after a layer's positional fields; a value of another kind is an error, not ignored. */
+function restArg<T>(op: string, v: T | undefined, positional: string): T | {} {
+  if (v === undefined) return {};
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) return v;
+  throw new ValueError(`${op}: after the leading fields comes ${positional} or one options object { ... }, but got ${JSON.stringify(v)}.`);
 }
 
 /** A call's flag given bare (flax's positional argument) or in an options object. */
