@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { jnp, nn, grad, optax, linen, haiku as hk, random, tree, ValueError, Array as JArray } from "../src/index.js";
 import { maxRelErr, toNumbers } from "./helpers.js";
+import { readFileSync } from "node:fs";
 
 const isValueError = (e: unknown) => e instanceof ValueError;
 const f32 = (v: number | number[] | number[][]) => jnp.array(v, { dtype: "float32" });
@@ -119,6 +120,30 @@ test("normal/uniform/truncatedNormal: (stddev|scale, dtype[, lower, upper]) in J
 });
 
 // ---- optax ----
+
+const golden = JSON.parse(readFileSync(new URL("../../test/goldens/training.json", import.meta.url), "utf8"));
+const goldenOptimizers: Record<string, () => optax.GradientTransformation> = {
+  "adam nesterov": () => optax.adam(0.01, { nesterov: true }),
+  "adam epsRoot": () => optax.adam(0.01, 0.9, 0.999, 1e-8, 1e-3),
+  "rmsprop centered biasCorrection nesterov": () => optax.rmsprop(0.01, { centered: true, biasCorrection: true, momentum: 0.9, nesterov: true }),
+  "rmsprop eps outside sqrt": () => optax.rmsprop(0.01, 0.9, 1e-2, 0, false),
+  "adamw masked": () => optax.adamw(0.01, { weightDecay: 0.3, mask: { w: true, b: false } }),
+  "sgd staircase exponentialDecay": () => optax.sgd(optax.exponentialDecay(0.1, 2, 0.5, 1, true, 0.02)),
+};
+for (const [name, make] of Object.entries(goldenOptimizers)) {
+  test(`optax ${name} matches optax's formulas (goldens/make_training_goldens.py)`, () => {
+    const opt = make();
+    const toTree = (t: any) => ({ w: f32(t.w), b: f32(t.b) });
+    let params = toTree(golden.params0);
+    let state = opt.init(params);
+    golden.grads.forEach((g: any, t: number) => {
+      const [u, next] = opt.update(toTree(g), state, params);
+      state = next;
+      params = optax.applyUpdates(params, u);
+      for (const k of ["w", "b"] as const) close(params[k], golden.cases[name][t][k].flat(), 3e-6, `${name} step ${t} ${k}`);
+    });
+  });
+}
 
 test("optax.adamw takes every hyperparameter in optax's positional order (muDtype, weightDecay, mask)", () => {
   const params = { w: f32([1, -2]), b: f32([0.5]) };
