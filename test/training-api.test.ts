@@ -319,6 +319,23 @@ test("linen layers take flax's next positional field or options, and reject anyt
   assert.throws(() => linen.LayerNorm(1e-3, 5 as any), isValueError);
 });
 
+test("linen: a second param of one name is NameInUseError; a stored param of the wrong shape is ScopeParamShapeError", () => {
+  class Twice extends linen.Module {
+    call(x: JArray) { this.param("w", nn.initializers.ones, [2]); this.param("w", nn.initializers.zeros, [2]); return x; }
+  }
+  assert.throws(() => new Twice().init(key, f32(1)), (e: unknown) => e instanceof ValueError && /NameInUse/.test((e as Error).message));
+  const d = linen.Dense(5);
+  assert.throws(() => d.apply({ params: { kernel: jnp.ones([4, 3]), bias: jnp.ones([3]) } }, jnp.ones([1, 4])),
+    (e: unknown) => e instanceof ValueError && /ScopeParamShapeError/.test((e as Error).message));
+  // Calling one submodule twice shares its params (not a name clash).
+  class Shared extends linen.Module {
+    override setup() { (this as any).d = linen.Dense(4); }
+    call(x: JArray) { return (this as any).d.call((this as any).d.call(x)); }
+  }
+  const v = new Shared().init(key, jnp.ones([1, 4]));
+  assert.equal(Object.keys(v.params), ["d"]);
+});
+
 // ---- haiku ----
 
 test("haiku transformWithState.init returns the initial state, not the state after the first step", () => {
