@@ -182,6 +182,20 @@ test("optax.rmsprop: biasCorrection is the 9th positional argument; the state ha
   close(u.w, [-0.1], 1e-5);
 });
 
+test("optax building blocks take optax's positional hyperparameters (scaleByAdam, scaleByRms, scaleByRss)", () => {
+  const p = { w: f32([2]) }, g = { w: f32([2]) };
+  const [, sa] = optax.scaleByAdam(0.5, 0.75).update(g, optax.scaleByAdam(0.5, 0.75).init(p));
+  close(sa.mu.w, [1]);
+  close(sa.nu.w, [1]);
+  const rms = optax.scaleByRms(0.5, 0);
+  const [ur] = rms.update(g, rms.init(p));
+  close(ur.w, [2 / Math.sqrt(2)], 1e-6);
+  const rss = optax.scaleByRss(0, 0);
+  const [us] = rss.update(g, rss.init(p));
+  close(us.w, [1]);
+  assert.throws(() => optax.scaleByAdam(0.9, { b2: 0.9 } as any), isValueError);
+});
+
 test("optax.exponentialDecay: transitionSteps <= 0 or decayRate 0 give the constant initValue", () => {
   assert.equal(toNumbers(optax.exponentialDecay(0.5, 0, 0.1)(jnp.array(7))), [0.5]);
   assert.equal(toNumbers(optax.exponentialDecay(0.5, 10, 0)(jnp.array(7))), [0.5]);

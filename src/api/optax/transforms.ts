@@ -1,6 +1,7 @@
 // optax's building-block transformations, following optax's update formulas.
 import { JaxArray } from "../../core/value.js";
 import { DType } from "../../core/dtype.js";
+import { positionalOptions } from "../numpy/options.js";
 import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
 import { fullLikeTree, GradientTransformation, Params, safeIncrement, ScalarOrSchedule, zerosLikeTree } from "./base.js";
@@ -52,7 +53,8 @@ const biasCorrection = (t: JaxArray, decay: number, count: JaxArray) =>
 export interface AdamOptions { b1?: number; b2?: number; eps?: number; epsRoot?: number; muDtype?: DType | null; nesterov?: boolean }
 
 /** Adam's scaling: bias-corrected first over root of second moment. */
-export function scaleByAdam(o: AdamOptions = {}): GradientTransformation {
+export function scaleByAdam(...rest: [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number, muDtype?: DType | null]): GradientTransformation {
+  const o = positionalOptions<AdamOptions>("optax.scaleByAdam", rest, ["b1", "b2", "eps", "epsRoot", "muDtype"]);
   const b1 = o.b1 ?? 0.9, b2 = o.b2 ?? 0.999, eps = o.eps ?? 1e-8, epsRoot = o.epsRoot ?? 0;
   return {
     init: (p) => ({ count: count0(), mu: castTree(zerosLikeTree(p), o.muDtype), nu: zerosLikeTree(p) }),
@@ -75,7 +77,11 @@ export function scaleByAdam(o: AdamOptions = {}): GradientTransformation {
 
 export interface RmsOptions { decay?: number; eps?: number; initialScale?: number; epsInSqrt?: boolean; biasCorrection?: boolean }
 
-export function scaleByRms(o: RmsOptions = {}): GradientTransformation {
+const RMS: (keyof RmsOptions)[] = ["decay", "eps", "initialScale", "epsInSqrt", "biasCorrection"];
+type RmsArgs = [RmsOptions?] | [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, biasCorrection?: boolean];
+
+export function scaleByRms(...rest: RmsArgs): GradientTransformation {
+  const o = positionalOptions<RmsOptions>("optax.scaleByRms", rest, RMS);
   const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true, bc = o.biasCorrection ?? false;
   return {
     // As in optax, the state has a step count only when it is needed for bias correction.
@@ -92,7 +98,8 @@ export function scaleByRms(o: RmsOptions = {}): GradientTransformation {
 }
 
 /** Centered RMS: divides by the standard deviation estimate (rmsprop with centered=true). */
-export function scaleByStddev(o: RmsOptions = {}): GradientTransformation {
+export function scaleByStddev(...rest: RmsArgs): GradientTransformation {
+  const o = positionalOptions<RmsOptions>("optax.scaleByStddev", rest, RMS);
   const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true, bc = o.biasCorrection ?? false;
   return {
     init: (p) => {
@@ -115,7 +122,8 @@ export function scaleByStddev(o: RmsOptions = {}): GradientTransformation {
 }
 
 /** Adagrad's scaling by the root of the running sum of squares. */
-export function scaleByRss(o: { initialAccumulatorValue?: number; eps?: number } = {}): GradientTransformation {
+export function scaleByRss(...rest: [{ initialAccumulatorValue?: number; eps?: number }?] | [initialAccumulatorValue?: number, eps?: number]): GradientTransformation {
+  const o = positionalOptions<{ initialAccumulatorValue?: number; eps?: number }>("optax.scaleByRss", rest, ["initialAccumulatorValue", "eps"]);
   const eps = o.eps ?? 1e-7;
   return {
     init: (p) => ({ sumOfSquares: fullLikeTree(p, o.initialAccumulatorValue ?? 0.1) }),
