@@ -210,6 +210,24 @@ test("optax schedules: boundaries as optax defines them", () => {
   close([0, 2, 4, 6, 9].map((c) => poly(jnp.array(c)).item() as number), [1, 1, 0.25, 0, 0]);
 });
 
+test("optax optimizers and schedules take optax's keyword arguments as one options object", () => {
+  const p = { w: f32([1]) }, g = { w: f32([2]) };
+  const step = (tx: optax.GradientTransformation) => toNumbers(tx.update(g, tx.init(p), p)[0].w)[0];
+  close([step(optax.sgd({ learningRate: 0.5, momentum: 0.9 }))], [-1]);
+  close([step(optax.adam({ learningRate: 0.1, b1: 0.5 }))], [-0.1], 1e-5);
+  close([step(optax.adamw({ learningRate: 0.1, weightDecay: 1 }))], [-0.2], 1e-5);
+  assert.throws(() => optax.sgd({ momentum: 0.9 } as any), isValueError);
+  assert.throws(() => optax.adam("0.1" as any), isValueError);
+  const w = optax.warmupCosineDecaySchedule({ initValue: 0, peakValue: 1, warmupSteps: 4, decaySteps: 10, endValue: 0.1 });
+  close([2, 4, 10].map((c) => w(c).item() as number), [0.5, 1, 0.1], 1e-6);
+  close([optax.cosineDecaySchedule({ initValue: 2, decaySteps: 4, alpha: 0.5 })(4).item() as number], [1]);
+  close([optax.exponentialDecay({ initValue: 1, transitionSteps: 1, decayRate: 0.5, endValue: 0.2 })(3).item() as number], [0.2]);
+  close([optax.linearSchedule({ initValue: 1, endValue: 0, transitionSteps: 4 })(1).item() as number], [0.75]);
+  assert.throws(() => optax.cosineDecaySchedule(0.1, 100, { alpha: 0.1 } as any), isValueError);
+  assert.throws(() => optax.cosineDecaySchedule({ initValue: 1, decaySteps: 4, alfa: 0 } as any), isValueError);
+  close(optax.huberLoss(f32([3]), null, { delta: 2 }), [2 * 3 - 2]);
+});
+
 test("optax losses are per example, not reduced", () => {
   const logits = f32([[1, 2, 3], [0, 0, 0]]);
   const ce = optax.softmaxCrossEntropyWithIntegerLabels(logits, jnp.array([2, 0]));
