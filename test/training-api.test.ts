@@ -218,6 +218,8 @@ test("optax optimizers and schedules take optax's keyword arguments as one optio
   close([step(optax.adamw({ learningRate: 0.1, weightDecay: 1 }))], [-0.2], 1e-5);
   assert.throws(() => optax.sgd({ momentum: 0.9 } as any), isValueError);
   assert.throws(() => optax.adam("0.1" as any), isValueError);
+  const aw = optax.adamw(0.1);
+  assert.throws(() => aw.update(g, aw.init(p)), isValueError);
   const w = optax.warmupCosineDecaySchedule({ initValue: 0, peakValue: 1, warmupSteps: 4, decaySteps: 10, endValue: 0.1 });
   close([2, 4, 10].map((c) => w(c).item() as number), [0.5, 1, 0.1], 1e-6);
   close([optax.cosineDecaySchedule({ initValue: 2, decaySteps: 4, alpha: 0.5 })(4).item() as number], [1]);
@@ -423,6 +425,19 @@ test("haiku MLP / BatchNorm take haiku's positional arguments", () => {
   const [gp, gs] = g.init(key, x);
   close(g.apply(gp, gs, null, x)[0], [-1 / Math.sqrt(1.5), 1 / Math.sqrt(1.5)], 1e-6);
   assert.throws(() => hk.transform(() => hk.MLP([2], 3 as any)).init(key), isValueError);
+});
+
+test("haiku MLP call(x, dropoutRate, rng): dropout before each hidden activation, keys as hk.PRNGSequence draws them", () => {
+  const init = hk.initializers.Constant(1);
+  const f = hk.transform((x: JArray, rate?: number, rng?: JArray) => hk.MLP([6, 2], { wInit: init, activation: (z: JArray) => z }).call(x, rate, rng));
+  const x = jnp.ones([1, 3]);
+  const p = f.init(key, x);
+  const [, sub] = random.split(key);
+  const h = toNumbers(hk.dropout(sub, 0.5, jnp.full([1, 6], 3)));
+  const s = h.reduce((a, b) => a + b, 0);
+  close(f.apply(p, null, x, 0.5, key), [s, s]);
+  assert.throws(() => f.apply(p, null, x, 0.5), isValueError);
+  assert.throws(() => f.apply(p, null, x, undefined, key), isValueError);
 });
 
 test("haiku init takes an integer seed, as hk.PRNGSequence does", () => {

@@ -163,14 +163,27 @@ export class MLP extends Module {
     this.o = o;
     this.layers = [];
   }
-  call(x: ArrayLike): JaxArray {
+  /** call(x, dropoutRate?, rng?) as haiku's __call__: dropout (with keys drawn from rng in sequence) before each activation. */
+  call(x: ArrayLike, dropoutRate?: number | null, rng?: JaxArray | null): JaxArray {
+    const useDropout = dropoutRate !== undefined && dropoutRate !== null, hasRng = rng !== undefined && rng !== null;
+    if (useDropout && !hasRng) throw new ValueError("haiku.MLP: when using dropout an rng key must be passed: call(x, dropoutRate, rng).");
+    if (!useDropout && hasRng) throw new ValueError("haiku.MLP: an rng should only be passed when using dropout (call(x, dropoutRate, rng)).");
     // Layers are created in this module's scope (haiku names them linear_0, linear_1, ...).
     if (!this.layers.length) this.layers = this.outputSizes.map((n, i) => new Linear(n, { withBias: this.o.withBias, wInit: this.o.wInit, bInit: this.o.bInit, name: `linear_${i}` }));
     let y = jnp.asArray(x);
+    let key = rng ?? null;
     const act = this.o.activation ?? ((z: JaxArray) => relu(z));
     this.layers.forEach((l, i) => {
       y = l.call(y);
-      if (i < this.layers.length - 1 || this.o.activateFinal) y = act(y);
+      if (i < this.layers.length - 1 || this.o.activateFinal) {
+        if (useDropout) {
+          // hk.PRNGSequence: each key is the second half of a split of the running key.
+          const [next, sub] = random.split(key!);
+          key = next;
+          y = dropout(sub, dropoutRate!, y);
+        }
+        y = act(y);
+      }
     });
     return y;
   }

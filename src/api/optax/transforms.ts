@@ -2,6 +2,7 @@
 import { JaxArray } from "../../core/value.js";
 import { DType } from "../../core/dtype.js";
 import { positionalOptions } from "../numpy/options.js";
+import { ValueError } from "../../core/errors.js";
 import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
 import { fullLikeTree, GradientTransformation, Params, safeIncrement, ScalarOrSchedule, zerosLikeTree } from "./base.js";
@@ -146,7 +147,9 @@ export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTra
   return {
     init: () => ({}),
     update(u, s, params) {
-      if (params === undefined) throw new Error("addDecayedWeights: update needs params (pass them as the third argument).");
+      if (params === undefined || params === null) {
+        throw new ValueError("optax.addDecayedWeights (adamw's weight decay): update needs the params; call update(grads, state, params).");
+      }
       const decay = (us: Params, ps: Params) => tree.map((g: JaxArray, p: JaxArray) => jnp.add(g, jnp.multiply(weightDecay, p)), us, ps);
       const m = typeof mask === "function" ? mask(params) : mask;
       const out = m === undefined ? decay(u, params) : tree.map((k: boolean, us: Params, ps: Params) => (k ? decay(us, ps) : us), m, u, params);
