@@ -321,6 +321,20 @@ test("linen.Conv: flax's padding forms (int, per-dim pairs, CIRCULAR, CAUSAL)", 
   assert.throws(() => run("FULL"), isValueError);
 });
 
+test("linen.Conv and pools take any number of batch axes (none, one, several), as flax", () => {
+  const c = linen.Conv(2, [3], { padding: "VALID" });
+  const x = jnp.reshape(jnp.arange(2 * 3 * 5 * 1).astype("float32"), [2, 3, 5, 1]);
+  const v = c.init(key, x);
+  const y = c.apply(v, x);
+  assert.equal(y.shape, [2, 3, 3, 2]);
+  close(y.get(1, 2), toNumbers(c.apply(v, x.get(1, 2))));
+  close(y.get(1), toNumbers(c.apply(v, x.get(1))));
+  const p = linen.maxPool(x, [2], [2]);
+  assert.equal(p.shape, [2, 3, 2, 1]);
+  close(p.get(0, 1), toNumbers(linen.maxPool(x.get(0, 1), [2], [2])));
+  assert.throws(() => linen.Sequential([]), isValueError);
+});
+
 test("linen.Embed needs integer indices, as flax", () => {
   const m = linen.Embed(5, 2);
   const v = m.init(key, jnp.array([0, 3]));

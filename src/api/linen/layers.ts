@@ -60,10 +60,10 @@ export class Conv extends Module {
     this.o = o;
   }
   call(x: ArrayLike): JaxArray {
-    let a = jnp.asArray(x);
+    return oneBatchDim("linen.Conv", jnp.asArray(x), this.o.kernelSize.length, (a) => this.conv(a));
+  }
+  private conv(a: JaxArray): JaxArray {
     const nd = this.o.kernelSize.length;
-    const unbatched = a.ndim === nd + 1;
-    if (unbatched) a = jnp.expandDims(a, 0);
     const inF = a.shape[a.ndim - 1], g = this.o.featureGroupCount ?? 1;
     const kernel = this.param("kernel", this.o.kernelInit ?? lecunNormal(), [...this.o.kernelSize, inF / g, this.o.features]);
     const spatial = "DHW".slice(3 - nd);
@@ -75,8 +75,21 @@ export class Conv extends Module {
       dimensionNumbers: [`N${spatial}C`, `${spatial}IO`, `N${spatial}C`], featureGroupCount: g,
     });
     if (this.o.useBias ?? true) y = jnp.add(y, this.param("bias", this.o.biasInit ?? zeros, [this.o.features]));
-    return unbatched ? jnp.squeeze(y, 0) : y;
+    return y;
   }
+}
+
+/**
+ * Runs fn on `a` with exactly one batch axis before the nd spatial axes and the feature axis, as
+ * flax does: none is added, several are flattened into one and restored.
+ */
+function oneBatchDim(op: string, a: JaxArray, nd: number, fn: (b: JaxArray) => JaxArray): JaxArray {
+  const nb = a.ndim - nd - 1;
+  if (nb < 0) throw new ValueError(`${op}: the input needs ${nd} spatial axes and a feature axis (at least ${nd + 1} dims), but has shape [${a.shape}].`);
+  if (nb === 1) return fn(a);
+  const batch = a.shape.slice(0, nb);
+  const y = fn(jnp.reshape(a, [batch.reduce((p, d) => p * d, 1), ...a.shape.slice(nb)]));
+  return jnp.reshape(y, [...batch, ...y.shape.slice(1)]);
 }
 
 /** flax's padding forms as lax padding; CIRCULAR and CAUSAL pad the (batched) input themselves. */
@@ -235,7 +248,11 @@ export class Embed extends Module {
 /** Applies layers in order; a layer may be a Module or a plain function. Submodules are layers_0, layers_1, ... */
 export class Sequential extends Module {
   layers: (Module | ((x: any) => any))[];
-  constructor(layers: (Module | ((x: any) => any))[], o: ModuleOptions = {}) { super(o); this.layers = layers; }
+  constructor(layers: (Module | ((x: any) => any))[], o: ModuleOptions = {}) {
+    if (!Array.isArray(layers) || layers.length === 0) throw new ValueError("linen.Sequential: needs a non-empty array of layers (flax: empty Sequential module).");
+    super(o);
+    this.layers = layers;
+  }
   call(x: unknown, ...rest: unknown[]): any {
     let y: any = x;
     this.layers.forEach((l, i) => {
@@ -246,14 +263,9 @@ export class Sequential extends Module {
 }
 
 function pool(x: ArrayLike, init: number, op: "max" | "add", window: number[], strides?: number[], padding: Padding = "VALID"): JaxArray {
-  const a = jnp.asArray(x);
-  const nd = window.length;
-  const unbatched = a.ndim === nd + 1;
-  const b = unbatched ? jnp.expandDims(a, 0) : a;
   const dims = [1, ...window, 1], st = [1, ...(strides ?? window.map(() => 1)), 1];
   const pads = padding === "SAME" || padding === "VALID" ? padding : [[0, 0] as [number, number], ...padding, [0, 0] as [number, number]];
-  const y = lax.reduceWindow(b, init, op, dims, st, pads);
-  return unbatched ? jnp.squeeze(y, 0) : y;
+  return oneBatchDim("linen.pool", jnp.asArray(x), window.length, (b) => lax.reduceWindow(b, init, op, dims, st, pads));
 }
 
 type PoolOptions = { strides?: number[] | null; padding?: PoolPadding };
