@@ -159,6 +159,16 @@ test("optax.adamw takes every hyperparameter in optax's positional order (muDtyp
   close(ua.b, [-0.1], 1e-5);
 });
 
+test("optax.adam muDtype keeps the first moment in that dtype (positional 5th hyperparameter)", () => {
+  const p = { w: f32([1, 2]) };
+  const tx = optax.adam(0.1, 0.9, 0.999, 1e-8, 0, "float64");
+  const [u, s] = tx.update({ w: f32([0.5, -1]) }, tx.init(p), p);
+  assert.equal(s[0].mu.w.dtype, "float64");
+  assert.equal(s[0].nu.w.dtype, "float32");
+  assert.equal(optax.applyUpdates(p, u).w.dtype, "float32");
+  close(optax.applyUpdates(p, u).w, [0.9, 2.1], 1e-6);
+});
+
 test("optax masks may be a prefix of the params tree (optax.masked)", () => {
   const params = { dense: { kernel: f32([2]), bias: f32([4]) }, norm: { scale: f32([8]) } };
   const grads = tree.map((p: JArray) => jnp.zerosLike(p), params);
