@@ -113,3 +113,51 @@ export function treeDefString(d: TreeDef): string {
   };
   return `PyTreeDef(${go(d)})`;
 }
+
+/**
+ * The subtrees of `tree` at the leaf positions of `def` (JAX's flatten_up_to): `tree` must have
+ * `def`'s nodes, and may continue below `def`'s leaves. Throws a ValueError naming where not.
+ */
+export function flattenUpTo(def: TreeDef, tree: unknown, op = "tree.map"): unknown[] {
+  const out: unknown[] = [];
+  const fail = (path: string, why: string): never => {
+    throw new ValueError(`${op}: the tree does not have the first tree's structure ${treeDefString(def)} as a prefix: at ${path || "the root"}, ${why}.`);
+  };
+  const go = (d: TreeDef, x: unknown, path: string): void => {
+    switch (d.kind) {
+      case "leaf": out.push(x); return;
+      case "none":
+        if (x !== d.meta) fail(path, `expected ${String(d.meta)} but got ${describe(x)}`);
+        return;
+      case "array":
+        if (!Array.isArray(x) || x.length !== d.children.length) fail(path, `expected an array of ${d.children.length} but got ${describe(x)}`);
+        d.children.forEach((c, i) => go(c, (x as unknown[])[i], `${path}[${i}]`));
+        return;
+      case "object": {
+        const keys = d.meta as string[];
+        if (!isPlainObject(x) || Object.keys(x).sort().join("\u0000") !== keys.join("\u0000")) {
+          fail(path, `expected an object with keys [${keys.join(", ")}] but got ${describe(x)}`);
+        }
+        keys.forEach((k, i) => go(d.children[i], (x as Record<string, unknown>)[k], `${path}.${k}`));
+        return;
+      }
+      case "custom": {
+        if (x === null || typeof x !== "object" || customNodes.get((x as object).constructor) !== d.nodeType) fail(path, `expected a ${d.nodeType!.cls.name} but got ${describe(x)}`);
+        const [kids, aux] = d.nodeType!.flatten(x);
+        if (JSON.stringify(aux) !== JSON.stringify(d.meta) || kids.length !== d.children.length) fail(path, `the ${d.nodeType!.cls.name} nodes differ`);
+        d.children.forEach((c, i) => go(c, kids[i], `${path}[${i}]`));
+        return;
+      }
+    }
+  };
+  go(def, tree, "");
+  return out;
+}
+
+function describe(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (x instanceof JaxArray) return "an Array (a leaf)";
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (isPlainObject(x)) return `an object with keys [${Object.keys(x).sort().join(", ")}]`;
+  return typeof x === "object" ? `a ${(x as object).constructor?.name ?? "object"}` : `the leaf ${String(x)}`;
+}

@@ -12,6 +12,8 @@ interface Frame {
   mode: "init" | "apply";
   params: Dict;
   state: Dict;
+  /** Each state's first value (what init returns, as haiku's collect_initial_state). */
+  initialState: Dict;
   rng: JaxArray | null;
   moduleStack: Module[];
   /** Names used so far under each parent scope (for uniquifying). */
@@ -34,7 +36,21 @@ const scopeName = () => {
   return top ? top.moduleName : "~";
 };
 
-export function getParameter(name: string, shape: readonly number[], opts: { dtype?: DType; init?: HkInitializer } = {}): JaxArray {
+type ParamOptions = { dtype?: DType; init?: HkInitializer };
+
+/** Haiku's (dtype, init) after name and shape: positional, or one options object. */
+function paramOptions(op: string, rest: unknown[]): ParamOptions {
+  if (rest.length <= 1 && (rest[0] === undefined || (typeof rest[0] === "object" && rest[0] !== null))) return (rest[0] ?? {}) as ParamOptions;
+  const [dtype, init] = rest;
+  if (rest.length > 2 || (dtype !== undefined && dtype !== null && typeof dtype !== "string") || (init !== undefined && init !== null && typeof init !== "function")) {
+    throw new ValueError(`${op}: after name and shape come dtype and init (as in haiku) or options { dtype, init }, but got ${rest.map((r) => typeof r).join(", ")}.`);
+  }
+  return { dtype: (dtype ?? undefined) as DType | undefined, init: (init ?? undefined) as HkInitializer | undefined };
+}
+
+/** getParameter(name, shape, dtype?, init?) as hk.get_parameter, or getParameter(name, shape, { dtype, init }). */
+export function getParameter(name: string, shape: readonly number[], ...rest: [ParamOptions?] | [dtype?: DType | null, init?: HkInitializer]): JaxArray {
+  const opts = paramOptions("haiku.getParameter", rest);
   const f = current("getParameter");
   const scope = scopeName();
   const existing = f.params[scope]?.[name];
@@ -49,7 +65,9 @@ export function getParameter(name: string, shape: readonly number[], opts: { dty
   return v;
 }
 
-export function getState(name: string, shape?: readonly number[], opts: { dtype?: DType; init?: HkInitializer } = {}): JaxArray {
+/** getState(name, shape?, dtype?, init?) as hk.get_state, or getState(name, shape, { dtype, init }). */
+export function getState(name: string, shape?: readonly number[], ...rest: [ParamOptions?] | [dtype?: DType | null, init?: HkInitializer]): JaxArray {
+  const opts = paramOptions("haiku.getState", rest);
   const f = current("getState");
   const scope = scopeName();
   const existing = f.state[scope]?.[name];
@@ -57,12 +75,15 @@ export function getState(name: string, shape?: readonly number[], opts: { dtype?
   if (!opts.init || !shape) throw new ValueError(`Unable to retrieve state "${name}" for module "${scope}"; give shape and init to create it.`);
   const v = opts.init(shape, opts.dtype ?? "float32");
   (f.state[scope] ??= {})[name] = v;
+  (f.initialState[scope] ??= {})[name] = v;
   return v;
 }
 
 export function setState(name: string, value: JaxArray): void {
   const f = current("setState");
-  (f.state[scopeName()] ??= {})[name] = value;
+  const scope = scopeName();
+  if (!(f.state[scope] && name in f.state[scope])) (f.initialState[scope] ??= {})[name] = value;
+  (f.state[scope] ??= {})[name] = value;
 }
 
 /** A fresh key from the sequence seeded by the rng given to init/apply. */
@@ -108,13 +129,24 @@ export abstract class Module {
   }
 }
 
-function run<T>(mode: "init" | "apply", params: Dict, state: Dict, rng: JaxArray | null | undefined, fn: () => T): [T, Dict, Dict] {
+/** The rng given to init/apply: a key, an integer seed (as hk.PRNGSequence takes), or null. */
+function toKey(rng: JaxArray | number | null | undefined): JaxArray | null {
+  if (rng === undefined || rng === null) return null;
+  if (typeof rng === "number") {
+    if (!Number.isInteger(rng)) throw new ValueError(`haiku: an rng seed must be an integer, but got ${rng}; or pass random.key(seed).`);
+    return random.key(rng);
+  }
+  return rng;
+}
+
+/** Runs fn in a fresh frame: [out, params, state], where init's state is each state's initial value. */
+function run<T>(mode: "init" | "apply", params: Dict, state: Dict, rng: JaxArray | number | null | undefined, fn: () => T): [T, Dict, Dict] {
   const prev = frame;
-  frame = { mode, params: mode === "init" ? {} : copy(params), state: copy(state), rng: rng ?? null, moduleStack: [], used: new Map() };
+  frame = { mode, params: mode === "init" ? {} : copy(params), state: copy(state), initialState: {}, rng: toKey(rng), moduleStack: [], used: new Map() };
   const f = frame;
   try {
     const out = fn();
-    return [out, f.params, f.state];
+    return [out, f.params, mode === "init" ? f.initialState : f.state];
   } finally {
     frame = prev;
   }
@@ -126,15 +158,19 @@ function copy(d: Dict): Dict {
   return o;
 }
 
+type Rng = JaxArray | number | null;
+
 export interface Transformed<A extends unknown[], R> {
-  init(rng: JaxArray | null, ...args: A): Dict;
-  apply(params: Dict, rng: JaxArray | null, ...args: A): R;
+  init(rng: Rng, ...args: A): Dict;
+  apply(params: Dict, rng: Rng, ...args: A): R;
 }
 
 export interface TransformedWithState<A extends unknown[], R> {
-  init(rng: JaxArray | null, ...args: A): [Dict, Dict];
-  apply(params: Dict, state: Dict, rng: JaxArray | null, ...args: A): [R, Dict];
+  init(rng: Rng, ...args: A): [Dict, Dict];
+  apply(params: Dict, state: Dict, rng: Rng, ...args: A): [R, Dict];
 }
+
+const WITH_STATE = Symbol("haiku.transformWithState");
 
 /** hk.transform: fn may create parameters (not state). */
 export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transformed<A, R> {
@@ -150,7 +186,7 @@ export function transform<A extends unknown[], R>(fn: (...args: A) => R): Transf
 
 /** hk.transformWithState: init -> [params, state]; apply(params, state, rng, ...) -> [out, state]. */
 export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R): TransformedWithState<A, R> {
-  return {
+  const t: TransformedWithState<A, R> = {
     init: (rng, ...args) => {
       const [, params, state] = run("init", {}, {}, rng, () => fn(...args));
       return [params, state];
@@ -160,11 +196,18 @@ export function transformWithState<A extends unknown[], R>(fn: (...args: A) => R
       return [out, st];
     },
   };
+  return Object.assign(t, { [WITH_STATE]: true });
 }
 
-/** apply without the rng argument. */
-export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): { init: Transformed<A, R>["init"]; apply(params: Dict, ...args: A): R } {
-  return { init: t.init, apply: (params, ...args) => t.apply(params, null, ...args) };
+/**
+ * apply without the rng argument: apply(params, ...args), or apply(params, state, ...args) for a
+ * transformWithState result (as hk.without_apply_rng takes either).
+ */
+export function withoutApplyRng<A extends unknown[], R>(t: TransformedWithState<A, R>): { init: TransformedWithState<A, R>["init"]; apply(params: Dict, state: Dict, ...args: A): [R, Dict] };
+export function withoutApplyRng<A extends unknown[], R>(t: Transformed<A, R>): { init: Transformed<A, R>["init"]; apply(params: Dict, ...args: A): R };
+export function withoutApplyRng(t: any): any {
+  if (t[WITH_STATE]) return { [WITH_STATE]: true, init: t.init, apply: (params: Dict, state: Dict, ...args: unknown[]) => t.apply(params, state, null, ...args) };
+  return { init: t.init, apply: (params: Dict, ...args: unknown[]) => t.apply(params, null, ...args) };
 }
 
 export type { Dict };

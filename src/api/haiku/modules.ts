@@ -1,6 +1,7 @@
 // Haiku's standard modules with Haiku's names and shapes: Linear (w, b), Conv2D (w, b), BatchNorm
 // (scale, offset; state mean_ema/var_ema), MLP (linear_0, linear_1, ...), and dropout.
 import { ArrayLike, JaxArray } from "../../core/value.js";
+import { ValueError } from "../../core/errors.js";
 import * as jnp from "../numpy/index.js";
 import * as lax from "../lax.js";
 import * as random from "../random.js";
@@ -9,9 +10,15 @@ import { Padding } from "../conv.js";
 import { getParameter, getState, HkInitializer, Module, setState } from "./base.js";
 import { Constant, TruncatedNormal } from "./initializers.js";
 
+type LinearOptions = { withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; name?: string };
+
 export class Linear extends Module {
-  constructor(readonly outputSize: number, readonly o: { withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; name?: string } = {}) {
+  readonly o: LinearOptions;
+  /** new Linear(outputSize, { withBias, wInit, bInit, name }) or haiku's positional Linear(outputSize, withBias, wInit, bInit, name). */
+  constructor(readonly outputSize: number, ...rest: [LinearOptions?] | [withBias?: boolean, wInit?: HkInitializer, bInit?: HkInitializer, name?: string]) {
+    const o = linearOptions(rest);
     super(o.name);
+    this.o = o;
   }
   call(x: ArrayLike): JaxArray {
     const a = jnp.asArray(x);
@@ -23,6 +30,16 @@ export class Linear extends Module {
   }
 }
 
+function linearOptions(rest: unknown[]): LinearOptions {
+  if (rest.length <= 1 && (rest[0] === undefined || (typeof rest[0] === "object" && rest[0] !== null))) return (rest[0] ?? {}) as LinearOptions;
+  const [withBias, wInit, bInit, name] = rest;
+  const fnOrNone = (v: unknown) => v === undefined || v === null || typeof v === "function";
+  if (rest.length > 4 || !(withBias === undefined || typeof withBias === "boolean") || !fnOrNone(wInit) || !fnOrNone(bInit) || !(name === undefined || name === null || typeof name === "string")) {
+    throw new ValueError("haiku.Linear: after outputSize come withBias, wInit, bInit, name (as in haiku) or options { withBias, wInit, bInit, name }.");
+  }
+  return { withBias: withBias as boolean | undefined, wInit: (wInit ?? undefined) as HkInitializer | undefined, bInit: (bInit ?? undefined) as HkInitializer | undefined, name: (name ?? undefined) as string | undefined };
+}
+
 export interface Conv2DOptions {
   outputChannels: number; kernelShape: number | [number, number]; stride?: number | [number, number];
   padding?: Padding; withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; dataFormat?: "NHWC" | "NCHW"; name?: string;
@@ -32,12 +49,21 @@ export class Conv2D extends Module {
   readonly o: Conv2DOptions;
   /** new Conv2D({ outputChannels, kernelShape, ... }) or haiku's positional new Conv2D(outputChannels, kernelShape, { ... }). */
   constructor(channelsOrOptions: number | Conv2DOptions, kernelShape?: number | [number, number], rest?: Omit<Conv2DOptions, "outputChannels" | "kernelShape">) {
+    if (rest !== undefined && (rest === null || typeof rest !== "object" || Array.isArray(rest))) {
+      throw new ValueError(`haiku.Conv2D: after outputChannels and kernelShape comes one options object { stride, padding, withBias, ... }, but got ${JSON.stringify(rest)}.`);
+    }
     const o = typeof channelsOrOptions === "number" ? { ...rest, outputChannels: channelsOrOptions, kernelShape: kernelShape! } : channelsOrOptions;
     super(o.name);
     this.o = o;
   }
   call(x: ArrayLike): JaxArray {
-    const a = jnp.asArray(x);
+    // Haiku also takes one unbatched example (rank 3).
+    const x0 = jnp.asArray(x);
+    const unbatched = x0.ndim === 3;
+    const y = this.batched(unbatched ? jnp.expandDims(x0, 0) : x0);
+    return unbatched ? jnp.squeeze(y, 0) : y;
+  }
+  private batched(a: JaxArray): JaxArray {
     const nhwc = (this.o.dataFormat ?? "NHWC") === "NHWC";
     const k = typeof this.o.kernelShape === "number" ? [this.o.kernelShape, this.o.kernelShape] : this.o.kernelShape;
     const s = this.o.stride === undefined ? [1, 1] : typeof this.o.stride === "number" ? [this.o.stride, this.o.stride] : this.o.stride;
@@ -46,8 +72,9 @@ export class Conv2D extends Module {
     const w = getParameter("w", [...k, inC, this.o.outputChannels], { dtype: a.dtype, init: this.o.wInit ?? TruncatedNormal(1 / Math.sqrt(fanIn)) });
     let y = lax.convGeneralDilated(a, w, s, this.o.padding ?? "SAME", { dimensionNumbers: [nhwc ? "NHWC" : "NCHW", "HWIO", nhwc ? "NHWC" : "NCHW"] });
     if (this.o.withBias ?? true) {
-      const b = getParameter("b", [this.o.outputChannels], { dtype: a.dtype, init: this.o.bInit ?? Constant(0) });
-      y = jnp.add(y, nhwc ? b : jnp.reshape(b, [this.o.outputChannels, 1, 1]));
+      // Haiku's bias is [C] channels-last and [C, 1, 1] channels-first.
+      const b = getParameter("b", nhwc ? [this.o.outputChannels] : [this.o.outputChannels, 1, 1], { dtype: a.dtype, init: this.o.bInit ?? Constant(0) });
+      y = jnp.add(y, b);
     }
     return y;
   }
@@ -59,7 +86,6 @@ export class ExponentialMovingAverage extends Module {
   call(value: JaxArray, updateStats = true): JaxArray {
     const counter = jnp.add(getState("counter", [], { dtype: "int32", init: Constant(0) }), 1);
     const hidden0 = getState("hidden", value.shape, { dtype: value.dtype, init: Constant(0) });
-    getState("average", value.shape, { dtype: value.dtype, init: Constant(0) });
     const hidden = jnp.add(jnp.multiply(hidden0, this.decay), jnp.multiply(value, 1 - this.decay));
     const average = jnp.divide(hidden, jnp.subtract(1, jnp.power(this.decay, counter.astype(value.dtype))));
     if (updateStats) {
@@ -72,65 +98,117 @@ export class ExponentialMovingAverage extends Module {
   average(): JaxArray { return getState("average"); }
 }
 
-export interface BatchNormOptions { createScale: boolean; createOffset: boolean; decayRate: number; eps?: number; name?: string }
+export interface BatchNormOptions {
+  createScale: boolean; createOffset: boolean; decayRate: number; eps?: number; scaleInit?: HkInitializer; offsetInit?: HkInitializer; name?: string;
+}
 
 export class BatchNorm extends Module {
   meanEma: ExponentialMovingAverage;
   varEma: ExponentialMovingAverage;
   readonly o: BatchNormOptions;
   /** new BatchNorm({ createScale, createOffset, decayRate, ... }) or haiku's positional new BatchNorm(createScale, createOffset, decayRate, { ... }). */
-  constructor(scaleOrOptions: boolean | BatchNormOptions, createOffset?: boolean, decayRate?: number, rest?: Omit<BatchNormOptions, "createScale" | "createOffset" | "decayRate">) {
-    const o = typeof scaleOrOptions === "boolean" ? { ...rest, createScale: scaleOrOptions, createOffset: createOffset!, decayRate: decayRate! } : scaleOrOptions;
+  constructor(scaleOrOptions: boolean | BatchNormOptions, createOffset?: boolean, decayRate?: number,
+    rest?: number | Omit<BatchNormOptions, "createScale" | "createOffset" | "decayRate">) {
+    // haiku's fourth positional argument is eps.
+    if (rest !== undefined && typeof rest !== "number" && (rest === null || typeof rest !== "object" || Array.isArray(rest))) {
+      throw new ValueError(`haiku.BatchNorm: after createScale, createOffset, decayRate comes eps (a number) or options { eps, scaleInit, ... }, but got ${JSON.stringify(rest)}.`);
+    }
+    const r = typeof rest === "number" ? { eps: rest } : rest;
+    if (typeof scaleOrOptions === "boolean" && (typeof createOffset !== "boolean" || typeof decayRate !== "number")) {
+      throw new ValueError("haiku.BatchNorm: needs createScale, createOffset (booleans) and decayRate (a number), positionally or as options.");
+    }
+    const o = typeof scaleOrOptions === "boolean" ? { ...r, createScale: scaleOrOptions, createOffset: createOffset!, decayRate: decayRate! } : scaleOrOptions;
     super(o.name);
     this.o = o;
     this.meanEma = this.makeEma("mean_ema");
     this.varEma = this.makeEma("var_ema");
   }
   makeEma(name: string): ExponentialMovingAverage { return new ExponentialMovingAverage(this.o.decayRate, name); }
-  call(x: ArrayLike, isTraining: boolean): JaxArray {
+  /** call(x, isTraining, testLocalStats = false) as haiku's __call__. */
+  call(x: ArrayLike, isTraining: boolean, testLocalStats = false): JaxArray {
+    if (typeof isTraining !== "boolean") throw new ValueError(`haiku.BatchNorm: call(x, isTraining) needs isTraining, a boolean, but got ${JSON.stringify(isTraining)}.`);
     const a = jnp.asArray(x);
     const axis = a.shape.map((_, i) => i).slice(0, -1);
     let mean: JaxArray, variance: JaxArray;
-    if (isTraining) {
+    if (isTraining || testLocalStats) {
       mean = jnp.mean(a, { axis, keepdims: true });
       variance = jnp.subtract(jnp.mean(jnp.square(a), { axis, keepdims: true }), jnp.square(mean));
-      this.meanEma.call(mean);
-      this.varEma.call(variance);
+      if (isTraining) {
+        this.meanEma.call(mean);
+        this.varEma.call(variance);
+      }
     } else {
       mean = this.meanEma.average();
       variance = this.varEma.average();
     }
     const wShape = a.shape.map((d, i) => (axis.includes(i) ? 1 : d));
     let y = jnp.multiply(jnp.subtract(a, mean), jnp.rsqrt(jnp.add(variance, this.o.eps ?? 1e-5)));
-    if (this.o.createScale) y = jnp.multiply(y, getParameter("scale", wShape, { dtype: a.dtype, init: Constant(1) }));
-    if (this.o.createOffset) y = jnp.add(y, getParameter("offset", wShape, { dtype: a.dtype, init: Constant(0) }));
+    if (this.o.createScale) y = jnp.multiply(y, getParameter("scale", wShape, { dtype: a.dtype, init: this.o.scaleInit ?? Constant(1) }));
+    if (this.o.createOffset) y = jnp.add(y, getParameter("offset", wShape, { dtype: a.dtype, init: this.o.offsetInit ?? Constant(0) }));
     return y;
   }
 }
 
+type MLPOptions = { activation?: (x: JaxArray) => JaxArray; activateFinal?: boolean; withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; name?: string };
+const MLP_ORDER = ["wInit", "bInit", "withBias", "activation", "activateFinal", "name"] as const;
+
 export class MLP extends Module {
   layers: Linear[];
-  constructor(readonly outputSizes: number[], readonly o: { activation?: (x: JaxArray) => JaxArray; activateFinal?: boolean; withBias?: boolean; wInit?: HkInitializer; name?: string } = {}) {
+  readonly o: MLPOptions;
+  /** new MLP(outputSizes, { ... }) or haiku's positional MLP(outputSizes, wInit, bInit, withBias, activation, activateFinal, name). */
+  constructor(readonly outputSizes: number[], ...rest: [MLPOptions?] |
+    [wInit?: HkInitializer | null, bInit?: HkInitializer | null, withBias?: boolean, activation?: (x: JaxArray) => JaxArray, activateFinal?: boolean, name?: string]) {
+    const o = mlpOptions(rest);
     super(o.name);
+    this.o = o;
     this.layers = [];
   }
-  call(x: ArrayLike): JaxArray {
+  /** call(x, dropoutRate?, rng?) as haiku's __call__: dropout (with keys drawn from rng in sequence) before each activation. */
+  call(x: ArrayLike, dropoutRate?: number | null, rng?: JaxArray | null): JaxArray {
+    const useDropout = dropoutRate !== undefined && dropoutRate !== null, hasRng = rng !== undefined && rng !== null;
+    if (useDropout && !hasRng) throw new ValueError("haiku.MLP: when using dropout an rng key must be passed: call(x, dropoutRate, rng).");
+    if (!useDropout && hasRng) throw new ValueError("haiku.MLP: an rng should only be passed when using dropout (call(x, dropoutRate, rng)).");
     // Layers are created in this module's scope (haiku names them linear_0, linear_1, ...).
-    if (!this.layers.length) this.layers = this.outputSizes.map((n, i) => new Linear(n, { withBias: this.o.withBias, wInit: this.o.wInit, name: `linear_${i}` }));
+    if (!this.layers.length) this.layers = this.outputSizes.map((n, i) => new Linear(n, { withBias: this.o.withBias, wInit: this.o.wInit, bInit: this.o.bInit, name: `linear_${i}` }));
     let y = jnp.asArray(x);
+    let key = rng ?? null;
     const act = this.o.activation ?? ((z: JaxArray) => relu(z));
     this.layers.forEach((l, i) => {
       y = l.call(y);
-      if (i < this.layers.length - 1 || this.o.activateFinal) y = act(y);
+      if (i < this.layers.length - 1 || this.o.activateFinal) {
+        if (useDropout) {
+          // hk.PRNGSequence: each key is the second half of a split of the running key.
+          const [next, sub] = random.split(key!);
+          key = next;
+          y = dropout(sub, dropoutRate!, y);
+        }
+        y = act(y);
+      }
     });
     return y;
   }
 }
 
-/** hk.dropout(rng, rate, x). */
-export function dropout(rng: JaxArray, rate: number, x: ArrayLike): JaxArray {
+function mlpOptions(rest: unknown[]): MLPOptions {
+  if (rest.length <= 1 && (rest[0] === undefined || (typeof rest[0] === "object" && rest[0] !== null && !Array.isArray(rest[0])))) return (rest[0] ?? {}) as MLPOptions;
+  const want = ["function", "function", "boolean", "function", "boolean", "string"];
+  const o: Record<string, unknown> = {};
+  rest.forEach((v, i) => {
+    if (i >= want.length || (v !== undefined && v !== null && typeof v !== want[i])) {
+      throw new ValueError(`haiku.MLP: after outputSizes come ${MLP_ORDER.join(", ")} (as in haiku) or one options object, but argument ${i + 2} is ${typeof v}.`);
+    }
+    if (v !== undefined && v !== null) o[MLP_ORDER[i]] = v;
+  });
+  return o as MLPOptions;
+}
+
+/** hk.dropout(rng, rate, x, broadcastDims?): rate in [0, 1); broadcastDims share the mask along those axes. */
+export function dropout(rng: JaxArray, rate: number, x: ArrayLike, broadcastDims: number[] = []): JaxArray {
+  if (!(rate >= 0 && rate < 1)) throw new ValueError(`haiku.dropout: rate must be in [0, 1), but got ${rate}.`);
   const a = jnp.asArray(x);
   if (rate === 0) return a;
   const keep = 1 - rate;
-  return jnp.where(random.bernoulli(rng, keep, a.shape), jnp.divide(a, keep), 0);
+  const bd = broadcastDims.map((d) => (d < 0 ? d + a.ndim : d));
+  const mask = random.bernoulli(rng, keep, a.shape.map((d, i) => (bd.includes(i) ? 1 : d)));
+  return jnp.where(jnp.broadcastTo(mask, a.shape), jnp.divide(a, keep), 0);
 }

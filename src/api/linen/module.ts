@@ -18,7 +18,7 @@ interface Context {
 
 let ctx: Context | null = null;
 
-const INTERNAL = new Set(["constructor", "init", "apply", "param", "variable", "hasVariable", "makeRng", "isInitializing", "setup", "toString"]);
+const INTERNAL = new Set(["constructor", "init", "apply", "param", "variable", "hasVariable", "makeRng", "isInitializing", "setup", "toString", "reserve"]);
 
 function hashString(s: string): number {
   let h = 2166136261;
@@ -47,6 +47,8 @@ export abstract class Module {
   /** @internal */ _parent: Module | null = null;
   /** @internal */ _ctx: Context | null = null;
   /** @internal */ _counters = new Map<string, number>();
+  /** @internal names of the params/variables this invocation declared (flax's scope reservations) */
+  _reserved = new Set<string>();
   /** @internal */ _setupDone: Context | null = null;
 
   constructor(opts: ModuleOptions = {}) {
@@ -98,8 +100,18 @@ export abstract class Module {
   /** A parameter: read in apply, created with init(rng, ...initArgs) in init. */
   param<T = JaxArray>(name: string, init: (key: JaxArray, ...a: any[]) => T, ...initArgs: any[]): T {
     const c = requireCtx("param");
+    this.reserve("params", name);
     const d = this.scopeDict("params", false);
-    if (d && name in d) return d[name];
+    if (d && name in d) {
+      const v = d[name];
+      // flax's ScopeParamShapeError: the stored value must have the shape the initializer would make.
+      const want = initArgs[0];
+      if (v instanceof JaxArray && Array.isArray(want) && want.every((e) => typeof e === "number") && v.shape.join() !== want.join()) {
+        throw new ValueError(`Initializer expected to generate shape [${want}] but got shape [${v.shape}] instead for parameter "${name}" in "${this.pathString()}" ` +
+          `(ScopeParamShapeError). Re-run init for this model, or pass variables whose shapes match it.`);
+      }
+      return v;
+    }
     if (c.mode !== "init") {
       throw new ValueError(`Could not find parameter named "${name}" in scope "${this.pathString()}" (ScopeParamNotFoundError). ` +
         `Pass the variables returned by init to apply.`);
@@ -107,6 +119,16 @@ export abstract class Module {
     const v = init(this.makeRng("params"), ...initArgs);
     this.scopeDict("params", true)![name] = v;
     return v;
+  }
+
+  /** @internal one declaration per name and invocation, as flax raises NameInUseError for a second. */
+  reserve(collection: string, name: string): void {
+    const k = `${collection}/${name}`;
+    if (this._reserved.has(k)) {
+      throw new ValueError(`Could not create ${collection === "params" ? "param" : `variable in "${collection}"`} "${name}" in ${this.pathString()}: ` +
+        `name in use (NameInUseError). Give each param or variable of a module its own name.`);
+    }
+    this._reserved.add(k);
   }
 
   hasVariable(collection: string, name: string): boolean {
@@ -117,6 +139,7 @@ export abstract class Module {
   /** A variable in any collection (e.g. batch_stats), created with init(...args) when missing. */
   variable<T = JaxArray>(collection: string, name: string, init?: (...a: any[]) => T, ...initArgs: any[]): Variable<T> {
     const c = requireCtx("variable");
+    this.reserve(collection, name);
     if (!this.hasVariable(collection, name)) {
       const canCreate = c.mode === "init" || c.mutable === "all" || c.mutable.has(collection);
       if (!canCreate || !init) {
@@ -217,7 +240,10 @@ function runMethod(m: Module, fn: Function, args: unknown[]): unknown {
     m._ctx = c;
   }
   const outermost = !c.stack.includes(m);
-  if (outermost) m._counters = new Map();
+  if (outermost) {
+    m._counters = new Map();
+    m._reserved = new Set();
+  }
   if (m._setupDone !== c) {
     m._setupDone = c;
     c.stack.push(m);

@@ -4,25 +4,54 @@ import {
   addDecayedWeights, AdamOptions, Mask, scaleByAdam, scaleByLearningRate, scaleByRms, scaleByRss, scaleByStddev, trace,
 } from "./transforms.js";
 import { positionalOptions } from "../numpy/options.js";
+import { DType } from "../../core/dtype.js";
+import { ValueError } from "../../core/errors.js";
+
+type WithLr<T> = T & { learningRate: ScalarOrSchedule };
+
+/**
+ * The learning rate and the rest: positional (`adam(1e-3, 0.9)`), or, as optax's keyword call
+ * `adam(learning_rate=1e-3, b1=0.9)`, one options object holding learningRate too.
+ */
+function lrArgs<T>(op: string, first: unknown, rest: unknown[]): [ScalarOrSchedule, unknown[]] {
+  if (typeof first === "number" || typeof first === "function") return [first as ScalarOrSchedule, rest];
+  if (first !== null && typeof first === "object" && !Array.isArray(first) && Object.getPrototypeOf(first) === Object.prototype) {
+    const { learningRate, ...others } = first as WithLr<T>;
+    if (rest.length) throw new ValueError(`${op}: with an options object first, put every hyperparameter in it (${op}({ learningRate, ... })).`);
+    if (typeof learningRate !== "number" && typeof learningRate !== "function") {
+      throw new ValueError(`${op}: the options need learningRate, a number or a schedule, but got ${JSON.stringify(learningRate)}.`);
+    }
+    return [learningRate, [others]];
+  }
+  throw new ValueError(`${op}: the learning rate is a number or a schedule (count => value), or pass ${op}({ learningRate, ... }); got ${JSON.stringify(first)}.`);
+}
 
 type SgdOptions = { momentum?: number | null; nesterov?: boolean };
-export function sgd(learningRate: ScalarOrSchedule, ...rest: [SgdOptions?] | [momentum?: number | null, nesterov?: boolean]): GradientTransformation {
+export function sgd(learningRate: ScalarOrSchedule | WithLr<SgdOptions>, ...restArgs: [SgdOptions?] | [momentum?: number | null, nesterov?: boolean]): GradientTransformation {
+  const [lr, rest] = lrArgs<SgdOptions>("optax.sgd", learningRate, restArgs);
   const opts = positionalOptions<SgdOptions>("optax.sgd", rest, ["momentum", "nesterov"]);
   const m = opts.momentum;
-  return chain(m === undefined || m === null ? identity() : trace(m, opts.nesterov ?? false), scaleByLearningRate(learningRate));
+  return chain(m === undefined || m === null ? identity() : trace(m, opts.nesterov ?? false), scaleByLearningRate(lr));
 }
 
-const ADAM: (keyof AdamOptions)[] = ["b1", "b2", "eps", "epsRoot"];
-type AdamArgs = [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number];
+const ADAM: (keyof AdamOptions)[] = ["b1", "b2", "eps", "epsRoot", "muDtype"];
+type AdamArgs = [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number, muDtype?: DType | null];
 
-export function adam(learningRate: ScalarOrSchedule, ...rest: AdamArgs): GradientTransformation {
-  return chain(scaleByAdam(positionalOptions<AdamOptions>("optax.adam", rest, ADAM)), scaleByLearningRate(learningRate));
+export function adam(learningRate: ScalarOrSchedule | WithLr<AdamOptions>, ...restArgs: AdamArgs): GradientTransformation {
+  const [lr, rest] = lrArgs<AdamOptions>("optax.adam", learningRate, restArgs);
+  return chain(scaleByAdam(positionalOptions<AdamOptions>("optax.adam", rest, ADAM)), scaleByLearningRate(lr));
 }
 
-type AdamwOptions = AdamOptions & { weightDecay?: number; mask?: Mask };
-export function adamw(learningRate: ScalarOrSchedule, ...rest: [AdamwOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number]): GradientTransformation {
-  const opts = positionalOptions<AdamwOptions>("optax.adamw", rest, ADAM);
-  return chain(scaleByAdam(opts), addDecayedWeights(opts.weightDecay ?? 1e-4, opts.mask), scaleByLearningRate(learningRate));
+type AdamwOptions = AdamOptions & { weightDecay?: number; mask?: Mask | null };
+export function adamw(learningRate: ScalarOrSchedule | WithLr<AdamwOptions>, ...restArgs: [AdamwOptions?] |
+  [b1?: number, b2?: number, eps?: number, epsRoot?: number, muDtype?: DType | null, weightDecay?: number, mask?: Mask | null]): GradientTransformation {
+  const [lr, rest] = lrArgs<AdamwOptions>("optax.adamw", learningRate, restArgs);
+  // The 7th positional value is the mask, itself often an object (a pytree of booleans).
+  const opts = rest.length >= 7
+    ? { ...positionalOptions<AdamwOptions>("optax.adamw", rest.slice(0, 6), [...ADAM, "weightDecay"]), mask: rest[6] as Mask | null }
+    : positionalOptions<AdamwOptions>("optax.adamw", rest, [...ADAM, "weightDecay"]);
+  if (rest.length > 7) throw new ValueError(`optax.adamw: at most 7 hyperparameters follow the learning rate (b1, b2, eps, epsRoot, muDtype, weightDecay, mask), but got ${rest.length}; pass nesterov as { nesterov }.`);
+  return chain(scaleByAdam(opts), addDecayedWeights(opts.weightDecay ?? 1e-4, opts.mask ?? undefined), scaleByLearningRate(lr));
 }
 
 export interface RmspropOptions {
@@ -30,15 +59,18 @@ export interface RmspropOptions {
   momentum?: number | null; nesterov?: boolean; biasCorrection?: boolean;
 }
 
-export function rmsprop(learningRate: ScalarOrSchedule, ...rest: [RmspropOptions?] |
-  [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, centered?: boolean, momentum?: number | null, nesterov?: boolean]): GradientTransformation {
-  const o = positionalOptions<RmspropOptions>("optax.rmsprop", rest, ["decay", "eps", "initialScale", "epsInSqrt", "centered", "momentum", "nesterov"]);
+export function rmsprop(learningRate: ScalarOrSchedule | WithLr<RmspropOptions>, ...restArgs: [RmspropOptions?] |
+  [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, centered?: boolean, momentum?: number | null, nesterov?: boolean,
+    biasCorrection?: boolean]): GradientTransformation {
+  const [lr, rest] = lrArgs<RmspropOptions>("optax.rmsprop", learningRate, restArgs);
+  const o = positionalOptions<RmspropOptions>("optax.rmsprop", rest, ["decay", "eps", "initialScale", "epsInSqrt", "centered", "momentum", "nesterov", "biasCorrection"]);
   const scaling = o.centered ? scaleByStddev(o) : scaleByRms(o);
   const mom = o.momentum === undefined || o.momentum === null ? identity() : trace(o.momentum, o.nesterov ?? false);
-  return chain(scaling, scaleByLearningRate(learningRate), mom);
+  return chain(scaling, scaleByLearningRate(lr), mom);
 }
 
 type AdagradOptions = { initialAccumulatorValue?: number; eps?: number };
-export function adagrad(learningRate: ScalarOrSchedule, ...rest: [AdagradOptions?] | [initialAccumulatorValue?: number, eps?: number]): GradientTransformation {
-  return chain(scaleByRss(positionalOptions<AdagradOptions>("optax.adagrad", rest, ["initialAccumulatorValue", "eps"])), scaleByLearningRate(learningRate));
+export function adagrad(learningRate: ScalarOrSchedule | WithLr<AdagradOptions>, ...restArgs: [AdagradOptions?] | [initialAccumulatorValue?: number, eps?: number]): GradientTransformation {
+  const [lr, rest] = lrArgs<AdagradOptions>("optax.adagrad", learningRate, restArgs);
+  return chain(scaleByRss(positionalOptions<AdagradOptions>("optax.adagrad", rest, ["initialAccumulatorValue", "eps"])), scaleByLearningRate(lr));
 }

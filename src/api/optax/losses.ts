@@ -1,5 +1,6 @@
 // Loss functions (optax.losses): elementwise or per-example, no reduction, as in optax.
 import { axisOptions } from "../numpy/options.js";
+import { ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
 import * as nn from "../nn.js";
@@ -39,7 +40,9 @@ export function sigmoidBinaryCrossEntropy(logits: ArrayLike, labels: ArrayLike):
 }
 
 /** Quadratic within delta of the target, linear beyond. */
-export function huberLoss(predictions: ArrayLike, targets?: ArrayLike | null, delta = 1): JaxArray {
+export function huberLoss(predictions: ArrayLike, targets?: ArrayLike | null, deltaArg: number | { delta?: number } = 1): JaxArray {
+  const delta = typeof deltaArg === "number" ? deltaArg : deltaArg && typeof deltaArg === "object" && Object.keys(deltaArg).every((k) => k === "delta") ? deltaArg.delta ?? 1 : NaN;
+  if (Number.isNaN(delta)) throw new ValueError(`optax.huberLoss: delta is a number or options { delta }, but got ${JSON.stringify(deltaArg)}.`);
   const err = targets === undefined || targets === null ? jnp.asArray(predictions) : jnp.subtract(predictions, targets);
   const absErr = jnp.abs(err);
   const quadratic = jnp.minimum(absErr, delta);

@@ -1,35 +1,78 @@
 // Learning-rate schedules: functions of the int32 step count (optax.schedules).
 import { positionalOptions } from "../numpy/options.js";
+import { ValueError } from "../../core/errors.js";
 import { JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
 
 export type Schedule = (count: JaxArray | number) => JaxArray;
 const f32 = (c: JaxArray | number) => jnp.astype(jnp.asArray(c), "float32");
 
-export function constantSchedule(value: number): Schedule {
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * A schedule's arguments in optax's order, given positionally or as one object of optax's keyword
+ * names in camelCase (`cosineDecaySchedule({ initValue: 0.1, decaySteps: 100 })`).
+ */
+function scheduleArgs(op: string, args: readonly unknown[], names: readonly string[], required: number): any[] {
+  let vals: unknown[];
+  if (args.length === 1 && isPlain(args[0])) {
+    const o = args[0];
+    const unknown = Object.keys(o).filter((k) => !names.includes(k));
+    if (unknown.length) throw new ValueError(`optax.${op}: unknown option(s) ${unknown.join(", ")}; the options are ${names.join(", ")}.`);
+    vals = names.map((n) => o[n]);
+  } else {
+    if (args.length > names.length) throw new ValueError(`optax.${op}: takes at most ${names.length} arguments (${names.join(", ")}), but got ${args.length}.`);
+    vals = names.map((_, i) => args[i]);
+  }
+  vals.forEach((v, i) => {
+    const ok = v === undefined || typeof v === "number" || (names[i] === "staircase" && typeof v === "boolean") || (op === "exponentialDecay" && names[i] === "endValue" && v === null);
+    if (!ok || (i < required && v === undefined)) {
+      throw new ValueError(`optax.${op}: ${names[i]} must be a number${i < required ? "" : " or left out"}, but got ${JSON.stringify(v)}. ` +
+        `Pass ${names.slice(0, required).join(", ")} positionally (in optax's order) or as one options object.`);
+    }
+  });
+  return vals;
+}
+
+export function constantSchedule(...args: [value: number] | [{ value: number }]): Schedule {
+  const [value] = scheduleArgs("constantSchedule", args, ["value"], 1);
   return (c) => jnp.fullLike(f32(c), value);
 }
 
-export function polynomialSchedule(initValue: number, endValue: number, power: number, transitionSteps: number, transitionBegin = 0): Schedule {
+type PolyOptions = { initValue: number; endValue: number; power: number; transitionSteps: number; transitionBegin?: number };
+export function polynomialSchedule(...args: [initValue: number, endValue: number, power: number, transitionSteps: number, transitionBegin?: number] | [PolyOptions]): Schedule {
+  const [initValue, endValue, power, transitionSteps, transitionBegin = 0] =
+    scheduleArgs("polynomialSchedule", args, ["initValue", "endValue", "power", "transitionSteps", "transitionBegin"], 4) as number[];
   return (c) => {
     if (transitionSteps <= 0) return jnp.fullLike(f32(c), initValue);
-    const count = jnp.clip(jnp.subtract(f32(c), transitionBegin), 0, transitionSteps);
+    const count = jnp.clip(jnp.subtract(f32(c), Math.max(0, transitionBegin)), 0, transitionSteps);
     const frac = jnp.subtract(1, jnp.divide(count, transitionSteps));
     return jnp.add(jnp.multiply(initValue - endValue, jnp.power(frac, power)), endValue);
   };
 }
 
-export function linearSchedule(initValue: number, endValue: number, transitionSteps: number, transitionBegin = 0): Schedule {
+export function linearSchedule(...args: [initValue: number, endValue: number, transitionSteps: number, transitionBegin?: number] | [Omit<PolyOptions, "power">]): Schedule {
+  const [initValue, endValue, transitionSteps, transitionBegin = 0] =
+    scheduleArgs("linearSchedule", args, ["initValue", "endValue", "transitionSteps", "transitionBegin"], 3) as number[];
   return polynomialSchedule(initValue, endValue, 1, transitionSteps, transitionBegin);
 }
 
 export interface ExponentialDecayOptions { transitionBegin?: number; staircase?: boolean; endValue?: number }
 
-export function exponentialDecay(initValue: number, transitionSteps: number, decayRate: number,
-  ...rest: [ExponentialDecayOptions?] | [transitionBegin?: number, staircase?: boolean, endValue?: number]): Schedule {
-  const o = positionalOptions<ExponentialDecayOptions>("optax.exponentialDecay", rest, ["transitionBegin", "staircase", "endValue"]);
+export function exponentialDecay(...args: [initValue: number, transitionSteps: number, decayRate: number,
+  ...rest: [ExponentialDecayOptions?] | [transitionBegin?: number, staircase?: boolean, endValue?: number | null]] |
+  [ExponentialDecayOptions & { initValue: number; transitionSteps: number; decayRate: number }]): Schedule {
+  const names = ["initValue", "transitionSteps", "decayRate", "transitionBegin", "staircase", "endValue"];
+  // Forms: one options object; three values then one options object; up to six values.
+  const flat = args.length === 4 && isPlain(args[3]) ? [...args.slice(0, 3), ...names.slice(3).map((n) => (args[3] as any)[n])] : args;
+  if (args.length === 4 && isPlain(args[3])) positionalOptions<ExponentialDecayOptions>("optax.exponentialDecay", [args[3]], ["transitionBegin", "staircase", "endValue"]);
+  const [initValue, transitionSteps, decayRate, transitionBegin, staircase, endValue] = scheduleArgs("exponentialDecay", flat, names, 3);
+  const o: ExponentialDecayOptions = { transitionBegin, staircase, endValue: endValue ?? undefined };
+  // optax returns the constant init value for these degenerate settings (with a warning).
+  if (transitionSteps <= 0 || decayRate === 0) return constantSchedule(initValue);
   return (c) => {
-    const begin = o.transitionBegin ?? 0;
+    const begin = Math.max(0, o.transitionBegin ?? 0);
     const count = jnp.subtract(f32(c), begin);
     let p = jnp.divide(count, transitionSteps);
     if (o.staircase) p = jnp.floor(p);
@@ -40,7 +83,10 @@ export function exponentialDecay(initValue: number, transitionSteps: number, dec
   };
 }
 
-export function cosineDecaySchedule(initValue: number, decaySteps: number, alpha = 0, exponent = 1): Schedule {
+type CosineOptions = { initValue: number; decaySteps: number; alpha?: number; exponent?: number };
+export function cosineDecaySchedule(...args: [initValue: number, decaySteps: number, alpha?: number, exponent?: number] | [CosineOptions]): Schedule {
+  const [initValue, decaySteps, alpha = 0, exponent = 1] = scheduleArgs("cosineDecaySchedule", args, ["initValue", "decaySteps", "alpha", "exponent"], 2) as number[];
+  if (!(decaySteps > 0)) throw new ValueError(`optax.cosineDecaySchedule requires positive decaySteps, but got ${decaySteps}.`);
   return (c) => {
     const count = jnp.minimum(f32(c), decaySteps);
     const cosine = jnp.multiply(0.5, jnp.add(1, jnp.cos(jnp.multiply(Math.PI / decaySteps, count))));
@@ -58,7 +104,11 @@ export function joinSchedules(schedules: Schedule[], boundaries: number[]): Sche
   };
 }
 
-export function warmupCosineDecaySchedule(initValue: number, peakValue: number, warmupSteps: number, decaySteps: number, endValue = 0, exponent = 1): Schedule {
+type WarmupCosineOptions = { initValue: number; peakValue: number; warmupSteps: number; decaySteps: number; endValue?: number; exponent?: number };
+export function warmupCosineDecaySchedule(...args: [initValue: number, peakValue: number, warmupSteps: number, decaySteps: number, endValue?: number, exponent?: number] |
+  [WarmupCosineOptions]): Schedule {
+  const [initValue, peakValue, warmupSteps, decaySteps, endValue = 0, exponent = 1] =
+    scheduleArgs("warmupCosineDecaySchedule", args, ["initValue", "peakValue", "warmupSteps", "decaySteps", "endValue", "exponent"], 4) as number[];
   const alpha = peakValue === 0 ? 0 : endValue / peakValue;
   return joinSchedules([linearSchedule(initValue, peakValue, warmupSteps), cosineDecaySchedule(peakValue, decaySteps - warmupSteps, alpha, exponent)], [warmupSteps]);
 }

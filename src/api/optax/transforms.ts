@@ -1,5 +1,8 @@
 // optax's building-block transformations, following optax's update formulas.
 import { JaxArray } from "../../core/value.js";
+import { DType } from "../../core/dtype.js";
+import { positionalOptions } from "../numpy/options.js";
+import { ValueError } from "../../core/errors.js";
 import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
 import { fullLikeTree, GradientTransformation, Params, safeIncrement, ScalarOrSchedule, zerosLikeTree } from "./base.js";
@@ -41,20 +44,24 @@ export function trace(decay: number, nesterov = false): GradientTransformation {
   };
 }
 
+const castTree = (t: Params, dtype: DType | null | undefined) => (dtype ? tree.map((x: JaxArray) => jnp.astype(x, dtype), t) : t);
+
 const moment = (g: JaxArray, t: JaxArray, decay: number, order: 1 | 2) =>
   jnp.add(jnp.multiply(1 - decay, order === 1 ? g : jnp.square(g)), jnp.multiply(decay, t));
 const biasCorrection = (t: JaxArray, decay: number, count: JaxArray) =>
   jnp.divide(t, jnp.subtract(1, jnp.power(decay, jnp.astype(count, "float32"))).astype(t.dtype));
 
-export interface AdamOptions { b1?: number; b2?: number; eps?: number; epsRoot?: number; nesterov?: boolean }
+export interface AdamOptions { b1?: number; b2?: number; eps?: number; epsRoot?: number; muDtype?: DType | null; nesterov?: boolean }
 
 /** Adam's scaling: bias-corrected first over root of second moment. */
-export function scaleByAdam(o: AdamOptions = {}): GradientTransformation {
+export function scaleByAdam(...rest: [AdamOptions?] | [b1?: number, b2?: number, eps?: number, epsRoot?: number, muDtype?: DType | null]): GradientTransformation {
+  const o = positionalOptions<AdamOptions>("optax.scaleByAdam", rest, ["b1", "b2", "eps", "epsRoot", "muDtype"]);
   const b1 = o.b1 ?? 0.9, b2 = o.b2 ?? 0.999, eps = o.eps ?? 1e-8, epsRoot = o.epsRoot ?? 0;
   return {
-    init: (p) => ({ count: count0(), mu: zerosLikeTree(p), nu: zerosLikeTree(p) }),
+    init: (p) => ({ count: count0(), mu: castTree(zerosLikeTree(p), o.muDtype), nu: zerosLikeTree(p) }),
     update(u, s) {
-      const mu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b1, 1), u, s.mu);
+      // optax keeps the first moment in mu_dtype but computes with the updates' precision.
+      const mu = castTree(tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b1, 1), u, s.mu), o.muDtype);
       const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b2, 2), u, s.nu);
       const count = safeIncrement(s.count);
       const muHat = o.nesterov
@@ -71,41 +78,53 @@ export function scaleByAdam(o: AdamOptions = {}): GradientTransformation {
 
 export interface RmsOptions { decay?: number; eps?: number; initialScale?: number; epsInSqrt?: boolean; biasCorrection?: boolean }
 
-export function scaleByRms(o: RmsOptions = {}): GradientTransformation {
-  const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true;
+const RMS: (keyof RmsOptions)[] = ["decay", "eps", "initialScale", "epsInSqrt", "biasCorrection"];
+type RmsArgs = [RmsOptions?] | [decay?: number, eps?: number, initialScale?: number, epsInSqrt?: boolean, biasCorrection?: boolean];
+
+export function scaleByRms(...rest: RmsArgs): GradientTransformation {
+  const o = positionalOptions<RmsOptions>("optax.scaleByRms", rest, RMS);
+  const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true, bc = o.biasCorrection ?? false;
   return {
-    init: (p) => ({ count: count0(), nu: fullLikeTree(p, o.initialScale ?? 0) }),
+    // As in optax, the state has a step count only when it is needed for bias correction.
+    init: (p) => (bc ? { count: count0(), nu: fullLikeTree(p, o.initialScale ?? 0) } : { nu: fullLikeTree(p, o.initialScale ?? 0) }),
     update(u, s) {
       const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, decay, 2), u, s.nu);
-      const count = safeIncrement(s.count);
-      const nuHat = o.biasCorrection ? tree.map((v: JaxArray) => biasCorrection(v, decay, count), nu) : nu;
+      const count = bc ? safeIncrement(s.count) : undefined;
+      const nuHat = count ? tree.map((v: JaxArray) => biasCorrection(v, decay, count), nu) : nu;
       const out = tree.map((v: JaxArray, g: JaxArray) => jnp.multiply(
         epsInSqrt ? jnp.rsqrt(jnp.add(v, eps)) : jnp.divide(1, jnp.add(jnp.sqrt(v), eps)), g), nuHat, u);
-      return [out, { count, nu }];
+      return [out, count ? { count, nu } : { nu }];
     },
   };
 }
 
 /** Centered RMS: divides by the standard deviation estimate (rmsprop with centered=true). */
-export function scaleByStddev(o: RmsOptions = {}): GradientTransformation {
-  const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true;
+export function scaleByStddev(...rest: RmsArgs): GradientTransformation {
+  const o = positionalOptions<RmsOptions>("optax.scaleByStddev", rest, RMS);
+  const decay = o.decay ?? 0.9, eps = o.eps ?? 1e-8, epsInSqrt = o.epsInSqrt ?? true, bc = o.biasCorrection ?? false;
   return {
-    init: (p) => ({ count: count0(), mu: zerosLikeTree(p), nu: fullLikeTree(p, o.initialScale ?? 0) }),
+    init: (p) => {
+      const mu = zerosLikeTree(p), nu = fullLikeTree(p, o.initialScale ?? 0);
+      return bc ? { count: count0(), mu, nu } : { mu, nu };
+    },
     update(u, s) {
       const mu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, decay, 1), u, s.mu);
       const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, decay, 2), u, s.nu);
-      const count = safeIncrement(s.count);
+      const count = bc ? safeIncrement(s.count) : undefined;
+      const muHat = count ? tree.map((m: JaxArray) => biasCorrection(m, decay, count), mu) : mu;
+      const nuHat = count ? tree.map((v: JaxArray) => biasCorrection(v, decay, count), nu) : nu;
       const out = tree.map((m: JaxArray, v: JaxArray, g: JaxArray) => {
         const varr = jnp.subtract(v, jnp.square(m));
         return jnp.multiply(epsInSqrt ? jnp.rsqrt(jnp.add(varr, eps)) : jnp.divide(1, jnp.add(jnp.sqrt(varr), eps)), g);
-      }, mu, nu, u);
-      return [out, { count, mu, nu }];
+      }, muHat, nuHat, u);
+      return [out, count ? { count, mu, nu } : { mu, nu }];
     },
   };
 }
 
 /** Adagrad's scaling by the root of the running sum of squares. */
-export function scaleByRss(o: { initialAccumulatorValue?: number; eps?: number } = {}): GradientTransformation {
+export function scaleByRss(...rest: [{ initialAccumulatorValue?: number; eps?: number }?] | [initialAccumulatorValue?: number, eps?: number]): GradientTransformation {
+  const o = positionalOptions<{ initialAccumulatorValue?: number; eps?: number }>("optax.scaleByRss", rest, ["initialAccumulatorValue", "eps"]);
   const eps = o.eps ?? 1e-7;
   return {
     init: (p) => ({ sumOfSquares: fullLikeTree(p, o.initialAccumulatorValue ?? 0.1) }),
@@ -119,16 +138,21 @@ export function scaleByRss(o: { initialAccumulatorValue?: number; eps?: number }
 
 export type Mask = Params | ((params: Params) => Params);
 
-/** updates + weight_decay * params, on the leaves the mask selects (all when no mask). */
+/**
+ * updates + weight_decay * params, on the leaves the mask selects (all when no mask). As in
+ * optax.masked, the mask (or what a mask function returns) may be a prefix of the params tree:
+ * a boolean at a node covers its whole subtree.
+ */
 export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTransformation {
   return {
     init: () => ({}),
     update(u, s, params) {
-      if (params === undefined) throw new Error("addDecayedWeights: update needs params (pass them as the third argument).");
+      if (params === undefined || params === null) {
+        throw new ValueError("optax.addDecayedWeights (adamw's weight decay): update needs the params; call update(grads, state, params).");
+      }
+      const decay = (us: Params, ps: Params) => tree.map((g: JaxArray, p: JaxArray) => jnp.add(g, jnp.multiply(weightDecay, p)), us, ps);
       const m = typeof mask === "function" ? mask(params) : mask;
-      const out = m === undefined
-        ? tree.map((g: JaxArray, p: JaxArray) => jnp.add(g, jnp.multiply(weightDecay, p)), u, params)
-        : tree.map((g: JaxArray, p: JaxArray, k: boolean) => (k ? jnp.add(g, jnp.multiply(weightDecay, p)) : g), u, params, m);
+      const out = m === undefined ? decay(u, params) : tree.map((k: boolean, us: Params, ps: Params) => (k ? decay(us, ps) : us), m, u, params);
       return [out, s];
     },
   };
