@@ -173,8 +173,10 @@ function registerMemory(): void {
     for (let i = 0; i < 20; i++) step();
     await settle();
     const after = gpu().stats();
-    assert.is(after.liveBytes, before.liveBytes);
-    assert.is(after.liveBuffers, before.liveBuffers);
+    // No growth. (Less is possible: where gc() is not exposed, as in Deno, the finalizers of
+    // arrays that earlier tests dropped may only run during the second settle.)
+    assert.ok(after.liveBytes <= before.liveBytes, `live bytes grew from ${before.liveBytes} to ${after.liveBytes}`);
+    assert.ok(after.liveBuffers <= before.liveBuffers, `live buffers grew from ${before.liveBuffers} to ${after.liveBuffers}`);
     assert.ok(after.reservedBytes <= before.reservedBytes + 4 * 16384, `reserved grew from ${before.reservedBytes} to ${after.reservedBytes}`);
   });
 
