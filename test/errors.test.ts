@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { jnp, ShapeError, DTypeError, IndexError, ValueError, TinyJaxError } from "../src/index.js";
+import { jnp, grad, customJvp, ShapeError, DTypeError, IndexError, ValueError, TinyJaxError, Array as JArray } from "../src/index.js";
 
 const x = jnp.array([[1, 2, 3], [4, 5, 6]], { dtype: "float32" });
 const before = Array.from(x.dataSync());
@@ -48,6 +48,15 @@ test("unknown dtypes and dtype errors", () => {
 
 test("item of a non-scalar", () => {
   throwsTyped(() => x.item(), ValueError, /item: can only convert an array of size 1/);
+});
+
+test("a customJvp rule nonlinear in its tangents: reverse mode says so (was a bare 'got object')", () => {
+  const f = customJvp((a: JArray) => jnp.sin(a));
+  f.defjvp(([a]: JArray[], [t]: JArray[]) => [jnp.sin(a), jnp.multiply(t, t)]);
+  throwsTyped(() => grad(f)(jnp.array(1, { dtype: "float32" })), ValueError, /mul: reverse mode met a product/, /linear in the tangent inputs/);
+  const g = customJvp((a: JArray) => jnp.sum(a));
+  g.defjvp(([a]: JArray[], [t]: JArray[]) => [jnp.sum(a), jnp.dot(t, t)]);
+  throwsTyped(() => grad(g)(jnp.ones([3])), ValueError, /dot_general: reverse mode/);
 });
 
 test("inputs are left intact after errors", () => {

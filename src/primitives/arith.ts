@@ -6,7 +6,7 @@ import { fmtShape, shapesEqual } from "../core/shape.js";
 import { BatchDim, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { LaxOperand, apply1, apply2, checkKinds, defElementwise, ElementFn, expandScalar, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
+import { LaxOperand, apply1, apply2, checkKinds, checkOneLinear, defElementwise, ElementFn, expandScalar, full, sameShapeDtype, unbroadcastScalar, zeroJvp, zerosLike } from "./helpers.js";
 import { batchAtFront, batchSize, broadcastInDim, elementwiseBatch, moveAxis } from "./layout.js";
 
 const INT_MIN = -2147483648;
@@ -57,6 +57,7 @@ export const mulP = defElementwise("mul", byKind((a, b) => a * b, Math.imul, (a,
   kinds: "numeric",
   jvp: ([x, y], [tx, ty]) => [[mul(x, y)], [add(mul(tx, y), mul(x, ty))]],
   transpose: ([ct]: JaxArray[], [x, y]) => {
+    checkOneLinear("mul", x, y);
     return [x instanceof UndefPrimal ? ub(mul(ct, y as JaxArray), x) : null, y instanceof UndefPrimal ? ub(mul(x as JaxArray, ct), y) : null];
   },
 });

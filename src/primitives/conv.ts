@@ -11,7 +11,7 @@ import { fmtShape, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add } from "./arith.js";
-import { full, sameDtype } from "./helpers.js";
+import { checkOneLinear, full, sameDtype } from "./helpers.js";
 import { batchAtFront, moveAxis, reshape, transpose } from "./layout.js";
 import { concatenate, rev, slice } from "./structural.js";
 
@@ -127,6 +127,7 @@ export const convGeneralDilatedP: Primitive<ConvParams> = new Primitive<ConvPara
     return [[conv(x, w, p)], [add(conv(dx, w, p), conv(x, dw, p))]];
   },
   transpose([ct]: JaxArray[], [x, w], p) {
+    checkOneLinear("conv_general_dilated", x, w);
     const undef = (a: JaxArray | UndefPrimal) => a instanceof UndefPrimal;
     if (ct.size === 0) {
       return [undef(x) ? new Zero(x.aval) : null, undef(w) ? new Zero(w.aval) : null];

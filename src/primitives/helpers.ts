@@ -1,8 +1,8 @@
 import { fromHost } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { DType, isFloat, TypedArray, typedArrayFor } from "../core/dtype.js";
-import { DTypeError, ShapeError } from "../core/errors.js";
-import { HostArray, Primitive, PrimitiveRules, Zero } from "../core/primitive.js";
+import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
+import { HostArray, Primitive, PrimitiveRules, UndefPrimal, Zero } from "../core/primitive.js";
 import { fmtShape, shapesEqual } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
@@ -162,4 +162,16 @@ export function apply1(p: Primitive, x: LaxOperand, params: object = {}): JaxArr
 }
 export function apply2(p: Primitive, x: LaxOperand, y: LaxOperand, params: object = {}): JaxArray {
   return bind1(p, [laxOperand(x, y), laxOperand(y, x)], params);
+}
+
+/**
+ * A bilinear primitive (mul, dot_general, conv) transposes in one operand given the other: both
+ * unknown means the function being transposed is not linear in its tangents.
+ */
+export function checkOneLinear(op: string, a: unknown, b: unknown): void {
+  if (a instanceof UndefPrimal && b instanceof UndefPrimal) {
+    throw new ValueError(`${op}: reverse mode met a product of two values that both depend on the tangents, so the ` +
+      "differentiated program is not linear in them. A customJvp rule must return tangents linear in the tangent inputs " +
+      "(e.g. t * cos(x), not t * t).");
+  }
 }

@@ -8,7 +8,7 @@ import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
 import { add } from "./arith.js";
 import { forEachIndex, moveAxis, transpose } from "./layout.js";
-import { sameDtype } from "./helpers.js";
+import { checkOneLinear, sameDtype } from "./helpers.js";
 
 export interface DotParams { contracting: [number[], number[]]; batch: [number[], number[]] }
 
@@ -49,6 +49,7 @@ export const dotGeneralP: Primitive<DotParams> = new Primitive<DotParams>("dot_g
     return [[dotGeneral(a, b, p)], [add(dotGeneral(ta, b, p), dotGeneral(a, tb, p))]];
   },
   transpose([ct]: JaxArray[], [a, b], p) {
+    checkOneLinear("dot_general", a, b);
     return [
       a instanceof UndefPrimal ? transposeLhs(ct, b as JaxArray, a.aval, p) : null,
       b instanceof UndefPrimal ? transposeRhs(ct, a as JaxArray, b.aval, p) : null,
