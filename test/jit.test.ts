@@ -63,7 +63,7 @@ test("makeJaxpr of jitted and control-flow programs prints nested jaxprs", () =>
   const inner = jit(function inner(x: JArray) { return jnp.sin(x); });
   const s = String(makeJaxpr((x: JArray) => inner(jnp.cos(x)))(jnp.ones([2])));
   // JAX's layout: name first; the inner program's variables named after the call's.
-  assert.match(s, /(\w+):f32\[2\] = pjit\[\n\s+name=inner\n\s+jaxpr=\{ lambda ; (\w+):f32\[2\]\. let \1:f32\[2\] = sin \2 in \(\1,\) \}\n\s+\] \2\n/);
+  assert.match(s, /(\w+):f32\[2\] = jit\[\n\s+name=inner\n\s+jaxpr=\{ lambda ; (\w+):f32\[2\]\. let \1:f32\[2\] = sin \2 in \(\1,\) \}\n\s+\] \2\n/);
   const c = String(makeJaxpr((x: JArray) => lax.cond(jnp.greater(jnp.sum(x), 0), jnp.sin, jnp.cos, x))(jnp.ones([2])));
   assert.match(c, /cond\[\n\s+branches=\(\n\s+\{ lambda ; (\w+):f32\[2\]\. let (\w+):f32\[2\] = cos \1 in \(\2,\) \}\n\s+\{ lambda ; (\w+):f32\[2\]\. let (\w+):f32\[2\] = sin \3 in \(\4,\) \}\n\s+\)\n\s+\]/);
   const sc = String(makeJaxpr((x: JArray) => lax.scan((c: JArray, v: JArray) => [jnp.add(c, v), c], jnp.zeros([]), x))(jnp.ones([3])));

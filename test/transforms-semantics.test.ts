@@ -170,7 +170,7 @@ test("makeJaxpr: staticArgnums (JAX's static_argnums) keeps those arguments out 
 test("makeJaxpr: nested programs share one naming context; a jit call puts name= first", () => {
   const inner = jit(function inner(x: JArray) { return jnp.sin(x); });
   const s = String(makeJaxpr((x: JArray) => jnp.multiply(inner(jnp.cos(x)), 2))(jnp.ones([2])));
-  assert.is(s, "{ lambda ; a:f32[2]. let\n    b:f32[2] = cos a\n    c:f32[2] = pjit[\n      name=inner\n" +
+  assert.is(s, "{ lambda ; a:f32[2]. let\n    b:f32[2] = cos a\n    c:f32[2] = jit[\n      name=inner\n" +
     "      jaxpr={ lambda ; b:f32[2]. let c:f32[2] = sin b in (c,) }\n    ] b\n    d:f32[2] = mul c 2.0:f32[]\n  in (d,) }");
   const c = String(makeJaxpr((p: JArray, x: JArray) => lax.cond(p, jnp.sin, jnp.cos, x))(jnp.array(true), jnp.ones([2])));
   // Branch variables continue the outer names (JAX's globally unique names), not a fresh 'a'.

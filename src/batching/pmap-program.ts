@@ -169,7 +169,7 @@ class Recorder {
 
   private eqn(e: Eqn, ins: Ref[]): Ref[] {
     const name = e.prim.name;
-    if (name === "pjit") return this.jaxpr(e.params.jaxpr.jaxpr, e.params.jaxpr.consts, ins);
+    if (name === "jit") return this.jaxpr(e.params.jaxpr.jaxpr, e.params.jaxpr.consts, ins);
     if (ALIASING.has(name)) return [{ ...ins[0], aval: e.outs[0].aval }];
     if (COLLECTIVES.has(name)) {
       if (e.params.axisName !== this.axisName) unbound(e.params.axisName);

@@ -137,7 +137,7 @@ function eqnDoc(e: Eqn, ctx: PpContext): Doc {
   const shown = (e.prim.rules.printParams ? e.prim.rules.printParams(e.params) : e.params) ?? {};
   let keys = Object.keys(shown).sort((a, b) => snake(a).localeCompare(snake(b)));
   const lhs = e.outs.length ? [varsDoc(e.outs, ctx, "", true), text(" = ")] : [];
-  const call = e.prim.name === "pjit" && (shown as any).jaxpr instanceof ClosedJaxpr;
+  const call = e.prim.name === "jit" && (shown as any).jaxpr instanceof ClosedJaxpr;
   if (call) {
     // JAX's jit equation: name first, and the inner program named after the outer variables.
     keys = ["name", ...keys.filter((k) => k !== "name")];

@@ -1,6 +1,6 @@
 // jit: trace once per input signature, optimize the jaxpr, and run it as one program. Under other
 // transformations (grad, vmap) a jitted function is traced through; inside makeJaxpr or another
-// jit it appears as one `pjit` equation holding its program.
+// jit it appears as one `jit` equation holding its program (JAX named it `pjit` until 2025).
 import { ConcreteArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { DisposedArrayError, ShapeError, ValueError } from "../core/errors.js";
@@ -22,9 +22,9 @@ interface PjitParams {
   donated: boolean[];
 }
 
-export const pjitP: Primitive<PjitParams> = new Primitive<PjitParams>("pjit", {
+export const pjitP: Primitive<PjitParams> = new Primitive<PjitParams>("jit", {
   abstractEval: (_avals, p) => p.jaxpr.outAvals,
-  reference() { throw new ValueError("pjit runs through its compiled program."); },
+  reference() { throw new ValueError("jit runs through its compiled program."); },
   staged: true,
   inline: (args, p) => evalJaxpr(p.jaxpr.jaxpr, p.jaxpr.consts, args),
   impl(args, p) {
