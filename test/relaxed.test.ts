@@ -1,4 +1,5 @@
-// The relaxed-SIMD build (f32x4.relaxed_madd in the matmul/conv register tile): chosen where
+// The relaxed-SIMD build (f32x4.relaxed_madd in the matmul/conv register tile and the polynomial
+// steps of the transcendentals): chosen where
 // relaxed SIMD validates (Node 20: only under --experimental-wasm-relaxed-simd), capped by
 // TINYJAX_WASM, and accurate. Each case runs test/relaxed-child.ts in a fresh Node process, since
 // the build is chosen once, at import.
@@ -47,6 +48,15 @@ test("the default Node run picks a build by validation: relaxed only where relax
 test(`under ${FLAG} the relaxed build runs and matmul/conv meet the float64 references and goldens`, () => {
   if (!flagKnown) return console.log(`  skipped: this Node (${process.version}) rejects ${FLAG}`);
   check(`node ${FLAG}`, [FLAG], {}, true);
+});
+
+test(`under ${FLAG} the fused polynomials of exp, log, tanh, erf and logistic stay within 2 ulp (the kernel suite)`, () => {
+  if (!flagKnown) return console.log(`  skipped: this Node (${process.version}) rejects ${FLAG}`);
+  // test/kernels.test.ts checks every transcendental against its reference on 2^18 random bit
+  // patterns, special values and tails; run whole under the flag, it tests the relaxed build.
+  const r = run([FLAG], {}, [fileURLToPath(new URL("./kernels.test.js", import.meta.url))]);
+  assert.is(r.status, 0, `kernels suite on the relaxed build failed:\n${r.out.slice(-3000)}${r.err}`);
+  assert.match(r.out, /Passed:\s+(\d+)/);
 });
 
 test("TINYJAX_WASM=simd keeps the plain SIMD build where relaxed SIMD validates; a bad level is a ValueError", () => {

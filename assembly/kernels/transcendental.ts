@@ -126,7 +126,11 @@ const Q0 = 56;
 @inline function K(i: i32): v128 { return v128.load(TABLE + (<usize>i << 4)); }
 
 /** Horner step: acc * x + K(c). */
-@inline function mad(acc: v128, x: v128, c: i32): v128 { return f32x4.add(f32x4.mul(acc, x), K(c)); }
+/** acc * x + K(c): a Horner step, fused in the relaxed-SIMD build (one rounding; still <= 2 ulp). */
+@inline function mad(acc: v128, x: v128, c: i32): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(acc, x, K(c));
+  return f32x4.add(f32x4.mul(acc, x), K(c));
+}
 
 /** |x| with the sign bit of `s`. */
 @inline function withSignOf(ax: v128, s: v128): v128 {
