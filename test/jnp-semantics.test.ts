@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, lax, random, jit, grad, vmap, ValueError, IndexError, Array as JArray } from "../src/index.js";
+import { jnp, lax, random, jit, grad, vmap, ValueError, IndexError, DTypeError, Array as JArray } from "../src/index.js";
 import { toNumbers } from "./helpers.js";
 
 type V = number | string;
@@ -356,6 +356,16 @@ test("reduction options: a misspelt key is an error (keepDims was ignored), corr
   assert.throws(() => jnp.argmax(x, { axis: 0, initial: 1 } as never), /unknown option/);
   assert.equal(jnp.var(x, { correction: 1 }).item(), 3.5);
   assert.equal(jnp.std(x, { axis: 1, correction: 1 }).toArray(), [1, 1]);
+});
+
+test("a JS integer outside an integer operand's dtype is an error, not a wrapped value (JAX: OverflowError)", () => {
+  const u = jnp.array([0, 5], { dtype: "uint32" });
+  // Before: -1 wrapped to 4294967295, so u > -1 was false everywhere.
+  assert.throws(() => jnp.greater(u, -1), (e: unknown) => e instanceof DTypeError && /-1 does not fit in uint32/.test(String(e)));
+  assert.throws(() => jnp.add(jnp.array([1]), 2 ** 31), (e: unknown) => e instanceof DTypeError && /does not fit in int32/.test(String(e)));
+  assert.equal(toNumbers(jnp.greater(u, 0)), [0, 1]);
+  assert.equal(toNumbers(jnp.add(jnp.array([1]), -2147483648)), [-2147483647]);
+  assert.equal(toNumbers(jnp.add(u, 4294967290)), [4294967290, 4294967295]);
 });
 
 test.run();

@@ -35,9 +35,19 @@ export function promote(op: string, xs: ArrayLike[], atLeast?: "float"): JaxArra
   return xs.map((x, i) => {
     const a = arrs[i];
     if (a) return A.convertElementType(a, d, weak);
+    if (typeof x === "number" && (d === "int32" || d === "uint32")) checkFits(op, x, d);
     if (typeof x === "number" || typeof x === "boolean") return scalarConstant(+x, d, weak);
     return A.convertElementType(asArray(x), d, weak);
   });
+}
+
+/** A JS integer that an int32/uint32 operand's dtype cannot hold is JAX's OverflowError, not a wrapped value. */
+function checkFits(op: string, x: number, d: "int32" | "uint32"): void {
+  const [lo, hi] = d === "int32" ? [-2147483648, 2147483647] : [0, 4294967295];
+  if (x < lo || x > hi) {
+    throw new DTypeError(`${op}: the JS number ${x} does not fit in ${d} (${lo} to ${hi}), the dtype of the other operand ` +
+      `(JAX raises OverflowError). Convert that operand first, e.g. x.astype("${d === "uint32" ? "int32" : "float32"}").`);
+  }
 }
 
 /**
