@@ -1,5 +1,6 @@
 // jax.tree: pytree utilities.
 import { ValueError } from "../core/errors.js";
+import { isPlainObject } from "../core/transform-args.js";
 import { flatten as flat, flattenUpTo, registerNode as register, TreeDef, treeDefString, unflatten as unflat } from "../core/pytree.js";
 
 export type { TreeDef };
@@ -9,8 +10,7 @@ type IsLeafArg = IsLeaf | { isLeaf?: IsLeaf } | null | undefined;
 
 /** `{ isLeaf }`: the keyword-argument form (JAX's is_leaf=...). */
 const isLeafOptions = (v: unknown): v is { isLeaf?: IsLeaf } =>
-  typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype &&
-  Object.keys(v).length === 1 && "isLeaf" in v && (typeof (v as any).isLeaf === "function" || (v as any).isLeaf === undefined);
+  isPlainObject(v) && Object.keys(v).length === 1 && "isLeaf" in v && (typeof (v as any).isLeaf === "function" || (v as any).isLeaf === undefined);
 
 function isLeafArg(op: string, v: IsLeafArg): IsLeaf | undefined {
   if (v === undefined || v === null) return undefined;

@@ -1,6 +1,6 @@
 // The differentiation API: jvp, linearize, vjp, grad, valueAndGrad, jacfwd, jacrev, hessian.
 // Reverse mode is JVP -> partial evaluation -> transpose: the traced linear program is the tape.
-import { transformOptions } from "../core/transform-args.js";
+import { positionalOptions } from "../core/transform-args.js";
 import { fromHost } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { isFloat, TypedArray, typedArrayFor } from "../core/dtype.js";
@@ -225,7 +225,7 @@ function checkFloatInputs(op: string, tree: unknown): void {
 
 /** valueAndGrad(f, { argnums, hasAux })(...args) -> [value, grads] (or [[value, aux], grads]). */
 export function valueAndGrad(f: Fn, ...options: [GradOptions?] | [argnums?: number | readonly number[], hasAux?: boolean]): (...args: any[]) => [any, any] {
-  const opts = transformOptions<GradOptions>("valueAndGrad", options, ["argnums", "hasAux"]);
+  const opts = positionalOptions<GradOptions>("valueAndGrad", options, ["argnums", "hasAux"]);
   const argnums = opts.argnums ?? 0;
   const op = "grad";
   return (...args: any[]) => {
@@ -265,7 +265,7 @@ function onesData(a: ShapedArray): TypedArray {
 
 /** grad(f, { argnums, hasAux })(...args) -> gradient of the scalar f with respect to args[argnums]. */
 export function grad(f: Fn, ...options: [GradOptions?] | [argnums?: number | readonly number[], hasAux?: boolean]): (...args: any[]) => any {
-  const opts = transformOptions<GradOptions>("grad", options, ["argnums", "hasAux"]);
+  const opts = positionalOptions<GradOptions>("grad", options, ["argnums", "hasAux"]);
   const vg = valueAndGrad(f, opts);
   const wrapped = (...args: any[]) => {
     const [v, g] = vg(...args);
@@ -315,7 +315,7 @@ function diffArgs(op: string, f: Fn, argnums: number | readonly number[], args: 
 type JacOptions = { argnums?: number | readonly number[]; hasAux?: boolean };
 type JacArgs = [JacOptions?] | [argnums?: number | readonly number[], hasAux?: boolean];
 export function jacfwd(f: Fn, ...options: JacArgs): (...args: any[]) => any {
-  const opts = transformOptions<JacOptions>("jacfwd", options, ["argnums", "hasAux"]);
+  const opts = positionalOptions<JacOptions>("jacfwd", options, ["argnums", "hasAux"]);
   return (...args: any[]) => {
     const { sel, g } = diffArgs("jacfwd", f, opts.argnums ?? 0, args);
     const [ins, inDef] = leavesOf(sel);
@@ -339,7 +339,7 @@ export function jacfwd(f: Fn, ...options: JacArgs): (...args: any[]) => any {
 
 /** Jacobian by reverse mode: one VJP per output element. */
 export function jacrev(f: Fn, ...options: JacArgs): (...args: any[]) => any {
-  const opts = transformOptions<JacOptions>("jacrev", options, ["argnums", "hasAux"]);
+  const opts = positionalOptions<JacOptions>("jacrev", options, ["argnums", "hasAux"]);
   return (...args: any[]) => {
     const { sel, g } = diffArgs("jacrev", f, opts.argnums ?? 0, args);
     const [out, vjpFn, aux] = vjpWithAux(g, [sel], opts.hasAux ?? false);
@@ -361,6 +361,6 @@ export function jacrev(f: Fn, ...options: JacArgs): (...args: any[]) => any {
 
 /** hessian(f, { argnums, hasAux }) = jacfwd(jacrev(f)), as JAX defines it. */
 export function hessian(f: Fn, ...options: JacArgs): (...args: any[]) => any {
-  const opts = transformOptions<JacOptions>("hessian", options, ["argnums", "hasAux"]);
+  const opts = positionalOptions<JacOptions>("hessian", options, ["argnums", "hasAux"]);
   return jacfwd(jacrev(f, opts), opts);
 }

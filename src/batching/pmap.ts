@@ -5,7 +5,7 @@
 // pmap inside jit) or with one device, pmap is jit(vmap) with a named axis in this thread: the same
 // results, JAX's device-count rules either way. A recorded program keeps every value of every
 // device preallocated (no reuse between values) until the pmap'd function is garbage-collected.
-import { transformOptions } from "../core/transform-args.js";
+import { positionalOptions } from "../core/transform-args.js";
 import { ConcreteArray } from "../core/array.js";
 import { ShapedArray } from "../core/aval.js";
 import { evalTrace } from "../core/eval.js";
@@ -82,7 +82,7 @@ const programs = new FinalizationRegistry<Map<string, Recorded | null>>((cache) 
 });
 
 export function pmap<F extends (...args: any[]) => any>(f: F, ...options: [PmapOptions?] | [axisName?: string]): (...args: Parameters<F>) => ReturnType<F> {
-  const opts = transformOptions<PmapOptions>("pmap", options, ["axisName"]);
+  const opts = positionalOptions<PmapOptions>("pmap", options, ["axisName"]);
   const axisName = opts.axisName ?? "__pmap";
   const name = f.name || "<anonymous>";
   const mapped = jit(vmap(f, { inAxes: opts.inAxes, outAxes: opts.outAxes, axisName }));

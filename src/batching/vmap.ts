@@ -1,6 +1,6 @@
 // vmap: a trace whose tracers carry a value and the position of its batch axis (or null when the
 // value is the same for every example). Each primitive's batching rule says how to apply it.
-import { isPlainObject, transformOptions } from "../core/transform-args.js";
+import { isPlainObject, positionalOptions } from "../core/transform-args.js";
 import { ShapedArray } from "../core/aval.js";
 import { NotImplementedError, ShapeError, ValueError } from "../core/errors.js";
 import { BatchDim, Primitive } from "../core/primitive.js";
@@ -132,7 +132,7 @@ function inconsistentSizes(sizes: { size: number; axis: number; i: number }[], a
 export function vmap<F extends (...args: any[]) => any>(f: F, ...options: [VmapOptions?] | [inAxes?: unknown, outAxes?: unknown]): (...args: Parameters<F>) => ReturnType<F> {
   // JAX's in_axes may itself be an object (a pytree prefix of dict arguments): only an object of
   // option names is taken as the options.
-  const opts = transformOptions<VmapOptions>("vmap", options, ["inAxes", "outAxes"],
+  const opts = positionalOptions<VmapOptions>("vmap", options, ["inAxes", "outAxes"],
     (v) => isPlainObject(v) && Object.keys(v).every((k) => ["inAxes", "outAxes", "axisName", "axisSize"].includes(k)));
   const name = f.name || "<anonymous>";
   return ((...args: unknown[]) => {

@@ -4,6 +4,9 @@
 // error, never silently ignored (a bare axis once summed over every axis).
 import { DType } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
+import { positionalOptions } from "../../core/transform-args.js";
+
+export { positionalOptions };
 
 export type AxisValue = number | readonly number[] | null;
 
@@ -25,27 +28,6 @@ export function dtypeOptions<T extends { dtype?: DType }>(op: string, opts: T | 
   if (typeof opts === "object" && opts !== null && !Array.isArray(opts)) return opts as T;
   throw new ValueError(`${op}: the last argument is a dtype name or options { dtype }, but got ${shown(opts)}. ` +
     `Pass e.g. ${op}(..., "int32") or ${op}(..., { dtype: "int32" }).`);
-}
-
-// A plain object literal; an Array (a positional value such as choice's p) is not options.
-const isOptions = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) &&
-  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
-
-/**
- * The options after a function's leading arguments, given either as one options object or as
- * JAX's positional arguments in `names`' order (`optax.sgd(0.1, 0.9)` = `optax.sgd(0.1, { momentum: 0.9 })`).
- */
-export function positionalOptions<T extends object>(op: string, rest: readonly unknown[], names: readonly (keyof T & string)[]): T {
-  if (rest.length <= 1 && (rest[0] === undefined || isOptions(rest[0]))) return (rest[0] ?? {}) as T;
-  const o: Record<string, unknown> = {};
-  rest.forEach((v, i) => {
-    if (i >= names.length || isOptions(v)) {
-      throw new ValueError(`${op}: the trailing arguments are one options object { ${names.join(", ")}, ... } or values in JAX's order ` +
-        `(${names.join(", ")}), but argument ${i + 1} after the leading ones is ${isOptions(v) ? "an options object after positional values" : shown(v)}.`);
-    }
-    if (v !== undefined) o[names[i]] = v;
-  });
-  return o as T;
 }
 
 /**

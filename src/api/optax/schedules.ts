@@ -1,5 +1,6 @@
 // Learning-rate schedules: functions of the int32 step count (optax.schedules).
 import { positionalOptions } from "../numpy/options.js";
+import { isPlainObject } from "../../core/transform-args.js";
 import { ValueError } from "../../core/errors.js";
 import { JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
@@ -7,16 +8,13 @@ import * as jnp from "../numpy/index.js";
 export type Schedule = (count: JaxArray | number) => JaxArray;
 const f32 = (c: JaxArray | number) => jnp.astype(jnp.asArray(c), "float32");
 
-const isPlain = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-
 /**
  * A schedule's arguments in optax's order, given positionally or as one object of optax's keyword
  * names in camelCase (`cosineDecaySchedule({ initValue: 0.1, decaySteps: 100 })`).
  */
 function scheduleArgs(op: string, args: readonly unknown[], names: readonly string[], required: number): any[] {
   let vals: unknown[];
-  if (args.length === 1 && isPlain(args[0])) {
+  if (args.length === 1 && isPlainObject(args[0])) {
     const o = args[0];
     const unknown = Object.keys(o).filter((k) => !names.includes(k));
     if (unknown.length) throw new ValueError(`optax.${op}: unknown option(s) ${unknown.join(", ")}; the options are ${names.join(", ")}.`);
@@ -65,8 +63,8 @@ export function exponentialDecay(...args: [initValue: number, transitionSteps: n
   [ExponentialDecayOptions & { initValue: number; transitionSteps: number; decayRate: number }]): Schedule {
   const names = ["initValue", "transitionSteps", "decayRate", "transitionBegin", "staircase", "endValue"];
   // Forms: one options object; three values then one options object; up to six values.
-  const flat = args.length === 4 && isPlain(args[3]) ? [...args.slice(0, 3), ...names.slice(3).map((n) => (args[3] as any)[n])] : args;
-  if (args.length === 4 && isPlain(args[3])) positionalOptions<ExponentialDecayOptions>("optax.exponentialDecay", [args[3]], ["transitionBegin", "staircase", "endValue"]);
+  const flat = args.length === 4 && isPlainObject(args[3]) ? [...args.slice(0, 3), ...names.slice(3).map((n) => (args[3] as any)[n])] : args;
+  if (args.length === 4 && isPlainObject(args[3])) positionalOptions<ExponentialDecayOptions>("optax.exponentialDecay", [args[3]], ["transitionBegin", "staircase", "endValue"]);
   const [initValue, transitionSteps, decayRate, transitionBegin, staircase, endValue] = scheduleArgs("exponentialDecay", flat, names, 3);
   const o: ExponentialDecayOptions = { transitionBegin, staircase, endValue: endValue ?? undefined };
   // optax returns the constant init value for these degenerate settings (with a warning).
