@@ -71,6 +71,9 @@ export async function requestGpu(): Promise<GpuContext | null> {
   const device = await adapter.requestDevice({ requiredLimits });
   const limits = {} as GpuLimits;
   for (const k of LIMIT_NAMES) limits[k] = (device.limits as unknown as Record<string, number>)[k];
+  // Fusion groups as many inputs as this allows; far past 32 a kernel only gains bind-group and
+  // compile cost, and NVIDIA's adapter under wgpu reports a limit so large it means "unbounded".
+  limits.maxStorageBuffersPerShaderStage = Math.min(limits.maxStorageBuffersPerShaderStage, 32);
   const info = (adapter as { info?: GPUAdapterInfo }).info;
   const description = info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") : "unknown adapter";
   device.lost.then((l) => { if (l.reason !== "destroyed") console.error(`tinyjax: the WebGPU device was lost: ${l.message}`); });

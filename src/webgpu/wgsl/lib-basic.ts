@@ -118,7 +118,10 @@ export const BASIC: Record<string, string> = {
   return u32(f_trunc(x));
 }`,
   f_to_bool: `fn f_to_bool(x: f32) -> u32 { return select(1u, 0u, (bitcast<u32>(x) & 0x7fffffffu) == 0u); }`,
-  // Integer division and remainder with XLA's results where C leaves them undefined.
+  // Integer division and remainder with XLA's results where C leaves them undefined. The signed
+  // remainder is a - (a / b) * b, not WGSL's %: naga lowers that to SPIR-V OpSRem, whose result
+  // Vulkan leaves undefined for negative operands, and NVIDIA's driver returns garbage there
+  // (gfx-rs/wgpu#8191; seen on an H200 under Deno). OpSDiv has no such hole.
   i_div: `fn i_div(a: i32, b: i32) -> i32 {
   if (b == 0) { return -1; }
   if (b == -1) { return 0 - a; }
@@ -127,7 +130,7 @@ export const BASIC: Record<string, string> = {
   i_rem: `fn i_rem(a: i32, b: i32) -> i32 {
   if (b == 0) { return a; }
   if (b == -1) { return 0; }
-  return a % b;
+  return a - (a / b) * b;
 }`,
   u_div: `fn u_div(a: u32, b: u32) -> u32 { if (b == 0u) { return 0xffffffffu; } return a / b; }`,
   u_rem: `fn u_rem(a: u32, b: u32) -> u32 { if (b == 0u) { return a; } return a % b; }`,
