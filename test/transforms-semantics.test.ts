@@ -218,4 +218,21 @@ test("vmap: JAX's messages for mismatched sizes, axisSize conflicts, no mapped a
     /at vmap out_axes\[1\], got axis spec None but output was batched on axis 0/);
 });
 
+test("loops: a weakly typed initial carry (a JS number) takes the body's dtype, as JAX's second tracing pass does; a strong one must match", () => {
+  const [c, ys] = lax.scan((c: JArray, x: JArray) => [c.add(x), c.mul(x)], 0, f32([0.5, 1.5, 2]));
+  assert.is(c.dtype, "float32");
+  assert.equal(toNumbers(c), [4]);
+  assert.equal(toNumbers(ys), [0, 0.75, 4]);
+  const w = lax.whileLoop((x: JArray) => x.lt(10), (x: JArray) => x.mul(2.5), 1);
+  assert.is(w.dtype, "float32");
+  assert.equal(toNumbers(w), [15.625]);
+  assert.throws(() => lax.scan((c: JArray, x: JArray) => [c.add(x), x], jnp.array(0, { dtype: "int32" }), f32([1])), /must have equal types: input i32\[\], output f32\[\]/);
+  const g = grad((x: JArray) => lax.scan((c: JArray, e: JArray) => [c.mul(e).add(1), c], 1, x)[0])(f32([0.5, -1, 2]));
+  assert.equal(toNumbers(g), [-4, 3, -0.5]);
+});
+
+test("grad of abs at 0 is 1, as JAX's select(x >= 0, t, -t)", () => {
+  assert.equal(toNumbers(grad((x: JArray) => jnp.sum(jnp.abs(x)))(f32([-2, 0, 3]))), [-1, 1, 1]);
+});
+
 test.run();

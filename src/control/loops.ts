@@ -2,6 +2,7 @@
 // scan is reverse-differentiable (its tangent is a linear `scan_tangent`, transposed by running
 // the body's VJP backwards over the saved carries); whileLoop is forward-differentiable only.
 import { ShapedArray } from "../core/aval.js";
+import { promoteTypes } from "../core/dtype.js";
 import { NotImplementedError, ShapeError, ValueError } from "../core/errors.js";
 import { BatchDim, Primitive, UndefPrimal, Zero } from "../core/primitive.js";
 import { flatten, treeDefEqual, treeDefString, unflatten } from "../core/pytree.js";
@@ -174,7 +175,7 @@ export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: u
   if (opts.length === null) opts = { ...opts, length: undefined };
   const [initLeaves, carryDef] = flatten(init);
   const [xLeaves, xDef] = flatten(xs);
-  const inits = initLeaves.map((l) => asArray(l as any));
+  let inits = initLeaves.map((l) => asArray(l as any));
   const xArrs = xLeaves.map((l) => asArray(l as any));
   const lengths = new Set(xArrs.map((x) => x.shape[0]));
   if (xArrs.some((x) => x.ndim === 0)) throw new ShapeError("scan: every xs leaf needs a leading axis to scan over.");
@@ -184,12 +185,11 @@ export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: u
   if (xArrs.length && opts.length !== undefined && opts.length !== xArrs[0].shape[0]) {
     throw new ShapeError(`scan: length ${opts.length} does not match the xs leading axis ${xArrs[0].shape[0]}.`);
   }
-  const carryAvals = inits.map((c) => c.aval.strong());
   const xAvals = xArrs.map((x) => new ShapedArray(x.shape.slice(1), x.dtype));
   let yDef: ReturnType<typeof flatten>[1] | undefined;
-  const body = traceBody((...a: JaxArray[]) => {
-    const c = unflatten(carryDef, a.slice(0, inits.length));
-    const x = unflatten(xDef, a.slice(inits.length));
+  const traceScan = (carry: JaxArray[], outAvals: ShapedArray[]) => traceBody((...a: JaxArray[]) => {
+    const c = unflatten(carryDef, a.slice(0, carry.length));
+    const x = unflatten(xDef, a.slice(carry.length));
     const r = f(c, x);
     if (!Array.isArray(r) || r.length !== 2) throw new ValueError("scan: f must return a pair [carry, y].");
     const [cl, cd] = flatten(r[0]);
@@ -199,16 +199,41 @@ export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: u
     const [yl, yd] = flatten(r[1]);
     yDef = yd;
     const outs = cl.map((o) => asArray(o as any));
-    outs.forEach((o, i) => {
-      if (!o.aval.strong().equals(carryAvals[i])) {
-        throw new ValueError(`scan body function carry output and carry input must have equal types: input ${carryAvals[i].str()}, output ${o.aval.str()}.`);
-      }
-    });
-    return [...outs.map((o, i) => A.convertElementType(o, carryAvals[i].dtype)), ...yl];
-  }, [...carryAvals, ...xAvals], "scan body");
+    outAvals.push(...outs.map((o) => o.aval));
+    return [...outs.map((o, i) => A.convertElementType(o, carry[i].dtype)), ...yl];
+  }, [...carry.map((c) => c.aval.strong()), ...xAvals], "scan body");
+  let carryOut: ShapedArray[] = [];
+  let body = traceScan(inits, carryOut);
+  const promoted = promoteWeakCarry(inits, carryOut);
+  if (promoted) { carryOut = []; body = traceScan(inits = promoted, carryOut); }
+  checkCarry("scan body function carry output and carry input", inits, carryOut);
   const p: ScanParams = { body: body.jaxpr, nConsts: body.consts.length, nCarry: inits.length, length, reverse: opts.reverse ?? false };
-  const outs = bind(scanP, [...body.consts, ...inits.map((c, i) => A.convertElementType(c, carryAvals[i].dtype)), ...xArrs], p);
+  const outs = bind(scanP, [...body.consts, ...inits.map((c) => A.convertElementType(c, c.dtype)), ...xArrs], p);
   return [unflatten(carryDef, outs.slice(0, inits.length)), unflatten(yDef!, outs.slice(inits.length))];
+}
+
+/**
+ * JAX's second pass for weakly typed initial carries (Python scalars there, JS numbers here): a
+ * weak carry whose body returns another dtype starts as their promoted type, and the body is traced
+ * again. null when nothing changes.
+ */
+function promoteWeakCarry(init: JaxArray[], out: ShapedArray[]): JaxArray[] | null {
+  let changed = false;
+  const r = init.map((c, i) => {
+    const o = out[i];
+    if (!o || !c.aval.weakType || o.dtype === c.dtype) return c;
+    changed = true;
+    return A.convertElementType(c, promoteTypes(c.dtype, true, o.dtype, o.weakType));
+  });
+  return changed ? r : null;
+}
+
+function checkCarry(what: string, init: JaxArray[], out: ShapedArray[]): void {
+  out.forEach((o, i) => {
+    if (!o.strong().equals(init[i].aval.strong())) {
+      throw new ValueError(`${what} must have equal types: input ${init[i].aval.strong().str()}, output ${o.str()}.`);
+    }
+  });
 }
 
 // ---- while
@@ -276,24 +301,30 @@ export const whileP: Primitive<WhileParams> = new Primitive<WhileParams>("while"
 /** lax.whileLoop(condFun, bodyFun, initVal). Forward-mode differentiable; reverse mode is an error, as in JAX. */
 export function whileLoop(condFun: (c: any) => unknown, bodyFun: (c: any) => any, initVal: unknown): any {
   const [leaves, def] = flatten(initVal);
-  const init = leaves.map((l) => asArray(l as any));
-  const avals = init.map((c) => c.aval.strong());
-  const cond = traceBody((...a: JaxArray[]) => {
-    const r = asArray(condFun(unflatten(def, a)) as any);
-    if (r.ndim !== 0 || r.dtype !== "bool") throw new ValueError(`whileLoop: cond_fun must return a boolean scalar, but got output type(s) ${r.aval.str()}.`);
-    return r;
-  }, avals, "while cond");
-  const body = traceBody((...a: JaxArray[]) => {
-    const [ol, od] = flatten(bodyFun(unflatten(def, a)));
-    if (!treeDefEqual(od, def)) throw new ValueError(`whileLoop: body_fun output and input must have identical types: ${treeDefString(od)} vs ${treeDefString(def)}.`);
-    return ol.map((o, i) => {
-      const x = asArray(o as any);
-      if (!x.aval.strong().equals(avals[i])) throw new ValueError(`whileLoop: body_fun output and input must have identical types: ${x.aval.str()} vs ${avals[i].str()}.`);
-      return A.convertElementType(x, avals[i].dtype);
-    });
-  }, avals, "while body");
+  let init = leaves.map((l) => asArray(l as any));
+  const traceLoop = (carry: JaxArray[], outAvals: ShapedArray[]) => {
+    const avals = carry.map((c) => c.aval.strong());
+    const cond = traceBody((...a: JaxArray[]) => {
+      const r = asArray(condFun(unflatten(def, a)) as any);
+      if (r.ndim !== 0 || r.dtype !== "bool") throw new ValueError(`whileLoop: cond_fun must return a boolean scalar, but got output type(s) ${r.aval.str()}.`);
+      return r;
+    }, avals, "while cond");
+    const body = traceBody((...a: JaxArray[]) => {
+      const [ol, od] = flatten(bodyFun(unflatten(def, a)));
+      if (!treeDefEqual(od, def)) throw new ValueError(`whileLoop: body_fun output and input must have identical types: ${treeDefString(od)} vs ${treeDefString(def)}.`);
+      const outs = ol.map((o) => asArray(o as any));
+      outAvals.push(...outs.map((o) => o.aval));
+      return outs.map((x, i) => A.convertElementType(x, avals[i].dtype));
+    }, avals, "while body");
+    return [cond, body] as const;
+  };
+  let carryOut: ShapedArray[] = [];
+  let [cond, body] = traceLoop(init, carryOut);
+  const promoted = promoteWeakCarry(init, carryOut);
+  if (promoted) { carryOut = []; [cond, body] = traceLoop(init = promoted, carryOut); }
+  checkCarry("whileLoop: body_fun output and input", init, carryOut);
   const p: WhileParams = { cond: cond.jaxpr, body: body.jaxpr, nCondConsts: cond.consts.length, nBodyConsts: body.consts.length };
-  const outs = bind(whileP, [...cond.consts, ...body.consts, ...init.map((c, i) => A.convertElementType(c, avals[i].dtype))], p);
+  const outs = bind(whileP, [...cond.consts, ...body.consts, ...init.map((c) => A.convertElementType(c, c.dtype))], p);
   return unflatten(def, outs);
 }
 

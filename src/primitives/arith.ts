@@ -148,7 +148,8 @@ export const clampP: Primitive<{}> = new Primitive<{}>("clamp", {
 
 export const absP = defElementwise("abs", byKind(Math.abs, (a) => Math.abs(a) | 0, (a) => a), {
   kinds: "numeric",
-  jvp: ([x], [t]) => [[abs(x)], [mul(t, sign(x))]],
+  // JAX's rule: the derivative at 0 is 1 (select(x >= 0, t, -t)), not sign(0) = 0.
+  jvp: ([x], [t]) => [[abs(x)], [select(ge(x, zerosLike(x)), t, neg(t))]],
 });
 export const signP = defElementwise("sign", byKind((a) => (a > 0 ? 1 : a < 0 ? -1 : a), Math.sign, (a) => (a > 0 ? 1 : 0)), {
   kinds: "numeric",

@@ -174,6 +174,9 @@ export const BASIC: Record<string, string> = {
     let na = f_normalize(ua); let nb = f_normalize(ub);
     return bitcast<f32>(bitcast<u32>(f_scale(bitcast<f32>(na.x) / bitcast<f32>(nb.x), i32(na.y) - i32(nb.y))) | sgn);
   }
+  // NVIDIA divides as a * (1 / b), and 1 / b flushes to zero once |b| >= 2^126 (3e38 / 3e38 gave 0,
+  // inf / 3e38 NaN on an H200): scaling both by 1/4 is exact here and keeps 1 / b normal.
+  if (ub >= 0x7e800000u) { return (a * 0.25) / (b * 0.25); }
   return a / b;
 }`,
   // |x| bits as (bits of a float in [1, 2), exponent) for finite nonzero x, subnormals included.

@@ -1,0 +1,118 @@
+// tinyjax against real JAX: test/goldens/jax_conformance.json holds, per case, a Python expression,
+// JAX's result for it (JAX, optax and flax on CPU; test/goldens/jax_conformance.py made the file on
+// a machine with JAX) and the tinyjax expression a JAX user would write. Each case checks dtype,
+// shape and values (float tolerance 1e-5 relative + 1e-6 absolute unless the case says otherwise).
+// Cases where JAX itself raised have no reference and are listed, not tested.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as fs from "node:fs";
+import * as tj from "../src/index.js";
+import { Array as JArray } from "../src/index.js";
+
+const { jnp, lax, nn, random, optax, linen, tree, grad, vmap, jit, jacfwd, jacrev, hessian } = tj;
+
+type Enc =
+  | { dict: Record<string, Enc> }
+  | { list: Enc[] }
+  | { py: "number" | "bool"; data: number | boolean | string }
+  | { dtype: string; shape: number[]; data: (number | boolean | string)[] };
+interface Case { name: string; py: string; js: string; tol?: number; want?: Enc; raises?: string }
+const file = JSON.parse(fs.readFileSync(new URL("../../test/goldens/jax_conformance.json", import.meta.url), "utf8")) as
+  { about: string; inputs: Record<string, Enc & { dtype: string }>; cases: Case[] };
+
+const num = (v: number | boolean | string): number =>
+  v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : typeof v === "boolean" ? Number(v) : (v as number);
+
+function load(e: { dtype: string; shape: number[]; data: (number | boolean | string)[] }): JArray {
+  return jnp.array(e.data.map(num), { dtype: e.dtype as "float32" }).reshape(e.shape);
+}
+const inputs: Record<string, JArray> = {};
+for (const [k, e] of Object.entries(file.inputs)) inputs[k] = load(e as { dtype: string; shape: number[]; data: number[] });
+const { a, b } = inputs;
+
+// The helpers jax_conformance.py's PRELUDE defines, written the same way.
+function det(shape: readonly number[], dtype = "float32"): JArray {
+  const size = shape.reduce((p, d) => p * d, 1);
+  const data = Float64Array.from({ length: size }, (_, k) => Math.sin(k * 0.7 + 0.3) * 0.5);
+  return jnp.array(data, { shape: [...shape], dtype: dtype as "float32" });
+}
+const isFloat = (d: string) => d.startsWith("float");
+const detp = (t: unknown) => tree.map((x: JArray) => (isFloat(x.dtype) ? det(x.shape, x.dtype) : x), t as never);
+const shapes = (t: unknown) => tree.map((x: JArray) => [...x.shape], t as never);
+function steps(opt: { init: (p: unknown) => unknown; update: (g: unknown, s: unknown, p?: unknown) => [unknown, unknown] }, n = 3): unknown {
+  let params: unknown = { w: a, b };
+  let state = opt.init(params);
+  const loss = (p: { w: JArray; b: JArray }) => jnp.sum(jnp.sin(p.w).pow(2)).add(jnp.sum(p.b.sub(1).pow(2)));
+  for (let s = 0; s < n; s++) {
+    const g = grad(loss as never)(params as never);
+    const [updates, next] = opt.update(g, state, params);
+    state = next;
+    params = optax.applyUpdates(params as never, updates as never);
+  }
+  return params;
+}
+function sched(f: (s: number) => unknown, at: number[]): JArray {
+  return jnp.array(at.map((s) => { const r = f(s); return typeof r === "number" ? r : (r as JArray).item() as number; }), { dtype: "float32" });
+}
+
+const scope: Record<string, unknown> = { ...inputs, jnp, lax, nn, random, optax, linen, tree, grad, vmap, jit, jacfwd, jacrev, hessian, det, detp, shapes, steps, sched };
+const names = Object.keys(scope);
+const evaluate = (js: string): unknown => new Function(...names, `return (${js});`)(...names.map((n) => scope[n]));
+
+/** null when `got` matches `want`, else where and how it differs. */
+function diff(got: unknown, want: Enc, tol: number, at = "out"): string | null {
+  if ("dict" in want) {
+    if (got === null || typeof got !== "object" || got instanceof JArray || Array.isArray(got)) return `${at}: want an object, got ${describe(got)}`;
+    const gk = Object.keys(got as object).sort(), wk = Object.keys(want.dict).sort();
+    if (gk.join() !== wk.join()) return `${at}: keys [${gk}] vs JAX's [${wk}]`;
+    for (const k of wk) { const d = diff((got as Record<string, unknown>)[k], want.dict[k], tol, `${at}.${k}`); if (d) return d; }
+    return null;
+  }
+  if ("list" in want) {
+    if (!Array.isArray(got)) return `${at}: want a sequence of ${want.list.length}, got ${describe(got)}`;
+    if (got.length !== want.list.length) return `${at}: length ${got.length} vs JAX's ${want.list.length}`;
+    for (let k = 0; k < got.length; k++) { const d = diff(got[k], want.list[k], tol, `${at}[${k}]`); if (d) return d; }
+    return null;
+  }
+  if ("py" in want) {
+    const g = got instanceof JArray && got.size === 1 ? Number(got.item()) : typeof got === "boolean" ? Number(got) : got;
+    if (typeof g !== "number") return `${at}: want a ${want.py}, got ${describe(got)}`;
+    return close(g, num(want.data), tol) ? null : `${at}: ${g} vs JAX's ${want.data}`;
+  }
+  if (!(got instanceof JArray)) return `${at}: want a ${want.dtype}${JSON.stringify(want.shape)} array, got ${describe(got)}`;
+  if (got.dtype !== want.dtype) return `${at}: dtype ${got.dtype} vs JAX's ${want.dtype}`;
+  if (got.shape.join() !== want.shape.join()) return `${at}: shape [${got.shape}] vs JAX's [${want.shape}]`;
+  const g = Array.from(got.dataSync() as ArrayLike<number>, Number), w = want.data.map(num);
+  const bad = g.findIndex((v, k) => !close(v, w[k], tol));
+  return bad < 0 ? null : `${at}: element ${bad} is ${g[bad]}, JAX's ${w[bad]} (got ${g.slice(0, 8).map((v) => +v.toPrecision(6))}, JAX ${w.slice(0, 8).map((v) => +v.toPrecision(6))})`;
+}
+const close = (g: number, w: number, tol: number) => Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)) || Math.abs(g - w) <= tol * Math.abs(w) + tol / 10;
+function describe(x: unknown): string {
+  if (x instanceof JArray) return `a ${x.dtype}[${x.shape}] array`;
+  if (Array.isArray(x)) return `a JS array of ${x.length}`;
+  return x === null ? "null" : typeof x;
+}
+
+test("the goldens come from real JAX", () => {
+  assert.match(file.about, /jax \d+\.\d+/);
+  assert.ok(file.cases.length >= 250);
+});
+
+const noReference = file.cases.filter((c) => c.raises);
+if (noReference.length) console.log(`jax-conformance: ${noReference.length} cases have no JAX result: ${noReference.map((c) => `${c.name} (${c.raises!.split(":")[0]})`).join(", ")}`);
+
+for (const c of file.cases) {
+  if (!c.want) continue;
+  test(`jax: ${c.name}: ${c.js}`, () => {
+    let got: unknown;
+    try {
+      got = evaluate(c.js);
+    } catch (e) {
+      assert.unreachable(`${c.js} threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}; JAX: ${c.py}`);
+    }
+    const d = diff(got, c.want!, c.tol ?? 1e-5);
+    if (d) assert.unreachable(`${d}\n  tinyjax: ${c.js}\n  JAX:     ${c.py}`);
+  });
+}
+
+test.run();
