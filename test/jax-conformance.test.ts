@@ -11,6 +11,14 @@ import { Array as JArray } from "../src/index.js";
 
 const { jnp, lax, nn, random, optax, linen, tree, grad, vmap, jit, jacfwd, jacrev, hessian } = tj;
 
+// TINYJAX_TEST_DEVICE=webgpu runs every case on the WebGPU backend (e.g. under Deno on a real GPU).
+const device = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.TINYJAX_TEST_DEVICE;
+if (device) {
+  const have = await tj.init();
+  if (!have.includes(device)) throw new Error(`TINYJAX_TEST_DEVICE=${device}, but this runtime has only ${have.join(", ")}`);
+  tj.defaultDevice(device);
+}
+
 type Enc =
   | { dict: Record<string, Enc> }
   | { list: Enc[] }
@@ -52,7 +60,7 @@ function steps(opt: { init: (p: unknown) => unknown; update: (g: unknown, s: unk
   return params;
 }
 function sched(f: (s: number) => unknown, at: number[]): JArray {
-  return jnp.array(at.map((s) => { const r = f(s); return typeof r === "number" ? r : (r as JArray).item() as number; }), { dtype: "float32" });
+  return jnp.stack(at.map((s) => jnp.asarray(f(s) as number).astype("float32")));
 }
 
 const scope: Record<string, unknown> = { ...inputs, jnp, lax, nn, random, optax, linen, tree, grad, vmap, jit, jacfwd, jacrev, hessian, det, detp, shapes, steps, sched };
@@ -60,29 +68,29 @@ const names = Object.keys(scope);
 const evaluate = (js: string): unknown => new Function(...names, `return (${js});`)(...names.map((n) => scope[n]));
 
 /** null when `got` matches `want`, else where and how it differs. */
-function diff(got: unknown, want: Enc, tol: number, at = "out"): string | null {
+async function diff(got: unknown, want: Enc, tol: number, at = "out"): Promise<string | null> {
   if ("dict" in want) {
     if (got === null || typeof got !== "object" || got instanceof JArray || Array.isArray(got)) return `${at}: want an object, got ${describe(got)}`;
     const gk = Object.keys(got as object).sort(), wk = Object.keys(want.dict).sort();
     if (gk.join() !== wk.join()) return `${at}: keys [${gk}] vs JAX's [${wk}]`;
-    for (const k of wk) { const d = diff((got as Record<string, unknown>)[k], want.dict[k], tol, `${at}.${k}`); if (d) return d; }
+    for (const k of wk) { const d = await diff((got as Record<string, unknown>)[k], want.dict[k], tol, `${at}.${k}`); if (d) return d; }
     return null;
   }
   if ("list" in want) {
     if (!Array.isArray(got)) return `${at}: want a sequence of ${want.list.length}, got ${describe(got)}`;
     if (got.length !== want.list.length) return `${at}: length ${got.length} vs JAX's ${want.list.length}`;
-    for (let k = 0; k < got.length; k++) { const d = diff(got[k], want.list[k], tol, `${at}[${k}]`); if (d) return d; }
+    for (let k = 0; k < got.length; k++) { const d = await diff(got[k], want.list[k], tol, `${at}[${k}]`); if (d) return d; }
     return null;
   }
   if ("py" in want) {
-    const g = got instanceof JArray && got.size === 1 ? Number(got.item()) : typeof got === "boolean" ? Number(got) : got;
+    const g = got instanceof JArray && got.size === 1 ? Number((await got.data())[0]) : typeof got === "boolean" ? Number(got) : got;
     if (typeof g !== "number") return `${at}: want a ${want.py}, got ${describe(got)}`;
     return close(g, num(want.data), tol) ? null : `${at}: ${g} vs JAX's ${want.data}`;
   }
   if (!(got instanceof JArray)) return `${at}: want a ${want.dtype}${JSON.stringify(want.shape)} array, got ${describe(got)}`;
   if (got.dtype !== want.dtype) return `${at}: dtype ${got.dtype} vs JAX's ${want.dtype}`;
   if (got.shape.join() !== want.shape.join()) return `${at}: shape [${got.shape}] vs JAX's [${want.shape}]`;
-  const g = Array.from(got.dataSync() as ArrayLike<number>, Number), w = want.data.map(num);
+  const g = Array.from(await got.data() as ArrayLike<number>, Number), w = want.data.map(num);
   const bad = g.findIndex((v, k) => !close(v, w[k], tol));
   return bad < 0 ? null : `${at}: element ${bad} is ${g[bad]}, JAX's ${w[bad]} (got ${g.slice(0, 8).map((v) => +v.toPrecision(6))}, JAX ${w.slice(0, 8).map((v) => +v.toPrecision(6))})`;
 }
@@ -103,14 +111,14 @@ if (noReference.length) console.log(`jax-conformance: ${noReference.length} case
 
 for (const c of file.cases) {
   if (!c.want) continue;
-  test(`jax: ${c.name}: ${c.js}`, () => {
+  test(`jax: ${c.name}: ${c.js}`, async () => {
     let got: unknown;
     try {
       got = evaluate(c.js);
     } catch (e) {
       assert.unreachable(`${c.js} threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}; JAX: ${c.py}`);
     }
-    const d = diff(got, c.want!, c.tol ?? 1e-5);
+    const d = await diff(got, c.want!, c.tol ?? 1e-5);
     if (d) assert.unreachable(`${d}\n  tinyjax: ${c.js}\n  JAX:     ${c.py}`);
   });
 }
