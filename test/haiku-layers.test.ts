@@ -171,7 +171,7 @@ test("grad through each module vs central differences", () => {
   checkGrad("MultiHeadAttention", (x) => hk.MultiHeadAttention(2, 3, 1.0).call(x, x, x), randArray([2, 4, 5], -1, 1, "float64", 15));
   const xs = randArray([3, 2, 3], -1, 1, "float64", 16);
   for (const [n, make] of [["LSTM", () => hk.LSTM(3)], ["GRU", () => hk.GRU(3)], ["VanillaRNN", () => hk.VanillaRNN(3)]] as const) {
-    checkGrad(n, (xs) => { const c = make(); return hk.dynamicUnroll(c, xs, c.initialState(2))[0]; }, xs);
+    checkGrad(n, (xs) => { const c = make(); return hk.dynamicUnroll(c, xs, tree.map((a: JArray) => a.astype("float64"), c.initialState(2)))[0]; }, xs);
   }
   // Embeddings: the gradient is one-hot rows.
   const f = hk.withoutApplyRng(hk.transform((ids: JArray) => hk.Embed(4, 2).call(ids)));
@@ -237,7 +237,7 @@ test("dynamicUnroll / staticUnroll equal a manual loop (time-major, batch-major,
     return [jnp.stack(outs), s, states];
   }));
   const p = f.init(key, xs, "dynamic");
-  const [lo, ls, lstates] = f.apply(p, xs, "loop");
+  const [lo, ls, lstates] = f.apply(p, xs, "loop") as any[];
   for (const mode of ["dynamic", "static"]) {
     const [o, s] = f.apply(p, xs, mode);
     close(o, toNumbers(lo), 1e-6, mode);
@@ -307,14 +307,26 @@ test("rng: reserveRngKeys splits n + 1 and hands the keys out in order; maybeNex
     hk.reserveRngKeys(2);
     return [hk.nextRngKey(), hk.nextRngKey(), hk.nextRngKey(), hk.maybeNextRngKey()];
   });
-  const got = f.apply({}, key);
+  const got = f.apply({}, key) as JArray[];
   const [k0, s1, s2] = random.split(key, 3);
   const [k1, s3] = random.split(k0);
-  assert.equal(got.map(toNumbers), [s1, s2, s3, random.split(k1)[1]].map(toNumbers));
+  const s4 = jnp.take(random.split(k1), 1, 0);
+  assert.equal(got.map(toNumbers), [s1, s2, s3, s4].map(toNumbers));
   assert.equal(hk.transform(() => hk.maybeNextRngKey()).apply({}, null), null);
   assert.equal(hk.transform(() => hk.nextRngKeys(3)).apply({}, key).shape[0], 3);
   assert.throws(() => hk.transform(() => hk.nextRngKey()).apply({}, null), isValueError);
   assert.ok(hk.nets.MLP === hk.MLP);
+});
+
+test("BatchApply merges the leading axes for f and splits them back; ranks below numDims pass through", () => {
+  const f = hk.withoutApplyRng(hk.transform((x: JArray) => hk.BatchApply((x: JArray, s: number) => hk.Linear(2).call(jnp.multiply(x, s)))(x, 2)));
+  const x = randArray([3, 4, 5], -1, 1, "float32", 41);
+  const p = f.init(key, x);
+  const y = f.apply(p, x);
+  assert.equal(y.shape, [3, 4, 2]);
+  const want = jnp.add(jnp.matmul(jnp.multiply(x, 2), p.linear.w), p.linear.b);
+  close(y, toNumbers(want), 1e-5);
+  assert.throws(() => hk.BatchApply((x: JArray) => x, 3)(jnp.ones([2, 2])), isValueError);
 });
 
 test("bad arguments are ValueErrors naming the module", () => {

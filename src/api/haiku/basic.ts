@@ -3,6 +3,7 @@
 import { isInt } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
+import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
 import { reduceWindow } from "../conv.js";
 import { oneHot } from "../nn.js";
@@ -190,4 +191,21 @@ export class MaxPool extends Pool {
 export class AvgPool extends Pool {
   constructor(...args: PoolModuleArgs) { super("AvgPool", args); }
   call(value: ArrayLike): JaxArray { return pool("avgPool", value, this.o); }
+}
+
+const isArr = (v: unknown): v is JaxArray => v instanceof JaxArray;
+
+/**
+ * hk.BatchApply(f, numDims = 2): a function that merges the first numDims axes of every array
+ * argument with at least that rank into one, runs f, and splits the outputs' leading axis back.
+ */
+export function BatchApply<F extends (...args: any[]) => any>(f: F, numDims = 2): F & { call: F } {
+  const run = ((...args: unknown[]) => {
+    const ex = (tree.leaves(args) as unknown[]).find((l): l is JaxArray => isArr(l) && l.ndim >= numDims);
+    if (!ex) throw new ValueError(`haiku.BatchApply: needs at least one input with ndim >= ${numDims}.`);
+    const lead = ex.shape.slice(0, numDims);
+    const merged = tree.map((x: unknown) => (isArr(x) && x.ndim >= numDims ? jnp.reshape(x, [-1, ...x.shape.slice(numDims)]) : x), args);
+    return tree.map((y: unknown) => (isArr(y) ? jnp.reshape(y, [...lead, ...y.shape.slice(1)]) : y), f(...merged));
+  }) as F;
+  return Object.assign(run, { call: run });
 }

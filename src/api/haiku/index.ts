@@ -15,7 +15,7 @@ export type { LayerNormOptions, RMSNormOptions, GroupNormOptions, HkAxis } from 
 export type { EmbedOptions, EmbedLookupStyle, BiasOptions, PoolOptions } from "./basic.js";
 export type { MultiHeadAttentionOptions } from "./attention.js";
 export type { GRUOptions, DynamicUnrollOptions } from "./recurrent.js";
-export { maxPool, avgPool } from "./basic.js";
+export { maxPool, avgPool, BatchApply } from "./basic.js";
 export { staticUnroll, dynamicUnroll, scan, RNNCore, LSTMState } from "./recurrent.js";
 export * as initializers from "./initializers.js";
 
