@@ -252,6 +252,11 @@ test("dynamicUnroll / staticUnroll equal a manual loop (time-major, batch-major,
   close(ao, toNumbers(lo), 1e-6, "all");
   assert.equal(as[0].hidden.shape, [4, 2, 3]);
   close(as[1], toNumbers(jnp.stack(lstates.map((s: any) => s[1]))), 1e-6, "all states");
+  // An empty sequence still creates the parameters during init, and gives [0, ...] outputs.
+  const e = hk.transform((xs: JArray) => { const c = hk.GRU(2); return hk.dynamicUnroll(c, xs, c.initialState(2)); });
+  const pe = e.init(key, jnp.zeros([0, 2, 3]));
+  assert.equal(shapes(pe), { gru: { w_i: [3, 6], w_h: [2, 6], b: [6] } });
+  assert.equal((e.apply(pe, null, jnp.zeros([0, 2, 3])) as any)[0].shape, [0, 2, 2]);
   // init's parameters are the ones the loop creates.
   assert.equal(Object.keys(p).sort(), ["gru", "lstm/linear"]);
 });
@@ -280,6 +285,10 @@ test("Reshape / Flatten follow haiku's preserveDims examples", () => {
     assert.equal(hk.Flatten().call(jnp.ones([3])).shape, [3]);
     assert.equal(hk.Flatten(-2).call(jnp.ones([2, 4])).shape, [8]);
     assert.throws(() => hk.Reshape([-1, -1]), isValueError);
+    assert.equal(hk.Reshape({ outputShape: [-1], preserveDims: 3 }).call(x).shape, [1, 2, 3, 20]);
+    assert.equal(hk.Flatten({ preserveDims: 2 }).call(x).shape, [1, 2, 60]);
+    assert.equal(hk.LSTM({ hiddenSize: 2, name: "cell" }).moduleName, "cell");
+    assert.equal(hk.VanillaRNN({ hiddenSize: 2 }).doubleBias, true);
   }).init(null);
 });
 

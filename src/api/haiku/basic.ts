@@ -61,22 +61,29 @@ export class Embed extends Module {
 
 export class Sequential extends Module {
   readonly layers: readonly unknown[];
-  /** Sequential(layers, name): modules or functions; extra call arguments go to the first layer. */
-  constructor(layers: Iterable<unknown>, name?: string | null) {
-    super(name);
-    this.layers = [...layers];
+  /** Sequential(layers, name) or options: modules or functions; extra call arguments go to the first layer. */
+  constructor(...args: [{ layers: Iterable<unknown>; name?: string }] | [layers: Iterable<unknown>, name?: string | null]) {
+    const o = hkArgs<{ layers: Iterable<unknown>; name?: string }>("Sequential", args, ["layers", "name"], 1);
+    super(o.name);
+    this.layers = [...o.layers];
   }
   call(inputs: unknown, ...args: unknown[]): any {
     return this.layers.reduce((out, l, i) => (i === 0 ? callLayer(l, out, ...args) : callLayer(l, out)), inputs);
   }
 }
 
+type ReshapeOptions = { outputShape: readonly number[]; preserveDims?: number; name?: string };
+
 export class Reshape extends Module {
-  /** Reshape(outputShape, preserveDims = 1, name): keeps the first preserveDims axes (negative: replaces the last -preserveDims). */
-  constructor(readonly outputShape: readonly number[], readonly preserveDims = 1, name?: string | null) {
-    super(name);
-    if (preserveDims === 0) throw new ValueError("haiku.Reshape: preserveDims should be non-zero.");
-    if (outputShape.filter((d) => d === -1).length > 1) throw new ValueError(`haiku.Reshape: -1 can only occur once in outputShape [${outputShape}].`);
+  readonly outputShape: readonly number[];
+  readonly preserveDims: number;
+  /** Reshape(outputShape, preserveDims = 1, name) or options: keeps the first preserveDims axes (negative: reshapes the last -preserveDims). */
+  constructor(...args: [ReshapeOptions] | [outputShape: readonly number[], preserveDims?: number | null, name?: string | null]) {
+    const o = hkArgs<ReshapeOptions>(new.target.name, args, ["outputShape", "preserveDims", "name"], 1);
+    super(o.name);
+    const s = (this.outputShape = o.outputShape), p = (this.preserveDims = o.preserveDims ?? 1);
+    if (p === 0) throw new ValueError(`haiku.${new.target.name}: preserveDims should be non-zero.`);
+    if (s.filter((d) => d === -1).length > 1) throw new ValueError(`haiku.Reshape: -1 can only occur once in outputShape [${s}].`);
   }
   call(inputs: ArrayLike): JaxArray {
     const x = jnp.asArray(inputs), p = this.preserveDims;
@@ -88,8 +95,11 @@ export class Reshape extends Module {
 }
 
 export class Flatten extends Reshape {
-  /** Flatten(preserveDims = 1, name): all axes after the first preserveDims into one. */
-  constructor(preserveDims = 1, name?: string | null) { super([-1], preserveDims, name); }
+  /** Flatten(preserveDims = 1, name) or options: all axes after the first preserveDims into one. */
+  constructor(...args: [{ preserveDims?: number; name?: string }?] | [preserveDims?: number | null, name?: string | null]) {
+    const o = hkArgs<{ preserveDims?: number; name?: string }>("Flatten", args, ["preserveDims", "name"]);
+    super({ ...o, outputShape: [-1] });
+  }
 }
 
 export interface BiasOptions { outputSize?: readonly number[]; biasDims?: readonly number[]; bInit?: HkInitializer; name?: string }

@@ -29,8 +29,15 @@ const rank12 = (op: string, x: JaxArray) => {
 };
 
 export class VanillaRNN extends RNNCore {
-  /** VanillaRNN(hiddenSize, doubleBias = true, name): h = relu(Linear(x) + Linear(h_prev)), output h. */
-  constructor(readonly hiddenSize: number, readonly doubleBias = true, name?: string | null) { super(name); }
+  readonly hiddenSize: number;
+  readonly doubleBias: boolean;
+  /** VanillaRNN(hiddenSize, doubleBias = true, name) or options: h = relu(Linear(x) + Linear(h_prev)), output h. */
+  constructor(...args: [{ hiddenSize: number; doubleBias?: boolean; name?: string }] | [hiddenSize: number, doubleBias?: boolean | null, name?: string | null]) {
+    const o = hkArgs<{ hiddenSize: number; doubleBias?: boolean; name?: string }>("VanillaRNN", args, ["hiddenSize", "doubleBias", "name"], 1);
+    super(o.name);
+    this.hiddenSize = o.hiddenSize;
+    this.doubleBias = o.doubleBias ?? true;
+  }
   call(inputs: ArrayLike, prevState: ArrayLike): [JaxArray, JaxArray] {
     const out = relu(jnp.add(new Linear(this.hiddenSize).call(inputs), new Linear(this.hiddenSize, { withBias: this.doubleBias }).call(prevState)));
     return [out, out];
@@ -43,8 +50,13 @@ export interface LSTMState { hidden: JaxArray; cell: JaxArray }
 export const LSTMState = (hidden: JaxArray, cell: JaxArray): LSTMState => ({ hidden, cell });
 
 export class LSTM extends RNNCore {
-  /** LSTM(hiddenSize, name): one Linear(4 * hiddenSize) over [x, h] split into i, g, f, o; forget bias +1. */
-  constructor(readonly hiddenSize: number, name?: string | null) { super(name); }
+  readonly hiddenSize: number;
+  /** LSTM(hiddenSize, name) or options: one Linear(4 * hiddenSize) over [x, h] split into i, g, f, o; forget bias +1. */
+  constructor(...args: [{ hiddenSize: number; name?: string }] | [hiddenSize: number, name?: string | null]) {
+    const o = hkArgs<{ hiddenSize: number; name?: string }>("LSTM", args, ["hiddenSize", "name"], 1);
+    super(o.name);
+    this.hiddenSize = o.hiddenSize;
+  }
   call(inputs: ArrayLike, prevState: LSTMState): [JaxArray, LSTMState] {
     const x = rank12("LSTM", jnp.asArray(inputs));
     const gated = new Linear(4 * this.hiddenSize).call(jnp.concatenate([x, jnp.asArray(prevState.hidden)], -1));
@@ -87,10 +99,11 @@ export class GRU extends RNNCore {
 
 export class DeepRNN extends RNNCore {
   readonly layers: readonly unknown[];
-  /** DeepRNN(layers, name): cores and plain functions in sequence; the state holds one entry per core. */
-  constructor(layers: Iterable<unknown>, name?: string | null) {
-    super(name);
-    this.layers = [...layers];
+  /** DeepRNN(layers, name) or options: cores and plain functions in sequence; the state holds one entry per core. */
+  constructor(...args: [{ layers: Iterable<unknown>; name?: string }] | [layers: Iterable<unknown>, name?: string | null]) {
+    const o = hkArgs<{ layers: Iterable<unknown>; name?: string }>("DeepRNN", args, ["layers", "name"], 1);
+    super(o.name);
+    this.layers = [...o.layers];
   }
   call(inputs: unknown, state: readonly unknown[]): [any, any[]] {
     let x = inputs, k = 0;
@@ -160,7 +173,12 @@ export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: u
   const { reverse = false } = options;
   const leaves = tree.leaves(xs) as JaxArray[];
   const length = options.length ?? leaves[0]?.shape[0];
-  if (!runningInit() || !length) return laxScan(f, init, xs, { ...options, length });
+  if (!runningInit()) return laxScan(f, init, xs, { ...options, length });
+  if (!length) {
+    // Nothing to scan: one step on zeros still creates the parameters.
+    const [, y0] = f(init, tree.map((x: JaxArray) => jnp.zeros(x.shape.slice(1), { dtype: x.dtype }), xs));
+    return [init, tree.map((y: JaxArray) => jnp.zeros([0, ...y.shape], { dtype: y.dtype }), y0)];
+  }
   const edge = reverse ? length - 1 : 0;
   const pick = (x: JaxArray, lo: number, hi: number) => jnp.take(x, jnp.arange(lo, hi), 0);
   const [c0, y0] = f(init, tree.map((x: JaxArray) => jnp.take(x, edge, 0), xs));
