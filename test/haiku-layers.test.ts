@@ -308,6 +308,11 @@ test("Embed: ONE_HOT equals ARRAY_INDEX; embeddingMatrix fixes the table; float 
   assert.equal(toNumbers(f.apply(p, null, ids)), toNumbers(f.apply(p, null, ids, "one_hot")));
   assert.equal(toNumbers(f.apply(p, null, ids)), [9, 10, 11, 0, 1, 2, 6, 7, 8, 6, 7, 8]);
   assert.throws(() => f.apply(p, null, jnp.array([1.5])), isValueError);
+  // The embeddings getter reads the module's parameter from outside call (tied output weights).
+  const tied = hk.transform((ids: JArray) => { const e = hk.Embed(4, 3); return jnp.matmul(e.call(ids), e.embeddings.T); });
+  const pt = tied.init(key, ids);
+  assert.equal(Object.keys(pt), ["embed"]);
+  assert.equal(tied.apply(pt, null, ids).shape, [2, 2, 4]);
   assert.throws(() => hk.transform(() => hk.Embed(4)).init(null), isValueError);
 });
 

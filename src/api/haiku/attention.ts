@@ -26,7 +26,7 @@ export class MultiHeadAttention extends Module {
     const o = hkArgs<MultiHeadAttentionOptions>("MultiHeadAttention", args, ["numHeads", "keySize", "wInitScale"], 2, ["wInit", "withBias", "bInit", "valueSize", "modelSize", "name"]);
     super(o.name);
     if (o.wInit && o.wInitScale) throw new ValueError("haiku.MultiHeadAttention: provide only wInit, not wInitScale.");
-    if (!o.wInit && o.wInitScale === undefined) throw new ValueError("haiku.MultiHeadAttention: provide a weight initializer wInit (or the deprecated wInitScale).");
+    if (!o.wInit && o.wInitScale === undefined) throw new ValueError("haiku.MultiHeadAttention: give wInit (or the deprecated wInitScale).");
     this.o = { ...o, wInit: o.wInit ?? VarianceScaling(o.wInitScale) };
     this.numHeads = o.numHeads;
     this.keySize = o.keySize;

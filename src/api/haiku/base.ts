@@ -143,19 +143,28 @@ export abstract class Module {
     const base = m ? m[1] : full, n = m ? +m[2] : counters.get(full) ?? 0;
     counters.set(base, Math.max(counters.get(base) ?? 0, n + 1));
     this.moduleName = m || n ? `${base}_${n}` : base;
+    const scoped = (receiver: Module, method: string, fn: () => unknown) => {
+      const fr = current(`${receiver.moduleName}.${method}`);
+      fr.moduleStack.push({ module: receiver, method, counters: new Map() });
+      try {
+        return fn();
+      } finally {
+        fr.moduleStack.pop();
+      }
+    };
     return new Proxy(this, {
       get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== "function" || typeof prop !== "string" || prop === "constructor") return v;
-        return (...args: unknown[]) => {
-          const fr = current(`${(target as Module).moduleName}.${prop}`);
-          fr.moduleStack.push({ module: receiver as Module, method: prop, counters: new Map() });
-          try {
-            return v.apply(receiver, args);
-          } finally {
-            fr.moduleStack.pop();
+        if (typeof prop !== "string" || prop === "constructor") return Reflect.get(target, prop, receiver);
+        // Getters (hk.Embed's embeddings) run in the module's scope too, as haiku's properties do.
+        for (let o = target; o; o = Object.getPrototypeOf(o)) {
+          const d = Object.getOwnPropertyDescriptor(o, prop);
+          if (d) {
+            if (d.get) return scoped(receiver, prop, () => d.get!.call(receiver));
+            break;
           }
-        };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v !== "function" ? v : (...args: unknown[]) => scoped(receiver, prop, () => v.apply(receiver, args));
       },
     });
   }

@@ -33,12 +33,12 @@ export class Embed extends Module {
     if (o.embeddingMatrix !== undefined) {
       const m = jnp.asArray(o.embeddingMatrix);
       if (m.ndim !== 2 || (vocabSize && m.shape[0] !== vocabSize) || (embedDim && m.shape[1] !== embedDim)) {
-        throw new ValueError(`haiku.Embed: embeddingMatrix of shape [${m.shape}] is not consistent with vocabSize ${vocabSize} and embedDim ${embedDim}.`);
+        throw new ValueError(`haiku.Embed: embeddingMatrix [${m.shape}] does not match vocabSize ${vocabSize}, embedDim ${embedDim}.`);
       }
       [vocabSize, embedDim] = m.shape;
       o.wInit = () => m;
     } else if (!vocabSize || !embedDim) {
-      throw new ValueError("haiku.Embed must be given either an embeddingMatrix or both embedDim and vocabSize.");
+      throw new ValueError("haiku.Embed: give embeddingMatrix, or vocabSize and embedDim.");
     }
     this.vocabSize = vocabSize!;
     this.embedDim = embedDim!;
@@ -124,7 +124,7 @@ export class Bias extends Module {
       const full = Array(n).fill(1);
       for (let d of dims) {
         if (d < 0) d = ((d % n) + n) % n;
-        if (d === 0 || d >= n) throw new ValueError(`haiku.Bias: bias dimension ${d} (biasDims [${dims}]) must be a non-batch axis of the rank-${n} input.`);
+        if (d === 0 || d >= n) throw new ValueError(`haiku.Bias: biasDims [${dims}] must be non-batch axes of a rank-${n} input.`);
         full[d] = x.shape[d];
       }
       const start = full.findIndex((s, i) => i > 0 && s !== 1);

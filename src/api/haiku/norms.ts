@@ -105,13 +105,13 @@ export class GroupNorm extends Module {
   call(inputs: ArrayLike, scale?: ArrayLike | null, offset?: ArrayLike | null): JaxArray {
     const x = jnp.asArray(inputs), o = this.o, g = o.groups;
     const createScale = o.createScale ?? true, createOffset = o.createOffset ?? true;
-    if (this.rank !== undefined && x.ndim !== this.rank) throw new ValueError(`haiku.GroupNorm: the rank of the inputs cannot change between calls: first rank ${this.rank}, now ${x.ndim}.`);
+    if (this.rank !== undefined && x.ndim !== this.rank) throw new ValueError(`haiku.GroupNorm: input rank changed between calls (${this.rank} -> ${x.ndim}).`);
     this.rank = x.ndim;
     callTimeParam("GroupNorm", createScale, scale, "scale");
     callTimeParam("GroupNorm", createOffset, offset, "offset");
     const ci = channelIndex("GroupNorm", o.dataFormat ?? "channels_last");
     const c = x.shape[ci === 1 ? 1 : x.ndim - 1];
-    if (c % g !== 0) throw new ValueError(`haiku.GroupNorm: the number of channels (${c}) must be divisible by the number of groups (${g}).`);
+    if (c % g !== 0) throw new ValueError(`haiku.GroupNorm: channels (${c}) must be divisible by groups (${g}).`);
     // Channels split into [groups, c / groups]; the group axis is never reduced over.
     let axis = absAxes("GroupNorm", o.axis ?? { start: 1 }, x.ndim);
     let groupShape: number[];
