@@ -85,6 +85,17 @@ test("default initializers: LayerNorm ones/zeros, Conv TruncatedNormal(1/sqrt(fa
   close(e.embed.embeddings, toNumbers(random.truncatedNormal(k1, -2, 2, [5, 3])), 1e-6);
 });
 
+test("InstanceNorm normalizes each example's spatial axes per channel (haiku's LayerNorm over slice(1, -1))", () => {
+  const x = randArray([2, 3, 3, 4], -1, 1, "float32", 51);
+  const f = hk.transform((x: JArray) => hk.InstanceNorm(true, true).call(x));
+  const p = f.init(key, x);
+  assert.equal(shapes(p), { instance_norm: { scale: [4], offset: [4] } });
+  const m = jnp.mean(x, { axis: [1, 2], keepdims: true }), v = jnp.var(x, { axis: [1, 2], keepdims: true });
+  close(f.apply(p, null, x), toNumbers(jnp.divide(jnp.subtract(x, m), jnp.sqrt(jnp.add(v, 1e-5)))), 1e-5);
+  const c = hk.transform((x: JArray) => hk.InstanceNorm({ createScale: true, createOffset: false, dataFormat: "NCHW" }).call(x));
+  assert.equal(shapes(c.init(key, x)), { instance_norm: { scale: [1, 3, 1, 1] } });
+});
+
 // ---- values vs goldens
 
 const apply = (fn: (...a: any[]) => any, p: object, ...args: unknown[]) => hk.transform(fn).apply(p as any, null, ...args);

@@ -135,3 +135,15 @@ export class GroupNorm extends Module {
     return y;
   }
 }
+
+type InstanceNormOptions = Omit<LayerNormOptions, "axis" | "paramAxis" | "useFastVariance"> & { dataFormat?: string };
+
+/** hk.InstanceNorm: LayerNorm over the spatial axes, parameters per channel. */
+export class InstanceNorm extends LayerNorm {
+  /** InstanceNorm(createScale, createOffset, eps = 1e-5, scaleInit, offsetInit, dataFormat = "channels_last", name) or options. */
+  constructor(...args: [InstanceNormOptions] | [createScale: boolean, createOffset: boolean, ...rest: unknown[]]) {
+    const { dataFormat, ...o } = hkArgs<InstanceNormOptions>("InstanceNorm", args, ["createScale", "createOffset", "eps", "scaleInit", "offsetInit", "dataFormat", "name"], 2);
+    const ci = channelIndex("InstanceNorm", dataFormat ?? "channels_last");
+    super({ ...o, axis: ci === 1 ? { start: 2 } : { start: 1, stop: -1 }, paramAxis: ci });
+  }
+}
