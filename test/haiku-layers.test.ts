@@ -35,6 +35,7 @@ test("param trees: names and shapes as haiku's", () => {
     [() => hk.Conv2D(6, 3, 1, 2, "SAME", true, null, null, "NHWC", null, 2), jnp.ones([1, 5, 5, 4]), { conv2_d: { w: [3, 3, 2, 6], b: [6] } }],
     [() => hk.Conv3D({ outputChannels: 3, kernelShape: 2, dataFormat: "NCDHW" }), jnp.ones([1, 2, 4, 4, 4]), { conv3_d: { w: [2, 2, 2, 2, 3], b: [3, 1, 1, 1] } }],
     [() => hk.Conv2DTranspose(3, 3, 2), jnp.ones([1, 3, 3, 2]), { conv2_d_transpose: { w: [3, 3, 3, 2], b: [3] } }],
+    [() => hk.DepthwiseConv2D({ channelMultiplier: 3, kernelShape: [2, 3], dataFormat: "NCHW" }), jnp.ones([1, 2, 5, 5]), { depthwise_conv2_d: { w: [2, 3, 1, 6], b: [6, 1, 1] } }],
     [() => hk.Bias(), jnp.ones([1, 2, 3, 4]), { bias: { b: [2, 3, 4] } }],
     [() => hk.Bias({ biasDims: [1] }), jnp.ones([1, 2, 3, 4]), { bias: { b: [2, 1, 1] } }],
     [() => hk.Bias(null, [-1]), jnp.ones([1, 2, 3, 4]), { bias: { b: [4] } }],
@@ -112,6 +113,7 @@ test("values vs numpy goldens of haiku's formulas", () => {
     conv1d: (c) => apply((x) => hk.Conv1D(4, 3, 2).call(x), params(c), dec(c.x)),
     conv3d: (c) => apply((x) => hk.Conv3D(3, 2, { padding: "VALID" }).call(x), params(c), dec(c.x)),
     conv2d_rate_groups: (c) => apply((x) => hk.Conv2D(6, 3, { rate: 2, featureGroupCount: 2 }).call(x), params(c), dec(c.x)),
+    depthwise_conv2d: (c) => apply((x) => hk.DepthwiseConv2D(2, 3, 2).call(x), params(c), dec(c.x)),
     conv2d_nchw: (c) => apply((x) => hk.Conv2D(3, [3, 3], 2, 1, "VALID", true, null, null, "NCHW").call(x), params(c), dec(c.x)),
     conv2d_transpose_SAME: (c) => apply((x) => hk.Conv2DTranspose(3, 3, 2).call(x), params(c), dec(c.x)),
     conv2d_transpose_VALID: (c) => apply((x) => hk.Conv2DTranspose(3, 3, 2, null, "VALID").call(x), params(c), dec(c.x)),
@@ -177,6 +179,7 @@ test("grad through each module vs central differences", () => {
   checkGrad("Bias", (x) => hk.Bias().call(x, 2), x4);
   checkGrad("Conv1D", (x) => hk.Conv1D(2, 3, 2).call(x), randArray([2, 5, 3], -1, 1, "float64", 12));
   checkGrad("Conv2DTranspose", (x) => hk.Conv2DTranspose(2, 3, 2).call(x), randArray([1, 3, 3, 2], -1, 1, "float64", 13));
+  checkGrad("DepthwiseConv2D", (x) => hk.DepthwiseConv2D(2, 2).call(x), randArray([1, 3, 3, 2], -1, 1, "float64", 17));
   checkGrad("Conv3D", (x) => hk.Conv3D(2, 2).call(x), randArray([1, 3, 3, 3, 2], -1, 1, "float64", 14));
   checkGrad("avg/max pool", (x) => jnp.add(hk.avgPool(x, 2, 1, "SAME"), hk.maxPool(x, 3, 2, "VALID").sum()), x4);
   checkGrad("MultiHeadAttention", (x) => hk.MultiHeadAttention(2, 3, 1.0).call(x, x, x), randArray([2, 4, 5], -1, 1, "float64", 15));

@@ -123,6 +123,10 @@ w2c, b2c = f32(3, 3, 2, 3, scale=0.5), f32(3)
 case("conv2d_nchw", np.moveaxis(conv(np.moveaxis(x2c, 1, -1), w2c, [2, 2], [(0, 0)] * 2), -1, 1) + b2c[:, None, None],
      {"conv2_d": {"w": w2c, "b": b2c.reshape(3, 1, 1)}}, x=x2c)
 
+wd, bd = f32(3, 3, 1, 8, scale=0.5), f32(8)  # multiplier 2 over 4 channels
+case("depthwise_conv2d", conv(x2, wd, [2, 2], same_pads([6, 6], [3, 3], [2, 2]), groups=4) + bd,
+     {"depthwise_conv2_d": {"w": wd, "b": bd}}, x=x2)
+
 
 def tpad(k, s, padding):  # lax.conv_transpose's padding for the forward conv's SAME / VALID
     if padding == "SAME":

@@ -47,7 +47,7 @@ abstract class ConvBase extends Module {
     const sp = "DHW".slice(3 - nd);
     let y = conv(x, this.ci === -1 ? `N${sp}C` : `NC${sp}`, sp);
     if (this.o.withBias ?? true) {
-      const n = this.o.outputChannels;
+      const n = y.shape[this.ci === -1 ? y.ndim - 1 : 1];
       y = jnp.add(y, getParameter("b", this.ci === -1 ? [n] : [n, ...Array(nd).fill(1)], x.dtype, this.o.bInit ?? Constant(0)));
     }
     return unbatched ? jnp.squeeze(y, 0) : y;
@@ -150,4 +150,24 @@ export class Conv2DTranspose extends ConvNDTranspose {
 /** Conv3DTranspose(..., dataFormat = "NDHWC", ...). */
 export class Conv3DTranspose extends ConvNDTranspose {
   constructor(...args: ConvTransposeArgs) { super(3, ...(withFormat(args, "NDHWC") as ConvTransposeArgs)); }
+}
+
+export interface DepthwiseConv2DOptions extends Omit<ConvOptions, "outputChannels" | "mask" | "featureGroupCount"> { channelMultiplier: number }
+
+/**
+ * hk.DepthwiseConv2D(channelMultiplier, kernelShape, stride = 1, rate = 1, padding = "SAME", withBias,
+ * wInit, bInit, dataFormat = "NHWC", name): w [*kernel, 1, C * multiplier], one group per channel.
+ */
+export class DepthwiseConv2D extends ConvBase {
+  constructor(...args: [DepthwiseConv2DOptions] | [channelMultiplier: number, kernelShape: Ints, ...rest: unknown[]]) {
+    const o = hkArgs<DepthwiseConv2DOptions>("DepthwiseConv2D", withFormat(args, "NHWC"), ["channelMultiplier", "kernelShape", "stride", "rate", "padding", "withBias", "wInit", "bInit", "dataFormat", "name"], 2);
+    super(2, "DepthwiseConv2D", { ...o, outputChannels: o.channelMultiplier });
+  }
+  call(inputs: ArrayLike): JaxArray {
+    return this.apply(inputs, (x, lhs, sp) => {
+      const c = x.shape[this.ci === -1 ? x.ndim - 1 : 1], k = this.kernelShape;
+      const w = this.weight(x, [...k, 1, this.o.outputChannels * c], k[0] * k[1]);
+      return convGeneralDilated(x, w, this.stride, pad(this.o.padding), { rhsDilation: replicate(this.op, this.o.rate ?? 1, 2, "rate"), dimensionNumbers: [lhs, `${sp}IO`, lhs], featureGroupCount: c });
+    });
+  }
 }

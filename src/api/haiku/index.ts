@@ -10,7 +10,7 @@ export { transform, transformWithState, withoutApplyRng, getParameter, getState,
 export type { Transformed, TransformedWithState, HkInitializer } from "./base.js";
 export { dropout } from "./modules.js";
 export type { BatchNormOptions } from "./modules.js";
-export type { ConvOptions, Conv2DOptions, ConvTransposeOptions } from "./conv.js";
+export type { ConvOptions, Conv2DOptions, ConvTransposeOptions, DepthwiseConv2DOptions } from "./conv.js";
 export type { LayerNormOptions, RMSNormOptions, GroupNormOptions, HkAxis } from "./norms.js";
 export type { EmbedOptions, EmbedLookupStyle, BiasOptions, PoolOptions } from "./basic.js";
 export type { MultiHeadAttentionOptions } from "./attention.js";
@@ -36,6 +36,8 @@ export const Conv2D = newOptional(C.Conv2D);
 export type Conv2D = C.Conv2D;
 export const Conv3D = newOptional(C.Conv3D);
 export type Conv3D = C.Conv3D;
+export const DepthwiseConv2D = newOptional(C.DepthwiseConv2D);
+export type DepthwiseConv2D = C.DepthwiseConv2D;
 export const ConvNDTranspose = newOptional(C.ConvNDTranspose);
 export type ConvNDTranspose = C.ConvNDTranspose;
 export const Conv1DTranspose = newOptional(C.Conv1DTranspose);
