@@ -15,10 +15,14 @@ interface Frame {
   /** Each state's first value (what init returns, as haiku's collect_initial_state). */
   initialState: Dict;
   rng: JaxArray | null;
-  moduleStack: Module[];
-  /** Names used so far under each parent scope (for uniquifying). */
-  used: Map<string, Map<string, number>>;
+  /** Keys split off ahead (hk.reserve_rng_keys), handed out first. */
+  keys: JaxArray[];
+  /** The module methods running, innermost last, each with its own name counters (as haiku's). */
+  moduleStack: Entry[];
+  counters: Map<string, number>;
 }
+
+interface Entry { module: Module; method: string; counters: Map<string, number> }
 
 let frame: Frame | null = null;
 
@@ -33,7 +37,7 @@ export type HkInitializer = (shape: readonly number[], dtype: DType) => JaxArray
 const scopeName = () => {
   const f = current("scope");
   const top = f.moduleStack[f.moduleStack.length - 1];
-  return top ? top.moduleName : "~";
+  return top ? top.module.moduleName : "~";
 };
 
 type ParamOptions = { dtype?: DType; init?: HkInitializer };
@@ -86,47 +90,86 @@ export function setState(name: string, value: JaxArray): void {
   (f.state[scope] ??= {})[name] = value;
 }
 
-/** A fresh key from the sequence seeded by the rng given to init/apply. */
-export function nextRngKey(): JaxArray {
-  const f = current("nextRngKey");
-  if (!f.rng) throw new ValueError("You must pass a non-null PRNGKey to init/apply to use nextRngKey (or random initializers).");
-  const [k, sub] = random.split(f.rng);
-  f.rng = k;
-  return sub;
+function rngFrame(op: string): Frame & { rng: JaxArray } {
+  const f = current(op);
+  if (!f.rng) throw new ValueError(`haiku.${op}: pass a non-null PRNGKey to init/apply to use random numbers (nextRngKey, random initializers).`);
+  return f as Frame & { rng: JaxArray };
 }
+
+/** hk.reserve_rng_keys(num): splits num keys off ahead (key, k1..kn = split(key, n + 1)); later draws take them in order. */
+export function reserveRngKeys(num: number): void {
+  const f = rngFrame("reserveRngKeys");
+  if (num > 0) {
+    const ks = [...random.split(f.rng, num + 1)];
+    f.rng = ks[0];
+    f.keys.push(...ks.slice(1));
+  }
+}
+
+/** A fresh key from the sequence seeded by the rng given to init/apply (hk.next_rng_key). */
+export function nextRngKey(): JaxArray {
+  const f = rngFrame("nextRngKey");
+  if (!f.keys.length) reserveRngKeys(1);
+  return f.keys.shift()!;
+}
+
+/** hk.next_rng_keys(num): num keys stacked, [num, ...keyShape]. */
+export function nextRngKeys(num: number): JaxArray {
+  const f = rngFrame("nextRngKeys");
+  reserveRngKeys(Math.max(num - f.keys.length, 0));
+  return jnp.stack(Array.from({ length: num }, () => f.keys.shift()!));
+}
+
+/** hk.maybe_next_rng_key: nextRngKey() when init/apply got an rng, else null. */
+export const maybeNextRngKey = (): JaxArray | null => (current("maybeNextRngKey").rng ? nextRngKey() : null);
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase();
 
-/** A Haiku module: named at construction inside the running module's scope; methods run in its scope. */
+/**
+ * A Haiku module, named at construction as haiku names it: "parent/name" when made in the parent's
+ * call, "parent/~/name" in its constructor (initScope), "parent/~method/name" in another method;
+ * numbered "name_1", ... within one run of the enclosing method. Methods run in its scope.
+ */
 export abstract class Module {
   readonly moduleName: string;
-  constructor(name?: string) {
+  constructor(name?: string | null) {
     const f = current("hk.Module");
-    const parent = f.moduleStack[f.moduleStack.length - 1];
-    const base = name ?? snake(new.target.name);
-    const scope = parent ? parent.moduleName : "";
-    let used = f.used.get(scope);
-    if (!used) f.used.set(scope, (used = new Map()));
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    const unique = n === 0 ? base : `${base}_${n}`;
-    this.moduleName = parent ? `${parent.moduleName}/~/${unique}` : unique;
+    const top = f.moduleStack[f.moduleStack.length - 1];
+    let full = name ?? snake(new.target.name);
+    if (top) full = `${top.module.moduleName}/${top.method === "call" ? "" : top.method === "initScope" ? "~/" : `~${top.method}/`}${full}`;
+    const counters = top ? top.counters : f.counters;
+    // An explicit number ("linear_0") is kept, as haiku's name_and_number does.
+    const m = /^(.*)_(0|[1-9]\d*)$/.exec(full);
+    const base = m ? m[1] : full, n = m ? +m[2] : counters.get(full) ?? 0;
+    counters.set(base, Math.max(counters.get(base) ?? 0, n + 1));
+    this.moduleName = m || n ? `${base}_${n}` : base;
+    const scoped = (receiver: Module, method: string, fn: () => unknown) => {
+      const fr = current(`${receiver.moduleName}.${method}`);
+      fr.moduleStack.push({ module: receiver, method, counters: new Map() });
+      try {
+        return fn();
+      } finally {
+        fr.moduleStack.pop();
+      }
+    };
     return new Proxy(this, {
       get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== "function" || typeof prop !== "string" || prop === "constructor") return v;
-        return (...args: unknown[]) => {
-          const fr = current(`${(target as Module).moduleName}.${prop}`);
-          fr.moduleStack.push(receiver as Module);
-          try {
-            return v.apply(receiver, args);
-          } finally {
-            fr.moduleStack.pop();
+        if (typeof prop !== "string" || prop === "constructor") return Reflect.get(target, prop, receiver);
+        // Getters (hk.Embed's embeddings) run in the module's scope too, as haiku's properties do.
+        for (let o = target; o; o = Object.getPrototypeOf(o)) {
+          const d = Object.getOwnPropertyDescriptor(o, prop);
+          if (d) {
+            if (d.get) return scoped(receiver, prop, () => d.get!.call(receiver));
+            break;
           }
-        };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v !== "function" ? v : (...args: unknown[]) => scoped(receiver, prop, () => v.apply(receiver, args));
       },
     });
   }
+  /** Runs fn as part of construction: modules made in it are named "this/~/name", as in haiku's __init__. */
+  protected initScope<T>(fn: () => T): T { return fn(); }
 }
 
 /** The rng given to init/apply: a key, an integer seed (as hk.PRNGSequence takes), or null. */
@@ -142,7 +185,7 @@ function toKey(rng: JaxArray | number | null | undefined): JaxArray | null {
 /** Runs fn in a fresh frame: [out, params, state], where init's state is each state's initial value. */
 function run<T>(mode: "init" | "apply", params: Dict, state: Dict, rng: JaxArray | number | null | undefined, fn: () => T): [T, Dict, Dict] {
   const prev = frame;
-  frame = { mode, params: mode === "init" ? {} : copy(params), state: copy(state), initialState: {}, rng: toKey(rng), moduleStack: [], used: new Map() };
+  frame = { mode, params: mode === "init" ? {} : copy(params), state: copy(state), initialState: {}, rng: toKey(rng), keys: [], moduleStack: [], counters: new Map() };
   const f = frame;
   try {
     const out = fn();
@@ -212,3 +255,6 @@ export function withoutApplyRng(t: any): any {
 
 export type { Dict };
 export const zerosInit: HkInitializer = (shape, dtype) => jnp.zeros(shape, { dtype });
+
+/** hk.running_init: true while init runs (parameters may be created). */
+export const runningInit = (): boolean => current("runningInit").mode === "init";

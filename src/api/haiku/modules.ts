@@ -1,12 +1,10 @@
-// Haiku's standard modules with Haiku's names and shapes: Linear (w, b), Conv2D (w, b), BatchNorm
+// Haiku's standard modules with Haiku's names and shapes: Linear (w, b), BatchNorm
 // (scale, offset; state mean_ema/var_ema), MLP (linear_0, linear_1, ...), and dropout.
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { ValueError } from "../../core/errors.js";
 import * as jnp from "../numpy/index.js";
-import * as lax from "../lax.js";
 import * as random from "../random.js";
 import { relu } from "../nn.js";
-import { Padding } from "../conv.js";
 import { getParameter, getState, HkInitializer, Module, setState } from "./base.js";
 import { Constant, TruncatedNormal } from "./initializers.js";
 
@@ -38,46 +36,6 @@ function linearOptions(rest: unknown[]): LinearOptions {
     throw new ValueError("haiku.Linear: after outputSize come withBias, wInit, bInit, name (as in haiku) or options { withBias, wInit, bInit, name }.");
   }
   return { withBias: withBias as boolean | undefined, wInit: (wInit ?? undefined) as HkInitializer | undefined, bInit: (bInit ?? undefined) as HkInitializer | undefined, name: (name ?? undefined) as string | undefined };
-}
-
-export interface Conv2DOptions {
-  outputChannels: number; kernelShape: number | [number, number]; stride?: number | [number, number];
-  padding?: Padding; withBias?: boolean; wInit?: HkInitializer; bInit?: HkInitializer; dataFormat?: "NHWC" | "NCHW"; name?: string;
-}
-
-export class Conv2D extends Module {
-  readonly o: Conv2DOptions;
-  /** new Conv2D({ outputChannels, kernelShape, ... }) or haiku's positional new Conv2D(outputChannels, kernelShape, { ... }). */
-  constructor(channelsOrOptions: number | Conv2DOptions, kernelShape?: number | [number, number], rest?: Omit<Conv2DOptions, "outputChannels" | "kernelShape">) {
-    if (rest !== undefined && (rest === null || typeof rest !== "object" || Array.isArray(rest))) {
-      throw new ValueError(`haiku.Conv2D: after outputChannels and kernelShape comes one options object { stride, padding, withBias, ... }, but got ${JSON.stringify(rest)}.`);
-    }
-    const o = typeof channelsOrOptions === "number" ? { ...rest, outputChannels: channelsOrOptions, kernelShape: kernelShape! } : channelsOrOptions;
-    super(o.name);
-    this.o = o;
-  }
-  call(x: ArrayLike): JaxArray {
-    // Haiku also takes one unbatched example (rank 3).
-    const x0 = jnp.asArray(x);
-    const unbatched = x0.ndim === 3;
-    const y = this.batched(unbatched ? jnp.expandDims(x0, 0) : x0);
-    return unbatched ? jnp.squeeze(y, 0) : y;
-  }
-  private batched(a: JaxArray): JaxArray {
-    const nhwc = (this.o.dataFormat ?? "NHWC") === "NHWC";
-    const k = typeof this.o.kernelShape === "number" ? [this.o.kernelShape, this.o.kernelShape] : this.o.kernelShape;
-    const s = this.o.stride === undefined ? [1, 1] : typeof this.o.stride === "number" ? [this.o.stride, this.o.stride] : this.o.stride;
-    const inC = nhwc ? a.shape[a.ndim - 1] : a.shape[1];
-    const fanIn = k[0] * k[1] * inC;
-    const w = getParameter("w", [...k, inC, this.o.outputChannels], { dtype: a.dtype, init: this.o.wInit ?? TruncatedNormal(1 / Math.sqrt(fanIn)) });
-    let y = lax.convGeneralDilated(a, w, s, this.o.padding ?? "SAME", { dimensionNumbers: [nhwc ? "NHWC" : "NCHW", "HWIO", nhwc ? "NHWC" : "NCHW"] });
-    if (this.o.withBias ?? true) {
-      // Haiku's bias is [C] channels-last and [C, 1, 1] channels-first.
-      const b = getParameter("b", nhwc ? [this.o.outputChannels] : [this.o.outputChannels, 1, 1], { dtype: a.dtype, init: this.o.bInit ?? Constant(0) });
-      y = jnp.add(y, b);
-    }
-    return y;
-  }
 }
 
 /** hk.ExponentialMovingAverage with zero debiasing: state counter, hidden, average. */
@@ -120,10 +78,8 @@ export class BatchNorm extends Module {
     const o = typeof scaleOrOptions === "boolean" ? { ...r, createScale: scaleOrOptions, createOffset: createOffset!, decayRate: decayRate! } : scaleOrOptions;
     super(o.name);
     this.o = o;
-    this.meanEma = this.makeEma("mean_ema");
-    this.varEma = this.makeEma("var_ema");
+    [this.meanEma, this.varEma] = this.initScope(() => [new ExponentialMovingAverage(o.decayRate, "mean_ema"), new ExponentialMovingAverage(o.decayRate, "var_ema")]);
   }
-  makeEma(name: string): ExponentialMovingAverage { return new ExponentialMovingAverage(this.o.decayRate, name); }
   /** call(x, isTraining, testLocalStats = false) as haiku's __call__. */
   call(x: ArrayLike, isTraining: boolean, testLocalStats = false): JaxArray {
     if (typeof isTraining !== "boolean") throw new ValueError(`haiku.BatchNorm: call(x, isTraining) needs isTraining, a boolean, but got ${JSON.stringify(isTraining)}.`);
@@ -161,15 +117,14 @@ export class MLP extends Module {
     const o = mlpOptions(rest);
     super(o.name);
     this.o = o;
-    this.layers = [];
+    // Made in the constructor, as haiku's are: "mlp/~/linear_0", ...
+    this.layers = this.initScope(() => outputSizes.map((n, i) => new Linear(n, { withBias: o.withBias, wInit: o.wInit, bInit: o.bInit, name: `linear_${i}` })));
   }
   /** call(x, dropoutRate?, rng?) as haiku's __call__: dropout (with keys drawn from rng in sequence) before each activation. */
   call(x: ArrayLike, dropoutRate?: number | null, rng?: JaxArray | null): JaxArray {
     const useDropout = dropoutRate !== undefined && dropoutRate !== null, hasRng = rng !== undefined && rng !== null;
     if (useDropout && !hasRng) throw new ValueError("haiku.MLP: when using dropout an rng key must be passed: call(x, dropoutRate, rng).");
     if (!useDropout && hasRng) throw new ValueError("haiku.MLP: an rng should only be passed when using dropout (call(x, dropoutRate, rng)).");
-    // Layers are created in this module's scope (haiku names them linear_0, linear_1, ...).
-    if (!this.layers.length) this.layers = this.outputSizes.map((n, i) => new Linear(n, { withBias: this.o.withBias, wInit: this.o.wInit, bInit: this.o.bInit, name: `linear_${i}` }));
     let y = jnp.asArray(x);
     let key = rng ?? null;
     const act = this.o.activation ?? ((z: JaxArray) => relu(z));
