@@ -123,6 +123,14 @@ test("ConvTranspose outputs (SAME, VALID, explicit, 2-d transposeKernel, CIRCULA
   close(applyG(linen.ConvTranspose(3, 4, 2, "CIRCULAR"), c.conv_transpose_circular, arr(c.conv_transpose_circular.x)), c.conv_transpose_circular.out, 2e-5, "CIRCULAR");
 });
 
+test("ConvLocal: unshared kernels (*outSpatial, window * in, features) and outputs match numpy", () => {
+  const c = G;
+  assert.equal(shapes(linen.ConvLocal(4, [3]).init(key, arr(c.conv_local_same.x))), { params: { kernel: [5, 6, 4], bias: [5, 4] } });
+  close(applyG(linen.ConvLocal(4, [3]), c.conv_local_same, arr(c.conv_local_same.x)), c.conv_local_same.out, 2e-5, "SAME");
+  close(applyG(linen.ConvLocal({ features: 3, kernelSize: [2, 2], strides: 2, padding: "VALID", useBias: false }), c.conv_local_2d, arr(c.conv_local_2d.x)), c.conv_local_2d.out, 2e-5, "2-d");
+  throwsOf(() => linen.ConvLocal({ features: 2, kernelSize: 3, featureGroupCount: 2 }).init(key, jnp.ones([1, 4, 2])), Error, /ConvLocal: featureGroupCount must be 1/);
+});
+
 test("GroupNorm / RMSNorm / InstanceNorm outputs match flax's statistics", () => {
   const c = G;
   close(applyG(linen.GroupNorm(3), c.group_norm, arr(c.group_norm.x)), c.group_norm.out, 1e-4, "group");
@@ -167,6 +175,23 @@ test("causality: outputs at t do not depend on inputs after t", () => {
   const y2 = m.apply(p, x.at(0, 4).set(jnp.array([9, -9, 9, -9])), { mask });
   close(y2.get(0, ":4"), toNumbers(y1.get(0, ":4")), 1e-6);
   assert.ok(maxRelErr(toNumbers(y2.get(0, 4)), toNumbers(y1.get(0, 4))) > 1e-3);
+});
+
+test("decode: the autoregressive cache reproduces causal attention one step at a time", () => {
+  const m = linen.MultiHeadDotProductAttention({ numHeads: 2, decode: true });
+  const full = linen.MultiHeadDotProductAttention({ numHeads: 2 });
+  const x = random.normal(random.key(4), [2, 4, 6]);
+  const vars = m.init(key, x);
+  assert.equal(shapes(vars.cache), { cached_key: [2, 4, 2, 3], cached_value: [2, 4, 2, 3], cache_index: [] });
+  const want = full.apply({ params: vars.params }, x, { mask: linen.makeCausalMask(jnp.ones([2, 4])) });
+  let cache = vars.cache;
+  for (let t = 0; t < 4; t++) {
+    const [y, upd] = m.apply({ params: vars.params, cache }, x.get(":", `${t}:${t + 1}`), { mutable: ["cache"] });
+    cache = upd.cache;
+    close(y.get(":", 0), toNumbers(want.get(":", t)), 1e-5, `step ${t}`);
+  }
+  assert.equal(cache.cache_index.item(), 4);
+  throwsOf(() => m.apply({ params: vars.params, cache }, x, { mutable: ["cache"] }), ValueError, /cache shape error/);
 });
 
 test("makeAttentionMask / makeCausalMask / combineMasks", () => {

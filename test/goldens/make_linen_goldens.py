@@ -104,6 +104,26 @@ y = np.pad(y, [(0, 0), ((d + 1) // 2, d // 2), (0, 0)])
 y = y.reshape(y.shape[0], -1, per, y.shape[-1]).sum(1)
 cases["conv_transpose_circular"] = {"x": x1, "params": {"kernel": k, "bias": b}, "out": y + b}
 
+
+
+def conv_local(x, k, ks, strides, pads):
+    """Unshared conv: at each output position, the window's values (feature c * K + offset) dot that position's kernel."""
+    nd = len(ks)
+    x = np.pad(x, [(0, 0)] + list(pads) + [(0, 0)])
+    out_sp = [(x.shape[1 + i] - ks[i]) // strides[i] + 1 for i in range(nd)]
+    y = np.zeros([x.shape[0]] + out_sp + [k.shape[-1]])
+    for pos in np.ndindex(*out_sp):
+        win = x[(slice(None),) + tuple(slice(pos[i] * strides[i], pos[i] * strides[i] + ks[i]) for i in range(nd))]
+        patch = np.moveaxis(win, -1, 1).reshape(x.shape[0], -1)  # (N, C * K), channel-major
+        y[(slice(None),) + pos] = patch @ k[pos]
+    return y
+
+
+k, b = r(5, 3 * 2, 4), r(5, 4)
+cases["conv_local_same"] = {"x": x1, "params": {"kernel": k, "bias": b}, "out": conv_local(x1, k, [3], [1], [(1, 1)]) + b}
+k = r(1, 2, 4 * 2, 3)
+cases["conv_local_2d"] = {"x": x2, "params": {"kernel": k}, "out": conv_local(x2, k, [2, 2], [2, 2], [(0, 0), (0, 0)])}
+
 # Norms (eps 1e-6, fast variance = E[x^2] - E[x]^2 clipped at 0).
 x = r(2, 3, 4, 6)
 s, b = r(6), r(6)

@@ -129,12 +129,14 @@ export class MultiHeadDotProductAttention extends Module {
     const common = { dtype: o.dtype, paramDtype: o.paramDtype, useBias: o.useBias, precision: o.precision };
     const proj = (name: string, x: ArrayLike) => new DenseGeneral({ ...common, features: [heads, qkv / heads], axis: -1, kernelInit: o.kernelInit ?? lecunNormal(), biasInit: o.biasInit ?? zeros, name }).call(x);
     let query = proj("query", q0), key = proj("key", inK!);
-    const value = proj("value", inV!);
+    const value0 = proj("value", inV!);
     if (o.normalizeQk) {
       query = new LayerNorm({ name: "query_ln", useBias: false }).call(query);
       key = new LayerNorm({ name: "key_ln", useBias: false }).call(key);
     }
-    if (o.decode) throw new ValueError("linen.MultiHeadDotProductAttention: decode (the autoregressive cache) is not supported; run full-sequence attention with a causal mask.");
+    let mask = opts.mask;
+    let value = value0;
+    if (o.decode) [key, value, mask] = this.decodeStep(query, key, value, mask);
     let det = true, rng = opts.dropoutRng ?? null;
     if ((o.dropoutRate ?? 0) > 0) {
       const d = opts.deterministic ?? o.deterministic;
@@ -146,9 +148,31 @@ export class MultiHeadDotProductAttention extends Module {
       if (!det && !rng) rng = this.makeRng("dropout");
     }
     const x = (o.attentionFn ?? dotProductAttention)(query, key, value, {
-      mask: opts.mask, dropoutRng: rng, dropoutRate: o.dropoutRate ?? 0, broadcastDropout: o.broadcastDropout ?? true, deterministic: det, dtype: o.dtype,
+      mask, dropoutRng: rng, dropoutRate: o.dropoutRate ?? 0, broadcastDropout: o.broadcastDropout ?? true, deterministic: det, dtype: o.dtype,
     });
     return new DenseGeneral({ ...common, features: o.outFeatures || F, axis: [-2, -1], kernelInit: o.outKernelInit ?? o.kernelInit ?? lecunNormal(), biasInit: o.outBiasInit ?? o.biasInit ?? zeros, name: "out" }).call(x);
+  }
+
+  /**
+   * flax's autoregressive cache ("cache": cached_key, cached_value, cache_index): init sizes it from a
+   * full-length input; each later call writes one step at cache_index and attends to steps <= it.
+   */
+  private decodeStep(query: JaxArray, key: JaxArray, value: JaxArray, mask: ArrayLike | null | undefined): [JaxArray, JaxArray, ArrayLike | null | undefined] {
+    const ready = this.hasVariable("cache", "cached_key");
+    const ck = this.variable("cache", "cached_key", () => jnp.zerosLike(key)), cv = this.variable("cache", "cached_value", () => jnp.zerosLike(value));
+    const ci = this.variable("cache", "cache_index", () => jnp.array(0, { dtype: "int32" }));
+    if (!ready) return [key, value, mask];
+    const s = ck.value.shape, L = s[s.length - 3], batch = s.slice(0, -3);
+    if (query.shape.join() !== [...batch, 1, ...s.slice(-2)].join()) {
+      throw new ValueError(`linen.MultiHeadDotProductAttention: autoregressive cache shape error, expected query shape [${[...batch, 1, ...s.slice(-2)]}] instead got [${query.shape}].`);
+    }
+    const at = jnp.equal(jnp.arange(L, { dtype: "int32" }), ci.value);
+    const put = (cache: JaxArray, step: JaxArray) => jnp.where(jnp.reshape(at, [L, 1, 1]), step, cache);
+    ck.value = put(ck.value, key);
+    cv.value = put(cv.value, value);
+    const seen = jnp.broadcastTo(jnp.lessEqual(jnp.arange(L, { dtype: "int32" }), ci.value), [...batch, 1, 1, L]);
+    ci.value = jnp.add(ci.value, 1);
+    return [ck.value, cv.value, combineMasks(mask, seen)];
   }
 }
 

@@ -1,13 +1,13 @@
 // flax.linen's DenseGeneral, Einsum and ConvTranspose: flax's field order, param names, shapes and inits.
 import { DType } from "../../core/dtype.js";
-import { ValueError } from "../../core/errors.js";
+import { NotImplementedError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { dotGeneral } from "../../primitives/linalg.js";
 import * as jnp from "../numpy/index.js";
 import * as lax from "../lax.js";
 import { Initializer, lecunNormal, zeros } from "../initializers.js";
 import { Module, ModuleOptions } from "./module.js";
-import { ConvPadding, oneBatchDim, perDim } from "./layers.js";
+import { ConvPadding, convPadding, oneBatchDim, perDim } from "./layers.js";
 import { cast, fields, normAxes, prod } from "./fields.js";
 
 interface Common extends ModuleOptions { precision?: unknown; useBias?: boolean; dtype?: DType; paramDtype?: DType; kernelInit?: Initializer; biasInit?: Initializer }
@@ -147,4 +147,42 @@ function circularWrap(y: JaxArray, periods: number[], transposed: boolean): JaxA
     y = jnp.sum(jnp.reshape(y, [...s.slice(0, i + 1), s[i + 1] / per, per, ...s.slice(i + 2)]), { axis: i + 1 });
   });
   return y;
+}
+
+export interface ConvLocalOptions extends Common {
+  features: number; kernelSize: number | number[]; strides?: number | number[] | null; padding?: ConvPadding;
+  inputDilation?: number | number[] | null; kernelDilation?: number | number[] | null; featureGroupCount?: number; mask?: ArrayLike | null;
+}
+
+/** A convolution with unshared weights: kernel (*outSpatial, prod(kernelSize) * in, features), bias (*outSpatial, features). */
+export class ConvLocal extends Module {
+  o: ConvLocalOptions;
+  constructor(features: number | ConvLocalOptions, ...rest: unknown[]) {
+    const o = fields<ConvLocalOptions>("ConvLocal", ["features", "kernelSize", "strides", "padding", "inputDilation", "kernelDilation", "featureGroupCount", "useBias", "mask", "dtype", "paramDtype", "precision", "kernelInit", "biasInit"], [features, ...rest], 2);
+    super(o);
+    this.o = o;
+  }
+  call(x: ArrayLike): JaxArray {
+    const o = this.o, ks = typeof o.kernelSize === "number" ? [o.kernelSize] : o.kernelSize, nd = ks.length;
+    if ((o.featureGroupCount ?? 1) !== 1) throw new NotImplementedError(`linen.ConvLocal: featureGroupCount must be 1 (unshared convolutions have no groups), got ${o.featureGroupCount}.`);
+    return oneBatchDim("linen.ConvLocal", jnp.asArray(x), nd, (inp) => {
+      const kd = perDim(o.kernelDilation ?? undefined, nd, 1), C = inp.shape[inp.ndim - 1], K = prod(ks), sp = "DHW".slice(3 - nd), l = "xyz".slice(0, nd);
+      const [padded, pad] = convPadding(inp, o.padding ?? "SAME", ks, kd);
+      // lax.conv_general_dilated_patches: an identity kernel gathers each window, feature c * K + (window offset).
+      const eye = jnp.reshape(jnp.eye(C * K, null, { dtype: padded.dtype }), [C * K, C, ...ks]);
+      let patches = lax.convGeneralDilated(padded, eye, perDim(o.strides ?? undefined, nd, 1), pad,
+        { lhsDilation: perDim(o.inputDilation ?? undefined, nd, 1), rhsDilation: kd, dimensionNumbers: [`N${sp}C`, `OI${sp}`, `N${sp}C`] });
+      const outSp = patches.shape.slice(1, -1), kshape = [...outSp, K * C, o.features];
+      let kernel = this.param("kernel", o.kernelInit ?? lecunNormal(), kshape, o.paramDtype);
+      if (o.mask != null) {
+        const m = jnp.asArray(o.mask);
+        if (m.shape.join() !== kshape.join()) throw new ValueError(`linen.ConvLocal: mask shape [${m.shape}] must equal the kernel shape [${kshape}].`);
+        kernel = jnp.multiply(kernel, m);
+      }
+      const bias = (o.useBias ?? true) ? this.param("bias", o.biasInit ?? zeros, [...outSp, o.features], o.paramDtype) : undefined;
+      [patches, kernel] = cast(o.dtype, patches, kernel);
+      const y = jnp.einsum(`n${l}i,${l}if->n${l}f`, patches, kernel);
+      return bias ? jnp.add(y, cast(o.dtype, bias)[0]) : y;
+    });
+  }
 }
