@@ -325,6 +325,9 @@ test("jit(apply) equals eager apply; vmap of attention equals a loop", () => {
   const mapped = vmap((a: JArray, b: JArray, c2: JArray) => linen.dotProductAttention(a, b, c2))(q, k, v);
   const loop = jnp.stack([0, 1].map((i) => linen.dotProductAttention(q.get(i), k.get(i), v.get(i))));
   close(mapped, toNumbers(loop), 1e-6, "vmap");
+  // An RNN over one unbatched sequence [time, features], vmapped over the batch, equals the batched RNN.
+  const rnn = linen.RNN(linen.GRUCell(5)), p = { params: dec(G.rnn_gru_seq.params) }, xs = arr(G.rnn_gru_seq.x);
+  close(vmap((s: JArray) => rnn.apply(p, s))(xs), G.rnn_gru_seq.out.d, 5e-5, "vmap RNN");
 });
 
 test("positional and options forms, callable without new; typed errors name the layer", () => {

@@ -136,7 +136,7 @@ export class MultiHeadDotProductAttention extends Module {
     }
     let mask = opts.mask;
     let value = value0;
-    if (o.decode) [key, value, mask] = this.decodeStep(query, key, value, mask);
+    if (o.decode) [key, value, mask] = this._decodeStep(query, key, value, mask);
     let det = true, rng = opts.dropoutRng ?? null;
     if ((o.dropoutRate ?? 0) > 0) {
       const d = opts.deterministic ?? o.deterministic;
@@ -157,7 +157,7 @@ export class MultiHeadDotProductAttention extends Module {
    * flax's autoregressive cache ("cache": cached_key, cached_value, cache_index): init sizes it from a
    * full-length input; each later call writes one step at cache_index and attends to steps <= it.
    */
-  private decodeStep(query: JaxArray, key: JaxArray, value: JaxArray, mask: ArrayLike | null | undefined): [JaxArray, JaxArray, ArrayLike | null | undefined] {
+  private _decodeStep(query: JaxArray, key: JaxArray, value: JaxArray, mask: ArrayLike | null | undefined): [JaxArray, JaxArray, ArrayLike | null | undefined] {
     const ready = this.hasVariable("cache", "cached_key");
     const ck = this.variable("cache", "cached_key", () => jnp.zerosLike(key)), cv = this.variable("cache", "cached_value", () => jnp.zerosLike(value));
     const ci = this.variable("cache", "cache_index", () => jnp.array(0, { dtype: "int32" }));

@@ -57,13 +57,13 @@ export abstract class RNNCellBase<O extends CellOptions = CellOptions> extends M
     return (this.o.carryInit ?? zeros)(rng, [...inputShape.slice(0, -1), this.o.features], this.o.paramDtype);
   }
   /** @internal a Dense named as flax names the cell's projections. */
-  dense(name: string, x: ArrayLike, useBias: boolean, recurrent: boolean, biasInit?: Initializer): JaxArray {
+  _dense(name: string, x: ArrayLike, useBias: boolean, recurrent: boolean, biasInit?: Initializer): JaxArray {
     const o = this.o;
     const kernelInit = recurrent ? o.recurrentKernelInit ?? orthogonal() : o.kernelInit ?? lecunNormal();
     return new Dense({ features: o.features, useBias, kernelInit, biasInit: biasInit ?? o.biasInit ?? zeros, name }).call(x);
   }
-  get gate(): Fn { return this.o.gateFn ?? sigmoid; }
-  get act(): Fn { return this.o.activationFn ?? jnp.tanh; }
+  get _gate(): Fn { return this.o.gateFn ?? sigmoid; }
+  get _act(): Fn { return this.o.activationFn ?? jnp.tanh; }
 }
 
 function lstmCarry(cell: RNNCellBase, rng: JaxArray, inputShape: readonly number[]): [JaxArray, JaxArray] {
@@ -76,9 +76,9 @@ export class LSTMCell extends RNNCellBase {
   constructor(features: number | CellOptions, ...rest: unknown[]) { super("LSTMCell", CELL, [features, ...rest]); }
   call(carry: [JaxArray, JaxArray], x: ArrayLike): [[JaxArray, JaxArray], JaxArray] {
     const [c, h] = carry;
-    const gate = (g: string, f: Fn) => f(jnp.add(this.dense(`i${g}`, x, false, false), this.dense(`h${g}`, h, true, true)));
-    const i = gate("i", this.gate), f = gate("f", this.gate), g = gate("g", this.act), o = gate("o", this.gate);
-    const nc = jnp.add(jnp.multiply(f, c), jnp.multiply(i, g)), nh = jnp.multiply(o, this.act(nc));
+    const gate = (g: string, f: Fn) => f(jnp.add(this._dense(`i${g}`, x, false, false), this._dense(`h${g}`, h, true, true)));
+    const i = gate("i", this._gate), f = gate("f", this._gate), g = gate("g", this._act), o = gate("o", this._gate);
+    const nc = jnp.add(jnp.multiply(f, c), jnp.multiply(i, g)), nh = jnp.multiply(o, this._act(nc));
     return [[nc, nh], nh];
   }
   override initializeCarry(rng: JaxArray, inputShape: readonly number[]): [JaxArray, JaxArray] { return lstmCarry(this, rng, inputShape); }
@@ -96,7 +96,7 @@ export class OptimizedLSTMCell extends RNNCellBase {
     const z = jnp.add(jnp.add(jnp.dot(h, jnp.concatenate(hp.map((p) => p[0]), -1)), jnp.concatenate(hp.map((p) => p[1]!), -1)),
       jnp.dot(a, jnp.concatenate(ip.map((p) => p[0]), -1)));
     const [i, f, g, og] = jnp.split(z, 4, -1);
-    const nc = jnp.add(jnp.multiply(this.gate(f), c), jnp.multiply(this.gate(i), this.act(g))), nh = jnp.multiply(this.gate(og), this.act(nc));
+    const nc = jnp.add(jnp.multiply(this._gate(f), c), jnp.multiply(this._gate(i), this._act(g))), nh = jnp.multiply(this._gate(og), this._act(nc));
     return [[nc, nh], nh];
   }
   override initializeCarry(rng: JaxArray, inputShape: readonly number[]): [JaxArray, JaxArray] { return lstmCarry(this, rng, inputShape); }
@@ -114,9 +114,9 @@ class DenseParams extends Module {
 export class GRUCell extends RNNCellBase {
   constructor(features: number | CellOptions, ...rest: unknown[]) { super("GRUCell", CELL, [features, ...rest]); }
   call(h: JaxArray, x: ArrayLike): [JaxArray, JaxArray] {
-    const r = this.gate(jnp.add(this.dense("ir", x, true, false), this.dense("hr", h, false, true)));
-    const z = this.gate(jnp.add(this.dense("iz", x, true, false), this.dense("hz", h, false, true)));
-    const n = this.act(jnp.add(this.dense("in", x, true, false), jnp.multiply(r, this.dense("hn", h, true, true))));
+    const r = this._gate(jnp.add(this._dense("ir", x, true, false), this._dense("hr", h, false, true)));
+    const z = this._gate(jnp.add(this._dense("iz", x, true, false), this._dense("hz", h, false, true)));
+    const n = this._act(jnp.add(this._dense("in", x, true, false), jnp.multiply(r, this._dense("hn", h, true, true))));
     const nh = jnp.add(jnp.multiply(jnp.subtract(1, z), n), jnp.multiply(z, h));
     return [nh, nh];
   }
@@ -131,10 +131,10 @@ export class MGUCell extends RNNCellBase<MGUOptions> {
   }
   call(h: JaxArray, x: ArrayLike): [JaxArray, JaxArray] {
     const o = this.o, reset = o.resetGate ?? true, actBias = o.activationBiasInit ?? zeros;
-    const f = this.gate(jnp.add(this.dense("if", x, true, false, o.forgetBiasInit ?? ones), this.dense("hf", h, false, true)));
-    let r = this.dense("hn", h, reset, true, actBias);
+    const f = this._gate(jnp.add(this._dense("if", x, true, false, o.forgetBiasInit ?? ones), this._dense("hf", h, false, true)));
+    let r = this._dense("hn", h, reset, true, actBias);
     if (reset) r = jnp.multiply(r, f);
-    const n = this.act(jnp.add(this.dense("in", x, true, false, actBias), r));
+    const n = this._act(jnp.add(this._dense("in", x, true, false, actBias), r));
     const nh = jnp.add(jnp.multiply(jnp.subtract(1, f), n), jnp.multiply(f, h));
     return [nh, nh];
   }
@@ -148,9 +148,9 @@ export class SimpleCell extends RNNCellBase<SimpleOptions> {
     super("SimpleCell", ["features", "activationFn", "kernelInit", "recurrentKernelInit", "biasInit", "dtype", "paramDtype", "carryInit", "residual"], [features, ...rest]);
   }
   call(h: JaxArray, x: ArrayLike): [JaxArray, JaxArray] {
-    let z = jnp.add(this.dense("i", x, true, false), this.dense("h", h, false, true));
+    let z = jnp.add(this._dense("i", x, true, false), this._dense("h", h, false, true));
     if (this.o.residual) z = jnp.add(z, h);
-    const nh = this.act(z);
+    const nh = this._act(z);
     return [nh, nh];
   }
 }
