@@ -120,6 +120,9 @@ test("ConvTranspose outputs (SAME, VALID, explicit, 2-d transposeKernel, CIRCULA
   close(applyG(linen.ConvTranspose(3, [3], 1, [[1, 2]]), c.conv_transpose_pad, arr(c.conv_transpose_pad.x)), c.conv_transpose_pad.out, 2e-5, "pads");
   close(applyG(linen.ConvTranspose({ features: 4, kernelSize: [2, 3], strides: [2, 1], transposeKernel: true, useBias: false }), c.conv_transpose_2d_tk, arr(c.conv_transpose_2d_tk.x)),
     c.conv_transpose_2d_tk.out, 2e-5, "2-d");
+  const zeroMask = linen.ConvTranspose({ features: 3, kernelSize: [3], strides: 2, mask: jnp.zeros([3, 2, 3]) });
+  close(applyG(zeroMask, c.conv_transpose_same, arr(c.conv_transpose_same.x)), toNumbers(jnp.broadcastTo(arr(c.conv_transpose_same.params.bias), [2, 10, 3])), 1e-7, "mask");
+  throwsOf(() => linen.ConvTranspose({ features: 3, kernelSize: [3], mask: jnp.ones([3]) }).init(key, arr(c.conv_transpose_same.x)), ValueError, /ConvTranspose: mask shape \[3\] must equal the kernel shape \[3,2,3\]/);
   close(applyG(linen.ConvTranspose(3, 4, 2, "CIRCULAR"), c.conv_transpose_circular, arr(c.conv_transpose_circular.x)), c.conv_transpose_circular.out, 2e-5, "CIRCULAR");
 });
 

@@ -38,7 +38,7 @@ export function selu(x: ArrayLike): JaxArray {
 /** Gated linear unit: the two halves a, b of `axis` (default -1) give a * sigmoid(b). */
 export function glu(x: ArrayLike, axis?: number | { axis?: number }): JaxArray {
   const ax = num("glu", "axis", axis, -1), v = jnp.asArray(x), n = v.shape[ax < 0 ? ax + v.ndim : ax];
-  if (n === undefined || n % 2 !== 0) throw new ValueError(`linen.glu: axis ${ax} of shape [${v.shape}] must exist and have even size to split in halves.`);
+  if (n === undefined || n % 2 !== 0) throw new ValueError(`linen.glu: axis ${ax} of shape [${v.shape}] must have even size.`);
   const [a, b] = jnp.split(v, 2, ax);
   return jnp.multiply(a, sigmoid(b));
 }

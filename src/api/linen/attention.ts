@@ -113,13 +113,13 @@ export class MultiHeadDotProductAttention extends Module {
   /** call(inputsQ, inputsK?, inputsV?, { mask, deterministic, dropoutRng, inputsKv }) as flax's __call__. */
   call(inputsQ: ArrayLike, ...args: (ArrayLike | null | undefined | AttentionCallOptions)[]): JaxArray {
     const opts = (args.length && isPlain(args[args.length - 1]) ? args.pop() : {}) as AttentionCallOptions;
-    if (args.length > 2) throw new ValueError(`linen.MultiHeadDotProductAttention: call takes (inputsQ, inputsK?, inputsV?, { mask, deterministic, dropoutRng }), but got ${args.length + 1} inputs.`);
+    if (args.length > 2) throw new ValueError(`linen.MultiHeadDotProductAttention: call(inputsQ, inputsK?, inputsV?, { mask, deterministic, dropoutRng }) got ${args.length + 1} inputs.`);
     let [inK, inV] = args as (ArrayLike | null | undefined)[];
     if (opts.inputsKv != null) {
       if (inK != null || inV != null) throw new ValueError("linen.MultiHeadDotProductAttention: pass inputsKv or inputsK/inputsV, not both.");
       inK = inV = opts.inputsKv;
     } else {
-      if (inK == null && inV != null) throw new ValueError("linen.MultiHeadDotProductAttention: inputsK cannot be null when inputsV is given; pass the same array as inputsK and leave inputsV out.");
+      if (inK == null && inV != null) throw new ValueError("linen.MultiHeadDotProductAttention: inputsV needs inputsK; to use one array for both, pass it as inputsK only.");
       inK ??= inputsQ;
       inV ??= inK;
     }
@@ -141,9 +141,9 @@ export class MultiHeadDotProductAttention extends Module {
     if ((o.dropoutRate ?? 0) > 0) {
       const d = opts.deterministic ?? o.deterministic;
       if (opts.deterministic != null && o.deterministic != null) {
-        throw new ValueError("linen.MultiHeadDotProductAttention: deterministic was given both as a field and to call (flax's merge_param); set it in one place.");
+        throw new ValueError("linen.MultiHeadDotProductAttention: deterministic given both as a field and to call; set it once.");
       }
-      if (d == null) throw new ValueError("linen.MultiHeadDotProductAttention: with dropoutRate > 0, deterministic must be set as a field or in call({ deterministic }).");
+      if (d == null) throw new ValueError("linen.MultiHeadDotProductAttention: with dropoutRate > 0, deterministic must be set (field or call option).");
       det = d;
       if (!det && !rng) rng = this.makeRng("dropout");
     }
@@ -164,7 +164,7 @@ export class MultiHeadDotProductAttention extends Module {
     if (!ready) return [key, value, mask];
     const s = ck.value.shape, L = s[s.length - 3], batch = s.slice(0, -3);
     if (query.shape.join() !== [...batch, 1, ...s.slice(-2)].join()) {
-      throw new ValueError(`linen.MultiHeadDotProductAttention: autoregressive cache shape error, expected query shape [${[...batch, 1, ...s.slice(-2)]}] instead got [${query.shape}].`);
+      throw new ValueError(`linen.MultiHeadDotProductAttention: cache shape error, expected query [${[...batch, 1, ...s.slice(-2)]}], got [${query.shape}]; decode one step at a time.`);
     }
     const at = jnp.equal(jnp.arange(L, { dtype: "int32" }), ci.value);
     const put = (cache: JaxArray, step: JaxArray) => jnp.where(jnp.reshape(at, [L, 1, 1]), step, cache);

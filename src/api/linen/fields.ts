@@ -13,7 +13,7 @@ export function fields<T>(op: string, names: readonly string[], args: readonly u
   let pos = args;
   const o: Record<string, unknown> = {};
   if (pos.length && isPlain(pos[pos.length - 1])) { Object.assign(o, pos[pos.length - 1]); pos = pos.slice(0, -1); }
-  if (pos.length > names.length) throw new ValueError(`linen.${op}: takes at most ${names.length} positional fields (${names.join(", ")}) then options, but got ${pos.length}.`);
+  if (pos.length > names.length) throw new ValueError(`linen.${op}: fields are (${names.join(", ")}) then options; got ${pos.length} positional.`);
   pos.forEach((v, i) => {
     if (v === undefined) return;
     if (o[names[i]] !== undefined) throw new ValueError(`linen.${op}: ${names[i]} given both positionally and in the options; pass it once.`);

@@ -31,7 +31,7 @@ export class DenseGeneral extends Module {
       throw new ValueError(`linen.DenseGeneral: batchDims [${rawBd}] must be consecutive leading dimensions starting from 0.`);
     }
     const axis = normAxes(o.axis ?? -1, nd), bd = normAxes(rawBd, nd);
-    if (axis.some((ax) => ax < 0 || ax >= nd || bd.includes(ax))) throw new ValueError(`linen.DenseGeneral: axis ${JSON.stringify(o.axis)} is out of range or overlaps batchDims for input shape [${a.shape}].`);
+    if (axis.some((ax) => ax < 0 || ax >= nd || bd.includes(ax))) throw new ValueError(`linen.DenseGeneral: axis ${JSON.stringify(o.axis)} is out of range or in batchDims for shape [${a.shape}].`);
     const nb = bd.length, na = axis.length, nf = feats.length;
     const batchShape = bd.map((i) => a.shape[i]);
     // flax initializes the kernel as a 2-d (batch * contracted, features) matrix, so fans are those of that matrix.
@@ -66,11 +66,11 @@ export class Einsum extends Module {
   call(x: ArrayLike, einsumStr?: string): JaxArray {
     let a = jnp.asArray(x);
     const o = this.o;
-    if (einsumStr !== undefined && o.einsumStr !== undefined) throw new ValueError("linen.Einsum: einsumStr was given both as a field and to call; pass it once.");
+    if (einsumStr !== undefined && o.einsumStr !== undefined) throw new ValueError("linen.Einsum: einsumStr given both as a field and to call; pass it once.");
     const eq = (einsumStr ?? o.einsumStr ?? "").replace(/\s+/g, "");
     if (!eq.includes("->")) throw new ValueError(`linen.Einsum: einsumStr ${JSON.stringify(eq)} must be explicit and include "->".`);
     const [lhs, res] = eq.split("->"), ops = lhs.split(",");
-    if (ops.length !== 2) throw new ValueError(`linen.Einsum: einsumStr ${JSON.stringify(eq)} must have exactly two operands (input, kernel).`);
+    if (ops.length !== 2) throw new ValueError(`linen.Einsum: einsumStr ${JSON.stringify(eq)} needs two operands (input, kernel).`);
     let kernel = this.param("kernel", o.kernelInit ?? lecunNormal(), o.shape, o.paramDtype);
     let bias: JaxArray | undefined, bshape: number[] = [];
     if (o.useBias ?? true) {
@@ -106,11 +106,7 @@ export class ConvTranspose extends Module {
       const inF = inp.shape[inp.ndim - 1];
       const kshape = [...ks, ...(o.transposeKernel ? [o.features, inF] : [inF, o.features])];
       let kernel = this.param("kernel", o.kernelInit ?? lecunNormal(), kshape, o.paramDtype);
-      if (o.mask != null) {
-        const m = jnp.asArray(o.mask);
-        if (m.shape.join() !== kshape.join()) throw new ValueError(`linen.ConvTranspose: mask shape [${m.shape}] must equal the kernel shape [${kshape}].`);
-        kernel = jnp.multiply(kernel, m);
-      }
+      kernel = masked("ConvTranspose", kernel, o.mask);
       const bias = (o.useBias ?? true) ? this.param("bias", o.biasInit ?? zeros, [o.features], o.paramDtype) : undefined;
       [inp, kernel] = cast(o.dtype, inp, kernel);
       const p = o.padding ?? "SAME";
@@ -133,6 +129,14 @@ export class ConvTranspose extends Module {
       return bias ? jnp.add(y, cast(o.dtype, bias)[0]) : y;
     });
   }
+}
+
+/** The kernel times `mask` (flax's mask field), which must have the kernel's shape. */
+function masked(op: string, kernel: JaxArray, mask?: ArrayLike | null): JaxArray {
+  if (mask == null) return kernel;
+  const m = jnp.asArray(mask);
+  if (m.shape.join() !== kernel.shape.join()) throw new ValueError(`linen.${op}: mask shape [${m.shape}] must equal the kernel shape [${kernel.shape}].`);
+  return jnp.multiply(kernel, m);
 }
 
 /** flax's CIRCULAR transpose conv: pad each spatial axis to whole periods, then fold the periods onto one. */
@@ -164,7 +168,7 @@ export class ConvLocal extends Module {
   }
   call(x: ArrayLike): JaxArray {
     const o = this.o, ks = typeof o.kernelSize === "number" ? [o.kernelSize] : o.kernelSize, nd = ks.length;
-    if ((o.featureGroupCount ?? 1) !== 1) throw new NotImplementedError(`linen.ConvLocal: featureGroupCount must be 1 (unshared convolutions have no groups), got ${o.featureGroupCount}.`);
+    if ((o.featureGroupCount ?? 1) !== 1) throw new NotImplementedError(`linen.ConvLocal: featureGroupCount must be 1, got ${o.featureGroupCount}.`);
     return oneBatchDim("linen.ConvLocal", jnp.asArray(x), nd, (inp) => {
       const kd = perDim(o.kernelDilation ?? undefined, nd, 1), C = inp.shape[inp.ndim - 1], K = prod(ks), sp = "DHW".slice(3 - nd), l = "xyz".slice(0, nd);
       const [padded, pad] = convPadding(inp, o.padding ?? "SAME", ks, kd);
@@ -174,11 +178,7 @@ export class ConvLocal extends Module {
         { lhsDilation: perDim(o.inputDilation ?? undefined, nd, 1), rhsDilation: kd, dimensionNumbers: [`N${sp}C`, `OI${sp}`, `N${sp}C`] });
       const outSp = patches.shape.slice(1, -1), kshape = [...outSp, K * C, o.features];
       let kernel = this.param("kernel", o.kernelInit ?? lecunNormal(), kshape, o.paramDtype);
-      if (o.mask != null) {
-        const m = jnp.asArray(o.mask);
-        if (m.shape.join() !== kshape.join()) throw new ValueError(`linen.ConvLocal: mask shape [${m.shape}] must equal the kernel shape [${kshape}].`);
-        kernel = jnp.multiply(kernel, m);
-      }
+      kernel = masked("ConvLocal", kernel, o.mask);
       const bias = (o.useBias ?? true) ? this.param("bias", o.biasInit ?? zeros, [...outSp, o.features], o.paramDtype) : undefined;
       [patches, kernel] = cast(o.dtype, patches, kernel);
       const y = jnp.einsum(`n${l}i,${l}if->n${l}f`, patches, kernel);

@@ -76,9 +76,9 @@ export class GroupNorm extends Module {
     if ((ng == null) === (o.groupSize == null)) {
       throw new ValueError("linen.GroupNorm: give exactly one of numGroups and groupSize (to use groupSize, pass numGroups: null).");
     }
-    if (o.groupSize != null && C % o.groupSize !== 0) throw new ValueError(`linen.GroupNorm: the number of channels (${C}) is not a multiple of groupSize (${o.groupSize}).`);
+    if (o.groupSize != null && C % o.groupSize !== 0) throw new ValueError(`linen.GroupNorm: channels (${C}) not a multiple of groupSize (${o.groupSize}).`);
     const groups = ng ?? C / o.groupSize!;
-    if (!(groups > 0) || C % groups !== 0) throw new ValueError(`linen.GroupNorm: numGroups (${groups}) does not divide the number of channels (${C}).`);
+    if (!(groups > 0) || C % groups !== 0) throw new ValueError(`linen.GroupNorm: numGroups (${groups}) does not divide channels (${C}).`);
     const gshape = [...a.shape.slice(0, -1), groups, C / groups];
     const mask = maskOf("GroupNorm", opts);
     const m = mask == null ? null : jnp.reshape(jnp.broadcastTo(mask, a.shape), gshape);
