@@ -255,6 +255,23 @@ test("RNN: scan over time, returnCarry, reverse, timeMajor, seqLengths; Bidirect
   close(c2, toNumbers(c3), 1e-6, "initialCarry");
 });
 
+test("RNN scans a user-defined cell (call(carry, x) and initializeCarry), as flax's RNN does", () => {
+  class Accum extends linen.Module {
+    call(c: JArray, x: JArray): [JArray, JArray] {
+      const s = this.param("s", () => jnp.array(2, { dtype: "float32" }));
+      const n = jnp.add(c, jnp.multiply(s, x));
+      return [n, n];
+    }
+    initializeCarry(_rng: JArray, shape: readonly number[]) { return jnp.zeros(shape); }
+  }
+  const rnn = linen.RNN(new Accum());
+  const x = jnp.array([[[1], [2], [3]]], { dtype: "float32" });
+  const p = rnn.init(key, x);
+  assert.equal(shapes(p), { params: { cell: { s: [] } } });
+  close(rnn.apply(p, x), [2, 6, 12]);
+  throwsOf(() => linen.RNN(linen.Dense(3) as any), ValueError, /RNN: cell must be a recurrent cell/);
+});
+
 test("activations flax.linen re-exports: celu, selu, softSign, hardTanh, hardSigmoid, hardSilu, glu, tanh", () => {
   const a = G.activations, x = arr(a.x);
   close(linen.celu(x, 0.5), a.celu, 2e-6, "celu");

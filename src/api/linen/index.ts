@@ -35,7 +35,7 @@ export { RNNCellBase } from "./recurrent.js";
 export type { DenseGeneralOptions, EinsumOptions, ConvTransposeOptions, ConvLocalOptions } from "./linear.js";
 export type { RMSNormOptions, GroupNormOptions, InstanceNormOptions } from "./norms.js";
 export type { AttentionOptions, MultiHeadDotProductAttentionOptions, AttentionCallOptions } from "./attention.js";
-export type { RNNOptions, RNNCallOptions, BidirectionalOptions } from "./recurrent.js";
+export type { RNNCell, RNNOptions, RNNCallOptions, BidirectionalOptions } from "./recurrent.js";
 export const DenseGeneral = newOptional(LN.DenseGeneral);
 export type DenseGeneral = LN.DenseGeneral;
 export const Einsum = newOptional(LN.Einsum);

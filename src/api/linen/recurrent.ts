@@ -159,7 +159,9 @@ export interface RNNCallOptions {
   initialCarry?: any; initKey?: JaxArray | null; seqLengths?: ArrayLike | null; returnCarry?: boolean | null;
   timeMajor?: boolean | null; reverse?: boolean | null; keepOrder?: boolean | null;
 }
-export interface RNNOptions extends ModuleOptions { cell?: RNNCellBase; timeMajor?: boolean; returnCarry?: boolean; reverse?: boolean; keepOrder?: boolean; unroll?: number }
+/** What RNN scans: a module with call(carry, x) -> [carry, y] and initializeCarry; numFeatureAxes defaults to 1. */
+export type RNNCell = Module & { call(carry: any, x: JaxArray): [any, any]; initializeCarry(rng: JaxArray, inputShape: readonly number[]): any; numFeatureAxes?: number };
+export interface RNNOptions extends ModuleOptions { cell?: RNNCell; timeMajor?: boolean; returnCarry?: boolean; reverse?: boolean; keepOrder?: boolean; unroll?: number }
 
 /** Reverses each sequence along time; with seqLengths, only its first seqLengths[b] steps (padding stays at the end). */
 function flipSequences(x: JaxArray, seqLengths: ArrayLike | null | undefined, nBatch: number, timeMajor: boolean): JaxArray {
@@ -173,17 +175,20 @@ function flipSequences(x: JaxArray, seqLengths: ArrayLike | null | undefined, nB
 
 /** Scans `cell` over the time axis (1 after the batch axes, or 0 with timeMajor), sharing its params over steps. */
 export class RNN extends Module {
-  cell: RNNCellBase; o: RNNOptions;
-  constructor(cell: RNNCellBase | RNNOptions, ...rest: unknown[]) {
+  cell: RNNCell; o: RNNOptions;
+  constructor(cell: RNNCell | RNNOptions, ...rest: unknown[]) {
     const o = fields<RNNOptions>("RNN", ["cell", "timeMajor", "returnCarry", "reverse", "keepOrder", "unroll"], [cell, ...rest]);
-    if (!(o.cell instanceof RNNCellBase)) throw new ValueError("linen.RNN: cell must be a recurrent cell such as linen.LSTMCell(features).");
+    // Any module with call(carry, x) and initializeCarry(rng, inputShape) is a cell, as in flax.
+    if (!(o.cell instanceof Module) || typeof (o.cell as RNNCell).initializeCarry !== "function") {
+      throw new ValueError("linen.RNN: cell must be a recurrent cell (a Module with call(carry, x) and initializeCarry), e.g. linen.LSTMCell(features).");
+    }
     super(o);
     this.o = o;
     this.cell = o.cell;
   }
   call(inputs: ArrayLike, opts: RNNCallOptions = {}): any {
     let x = jnp.asArray(inputs);
-    const o = this.o, cell = this.cell, nfa = cell.numFeatureAxes;
+    const o = this.o, cell = this.cell, nfa = cell.numFeatureAxes ?? 1;
     const timeMajor = opts.timeMajor ?? o.timeMajor ?? false, reverse = opts.reverse ?? o.reverse ?? false;
     const returnCarry = opts.returnCarry ?? o.returnCarry ?? false, keepOrder = opts.keepOrder ?? o.keepOrder ?? false;
     const t = timeMajor ? 0 : x.ndim - (nfa + 1), nBatch = timeMajor ? x.ndim - 1 - nfa : t;
