@@ -43,7 +43,7 @@ export interface ConvOptions extends ModuleOptions {
   useBias?: boolean; kernelInit?: Initializer; biasInit?: Initializer;
 }
 
-const perDim = (v: number | number[] | undefined, n: number, d: number) => (v === undefined ? Array(n).fill(d) : typeof v === "number" ? Array(n).fill(v) : v);
+export const perDim = (v: number | number[] | undefined, n: number, d: number) => (v === undefined ? Array(n).fill(d) : typeof v === "number" ? Array(n).fill(v) : v);
 
 /** N-d convolution over channels-last inputs; kernel (*kernelSize, in / groups, features). */
 export class Conv extends Module {
@@ -83,7 +83,7 @@ export class Conv extends Module {
  * Runs fn on `a` with exactly one batch axis before the nd spatial axes and the feature axis, as
  * flax does: none is added, several are flattened into one and restored.
  */
-function oneBatchDim(op: string, a: JaxArray, nd: number, fn: (b: JaxArray) => JaxArray): JaxArray {
+export function oneBatchDim(op: string, a: JaxArray, nd: number, fn: (b: JaxArray) => JaxArray): JaxArray {
   const nb = a.ndim - nd - 1;
   if (nb < 0) throw new ValueError(`${op}: the input needs ${nd} spatial axes and a feature axis (at least ${nd + 1} dims), but has shape [${a.shape}].`);
   if (nb === 1) return fn(a);
@@ -93,7 +93,7 @@ function oneBatchDim(op: string, a: JaxArray, nd: number, fn: (b: JaxArray) => J
 }
 
 /** flax's padding forms as lax padding; CIRCULAR and CAUSAL pad the (batched) input themselves. */
-function convPadding(a: JaxArray, p: ConvPadding, kernelSize: number[], dilation: number[]): [JaxArray, Padding] {
+export function convPadding(a: JaxArray, p: ConvPadding, kernelSize: number[], dilation: number[]): [JaxArray, Padding] {
   const nd = kernelSize.length;
   if (p === "SAME" || p === "VALID") return [a, p];
   if (p === "CIRCULAR") {
@@ -318,7 +318,7 @@ function restArg<T>(op: string, v: T | undefined, positional: string): T | {} {
 }
 
 /** A call's flag given bare (flax's positional argument) or in an options object. */
-function flagArg<T extends object>(op: string, name: string, v: unknown, extra: string[] = []): T {
+export function flagArg<T extends object>(op: string, name: string, v: unknown, extra: string[] = []): T {
   if (v === undefined || v === null) return {} as T;
   if (typeof v === "boolean") return { [name]: v } as T;
   if (typeof v === "object" && !Array.isArray(v) && Object.keys(v).every((k) => k === name || extra.includes(k))) return v as T;

@@ -18,7 +18,7 @@ interface Context {
 
 let ctx: Context | null = null;
 
-const INTERNAL = new Set(["constructor", "init", "apply", "param", "variable", "hasVariable", "makeRng", "isInitializing", "setup", "toString", "reserve"]);
+const INTERNAL = new Set(["constructor", "initializeCarry", "init", "apply", "param", "variable", "hasVariable", "makeRng", "isInitializing", "setup", "toString", "reserve"]);
 
 function hashString(s: string): number {
   let h = 2166136261;
