@@ -275,6 +275,32 @@ test("schedules match optax's formulas, eager and jitted", () => {
   assert.throws(() => optax.piecewiseInterpolateSchedule("cubic" as any, 1), (e: unknown) => e instanceof ValueError);
 });
 
+test("lookahead, skipNotFinite/skipLargeUpdates, incrementalUpdate, periodicUpdate", () => {
+  const opt = optax.lookahead(optax.sgd(0.1), 2, 0.5);
+  const step = jit((p: any, s: any, g: any) => { const [u, s2] = opt.update(g, s, p); return [optax.applyUpdates(p, u), s2]; });
+  let p: any = optax.LookaheadParams.initSynced({ x: arr([1, -1]) }), s = opt.init(p);
+  let fast = [1, -1], slow = [1, -1];
+  for (let t = 0; t < 5; t++) {
+    const g = [0.5 * t + 1, -0.25 * t];
+    [p, s] = step(p, s, { x: arr(g) }) as [any, any];
+    fast = fast.map((f, i) => f - 0.1 * g[i]);
+    if (t % 2 === 1) { slow = slow.map((v, i) => v + 0.5 * (fast[i] - v)); fast = [...slow]; }
+    assert.ok(maxRelErr(toNumbers(p.fast.x), fast) < 1e-6 && maxRelErr(toNumbers(p.slow.x), slow) < 1e-6, `step ${t}`);
+  }
+  assert.equal(keysOf(s), ["fastState", "stepsSinceSync"]);
+  assert.throws(() => opt.update({ x: jnp.ones([2]) }, s, { x: jnp.ones([2]) }), (e: unknown) => e instanceof ValueError && /initSynced/.test(String(e)));
+  const [skip, st] = optax.skipNotFinite({ a: jnp.array([NaN, Infinity, 1]), b: jnp.array([2]) });
+  assert.is(toNumbers(skip)[0], 1);
+  assert.is(toNumbers(st.numNotFinite)[0], 2);
+  const [big, st2] = optax.skipLargeUpdates({ a: jnp.array([3, 4]) }, undefined, undefined, 24);
+  assert.equal([toNumbers(big)[0], toNumbers(st2.normSquared)[0]], [1, 25]);
+  const ms = new optax.MultiSteps(optax.sgd(1), 2, true, optax.skipNotFinite);
+  assert.equal(keysOf(ms.init({ a: jnp.zeros([2]) }).skipState), ["numNotFinite", "shouldSkip"]);
+  assert.equal(toNumbers(optax.incrementalUpdate({ a: jnp.array([1, 2]) }, { a: jnp.array([3, 4]) }, 0.25).a), [2.5, 3.5]);
+  assert.equal(toNumbers(optax.periodicUpdate({ a: jnp.array([1]) }, { a: jnp.array([3]) }, jnp.array(4), 2).a), [1]);
+  assert.equal(toNumbers(optax.periodicUpdate({ a: jnp.array([1]) }, { a: jnp.array([3]) }, 5, 2).a), [3]);
+});
+
 const L = data.losses;
 const x32 = arr(L.x), y32 = arr(L.y), probs = arr(L.probs), logp = arr(L.logp), lab = arr(L.labels01), mask = jnp.array(L.mask, { dtype: "bool" });
 

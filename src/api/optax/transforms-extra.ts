@@ -8,7 +8,7 @@ import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
 import * as random from "../random.js";
 import { fullLikeTree, GradientTransformation, Params, safeIncrement, zerosLikeTree } from "./base.js";
-import { biasCorrection, castTree, count0, moment, oneMinus } from "./util.js";
+import { biasCorrection, castTree, count0, moment, muHat, oneMinus } from "./util.js";
 
 type Num = number | JaxArray;
 const map = tree.map;
@@ -23,13 +23,6 @@ const opts = <T extends object>(op: string, rest: unknown[], names: (keyof T & s
 const adamState = (mu: Params, nu: Params) => ({ count: count0(), mu, nu });
 /** m / (sqrt(v + epsRoot) + eps), Adam's step. */
 const adamDiv = (m: JaxArray, v: JaxArray, eps: Num, epsRoot: Num) => jnp.divide(m, jnp.add(jnp.sqrt(jnp.add(v, epsRoot)), eps));
-/** The bias-corrected first moment; with Nesterov, optax's look-ahead mix of it and the gradient. */
-function muHat(mu: Params, u: Params, b1: Num, count: JaxArray, nesterov?: boolean): Params {
-  if (!nesterov) return map((m: JaxArray) => biasCorrection(m, b1, count), mu);
-  return map((m: JaxArray, g: JaxArray) => jnp.add(jnp.multiply(b1, biasCorrection(m, b1, safeIncrement(count))),
-    jnp.multiply(oneMinus(b1), biasCorrection(g, b1, count))), mu, u);
-}
-
 interface B12 { b1?: Num; b2?: Num; eps?: Num }
 
 export function scaleByAdamax(...rest: [B12?] | [b1?: Num, b2?: Num, eps?: Num]): GradientTransformation {

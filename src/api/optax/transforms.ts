@@ -6,7 +6,7 @@ import { ValueError } from "../../core/errors.js";
 import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
 import { masked } from "./wrappers.js";
-import { biasCorrection, castTree, count0, moment } from "./util.js";
+import { biasCorrection, castTree, count0, moment, muHat } from "./util.js";
 import { fullLikeTree, GradientTransformation, Params, safeIncrement, ScalarOrSchedule, zerosLikeTree } from "./base.js";
 
 
@@ -59,13 +59,9 @@ export function scaleByAdam(...rest: [AdamOptions?] | [b1?: number, b2?: number,
       const mu = castTree(tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b1, 1), u, s.mu), o.muDtype);
       const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b2, 2), u, s.nu);
       const count = safeIncrement(s.count);
-      const muHat = o.nesterov
-        ? tree.map((m: JaxArray, g: JaxArray) => jnp.add(jnp.multiply(b1, m), jnp.multiply(1 - b1, g)),
-          tree.map((m: JaxArray) => biasCorrection(m, b1, safeIncrement(count)), mu),
-          tree.map((g: JaxArray) => biasCorrection(g, b1, count), u))
-        : tree.map((m: JaxArray) => biasCorrection(m, b1, count), mu);
+      const mh = muHat(mu, u, b1, count, o.nesterov);
       const nuHat = tree.map((v: JaxArray) => biasCorrection(v, b2, count), nu);
-      const out = tree.map((m: JaxArray, v: JaxArray) => jnp.divide(m, jnp.add(jnp.sqrt(jnp.add(v, epsRoot)), eps)), muHat, nuHat);
+      const out = tree.map((m: JaxArray, v: JaxArray) => jnp.divide(m, jnp.add(jnp.sqrt(jnp.add(v, epsRoot)), eps)), mh, nuHat);
       return [out, { count, mu, nu }];
     },
   };

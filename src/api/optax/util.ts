@@ -1,12 +1,11 @@
 // Helpers shared by the optax modules; not part of the public namespace.
-import { JaxArray } from "../../core/value.js";
-import { ArrayLike } from "../../core/value.js";
+import { ArrayLike, JaxArray } from "../../core/value.js";
 import { DType } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
 import { isPlainObject } from "../../core/transform-args.js";
 import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
-import { Params, ScalarOrSchedule } from "./base.js";
+import { Params, safeIncrement, ScalarOrSchedule } from "./base.js";
 
 export const count0 = () => jnp.zeros([], { dtype: "int32" });
 export const castTree = (t: Params, dtype: DType | null | undefined) => (dtype ? tree.map((x: JaxArray) => jnp.astype(x, dtype), t) : t);
@@ -76,3 +75,11 @@ export function axisWhere(op: string, rest: unknown[]): { axis: Axis; where?: Ar
   }
   return { axis: o.axis === undefined ? -1 : o.axis, where: o.where ?? undefined };
 }
+
+/** The bias-corrected first moment; with Nesterov, optax's look-ahead mix of it and the gradient. */
+export function muHat(mu: Params, u: Params, b1: number | JaxArray, count: JaxArray, nesterov?: boolean): Params {
+  if (!nesterov) return tree.map((m: JaxArray) => biasCorrection(m, b1, count), mu);
+  return tree.map((m: JaxArray, g: JaxArray) => jnp.add(jnp.multiply(b1, biasCorrection(m, b1, safeIncrement(count))),
+    jnp.multiply(oneMinus(b1), biasCorrection(g, b1, count))), mu, u);
+}
+

@@ -223,3 +223,55 @@ export function injectHyperparams(innerFactory: (...args: any[]) => GradientTran
     };
   };
 }
+
+/** A MultiSteps skip function: skip when any update is NaN or infinite. */
+export function skipNotFinite(updates: Params, gradientStep?: JaxArray, params?: Params): [JaxArray, OptState] {
+  void gradientStep; void params;
+  const numNotFinite = (tree.leaves(updates) as JaxArray[]).reduce((acc: JaxArray, x) =>
+    jnp.add(acc, jnp.sum(jnp.logicalNot(jnp.isfinite(x)), { dtype: "int32" })), jnp.zeros([], { dtype: "int32" }));
+  const shouldSkip = jnp.greater(numNotFinite, 0);
+  return [shouldSkip, { shouldSkip, numNotFinite }];
+}
+
+/** A MultiSteps skip function (bind maxSquaredNorm): skip unless ||updates||^2 < maxSquaredNorm (so NaN skips). */
+export function skipLargeUpdates(updates: Params, gradientStep: JaxArray | undefined, params: Params | undefined, maxSquaredNorm: number | JaxArray): [JaxArray, OptState] {
+  void gradientStep; void params;
+  const normSquared = (tree.leaves(updates) as JaxArray[]).reduce((acc: JaxArray, x) => jnp.add(acc, jnp.sum(jnp.square(x))), jnp.zeros([]));
+  const shouldSkip = jnp.logicalNot(jnp.less(normSquared, maxSquaredNorm));
+  return [shouldSkip, { shouldSkip, normSquared }];
+}
+
+/** stepSize * new + (1 - stepSize) * old, leaf by leaf (Polyak averaging of target networks). */
+export const incrementalUpdate = (newTensors: Params, oldTensors: Params, stepSize: number | JaxArray): Params =>
+  tree.map((n: JaxArray, o: JaxArray) => jnp.add(jnp.multiply(stepSize, n), jnp.multiply(jnp.subtract(1, stepSize), o)), newTensors, oldTensors);
+
+/** newTensors when steps is a multiple of updatePeriod, else oldTensors. */
+export const periodicUpdate = (newTensors: Params, oldTensors: Params, steps: number | JaxArray, updatePeriod: number | JaxArray): Params =>
+  select(jnp.equal(jnp.remainder(steps, updatePeriod), 0), newTensors, oldTensors);
+
+/** Lookahead's parameters: the fast weights the inner optimizer moves, and the slow ones synced every few steps. */
+export const LookaheadParams = { initSynced: (params: Params) => ({ fast: params, slow: params }) };
+
+/**
+ * Lookahead: the fast optimizer steps every time; every syncPeriod steps the slow weights move
+ * slowStepSize of the way to the fast ones and the fast weights restart from there. Params and
+ * updates are { fast, slow } (LookaheadParams.initSynced(params)).
+ */
+export function lookahead(fastOptimizer: GradientTransformation, syncPeriod: number, slowStepSize: number | JaxArray, resetState = false): GradientTransformation {
+  if (!(syncPeriod >= 1)) throw new ValueError(`optax.lookahead: syncPeriod must be >= 1, but got ${syncPeriod}.`);
+  return {
+    init: (p) => ({ fastState: fastOptimizer.init(p?.fast ?? p), stepsSinceSync: i32() }),
+    update(u, s, p) {
+      if (!p || p.fast === undefined || p.slow === undefined) throw new ValueError("optax.lookahead: update needs params { fast, slow }; start them with optax.LookaheadParams.initSynced(params).");
+      let [fu, fastState] = fastOptimizer.update(u, s.fastState, p.fast);
+      const sync = jnp.equal(s.stepsSinceSync, syncPeriod - 1).astype("float32");
+      const diff = tree.map((f: JaxArray, x: JaxArray, sl: JaxArray) => jnp.subtract(jnp.add(f, x), sl), p.fast, fu, p.slow);
+      const slow = tree.map((d: JaxArray) => jnp.multiply(jnp.multiply(slowStepSize, sync), d).astype(d.dtype), diff);
+      fu = tree.map((x: JaxArray, d: JaxArray) => jnp.subtract(x, jnp.multiply(jnp.multiply(sync, jnp.subtract(1, slowStepSize)), d)).astype(x.dtype), fu, diff);
+      if (resetState) {
+        fastState = tree.map((c: JaxArray, i: JaxArray) => jnp.add(jnp.multiply(jnp.subtract(1, sync), c), jnp.multiply(sync, i)).astype(c.dtype), fastState, fastOptimizer.init(p.fast));
+      }
+      return [{ fast: fu, slow }, { fastState, stepsSinceSync: jnp.remainder(jnp.add(s.stepsSinceSync, 1), syncPeriod).astype("int32") }];
+    },
+  };
+}
