@@ -126,7 +126,8 @@ export function full(shape: number | readonly number[], fillValue: ArrayLike, op
   const dtype = opts.dtype ? checkDType(opts.dtype, "full") : typeof fillValue === "boolean" ? "bool" : Number.isInteger(fillValue) ? "int32" : "float32";
   const C = typedArrayFor(dtype);
   const td = new C(sizeOf(s)) as TypedArray;
-  if (fillValue) td.fill(+fillValue as never);
+  // NaN is falsy but still a fill value; only an actual zero can skip the fill.
+  if (fillValue !== 0 && fillValue !== false) td.fill(+fillValue as never);
   return fromHost(getBackend(), td, new ShapedArray(s, dtype));
 }
 

@@ -6,25 +6,8 @@ import {
 import { positionalOptions } from "../numpy/options.js";
 import { DType } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
+import { lrArgs, WithLr } from "./util.js";
 
-type WithLr<T> = T & { learningRate: ScalarOrSchedule };
-
-/**
- * The learning rate and the rest: positional (`adam(1e-3, 0.9)`), or, as optax's keyword call
- * `adam(learning_rate=1e-3, b1=0.9)`, one options object holding learningRate too.
- */
-function lrArgs<T>(op: string, first: unknown, rest: unknown[]): [ScalarOrSchedule, unknown[]] {
-  if (typeof first === "number" || typeof first === "function") return [first as ScalarOrSchedule, rest];
-  if (first !== null && typeof first === "object" && !Array.isArray(first) && Object.getPrototypeOf(first) === Object.prototype) {
-    const { learningRate, ...others } = first as WithLr<T>;
-    if (rest.length) throw new ValueError(`${op}: with an options object first, put every hyperparameter in it (${op}({ learningRate, ... })).`);
-    if (typeof learningRate !== "number" && typeof learningRate !== "function") {
-      throw new ValueError(`${op}: the options need learningRate, a number or a schedule, but got ${JSON.stringify(learningRate)}.`);
-    }
-    return [learningRate, [others]];
-  }
-  throw new ValueError(`${op}: the learning rate is a number or a schedule (count => value), or pass ${op}({ learningRate, ... }); got ${JSON.stringify(first)}.`);
-}
 
 type SgdOptions = { momentum?: number | null; nesterov?: boolean };
 export function sgd(learningRate: ScalarOrSchedule | WithLr<SgdOptions>, ...restArgs: [SgdOptions?] | [momentum?: number | null, nesterov?: boolean]): GradientTransformation {

@@ -13,7 +13,7 @@ export interface GradientTransformation {
 }
 
 /** A learning rate: a number, or a schedule from the step count to a number/array. */
-export type ScalarOrSchedule = number | ((count: JaxArray) => JaxArray | number);
+export type ScalarOrSchedule = number | JaxArray | ((count: JaxArray) => JaxArray | number);
 
 /** params + updates, leaf by leaf (optax.apply_updates). */
 export function applyUpdates(params: Params, updates: Updates): Params {

@@ -15,11 +15,21 @@ export function squaredError(predictions: ArrayLike, targets?: ArrayLike | null)
   return jnp.square(err);
 }
 
-/** -sum(labels * log_softmax(logits)) over `axis` (default -1). */
-export function softmaxCrossEntropy(logits: ArrayLike, labels: ArrayLike, options?: { axis?: number } | number): JaxArray {
-  const opts = axisOptions<{ axis?: number }>("optax.softmaxCrossEntropy", options, "axis");
-  const axis = opts.axis ?? -1;
-  return jnp.negative(jnp.sum(jnp.multiply(labels, nn.logSoftmax(logits, { axis })), { axis }));
+/**
+ * -sum(labels * log_softmax(logits)) over `axis` (default -1); `where` (a mask, like optax's)
+ * leaves entries out of both the softmax and the sum. Pass (logits, labels, axis, where) or options.
+ */
+export function softmaxCrossEntropy(logits: ArrayLike, labels: ArrayLike, options?: { axis?: number | number[] | null; where?: ArrayLike | null } | number | number[] | null,
+  where?: ArrayLike | null): JaxArray {
+  const opts = axisOptions<{ axis?: number | number[] | null; where?: ArrayLike | null }>("optax.softmaxCrossEntropy", options as any, "axis, where");
+  const axis = opts.axis === undefined ? -1 : opts.axis;
+  let m = opts.where ?? where ?? undefined;
+  if (m === undefined) return jnp.negative(jnp.sum(jnp.multiply(labels, nn.logSoftmax(logits, { axis })), { axis }));
+  const x = jnp.asArray(logits);
+  m = jnp.asArray(m);
+  if (m.ndim !== x.ndim) m = jnp.expandDims(m, axis ?? 0);
+  const logp = nn.logSoftmax(jnp.where(m, x, -Infinity), { axis });
+  return jnp.negative(jnp.sum(jnp.multiply(labels, logp), { axis, where: m }));
 }
 
 /** logsumexp(logits) - logits[label], for integer labels. */

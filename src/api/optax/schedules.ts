@@ -1,38 +1,12 @@
 // Learning-rate schedules: functions of the int32 step count (optax.schedules).
 import { positionalOptions } from "../numpy/options.js";
 import { isPlainObject } from "../../core/transform-args.js";
+import { f32, scheduleArgs } from "./util.js";
 import { ValueError } from "../../core/errors.js";
 import { JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
 
 export type Schedule = (count: JaxArray | number) => JaxArray;
-const f32 = (c: JaxArray | number) => jnp.astype(jnp.asArray(c), "float32");
-
-/**
- * A schedule's arguments in optax's order, given positionally or as one object of optax's keyword
- * names in camelCase (`cosineDecaySchedule({ initValue: 0.1, decaySteps: 100 })`).
- */
-function scheduleArgs(op: string, args: readonly unknown[], names: readonly string[], required: number): any[] {
-  let vals: unknown[];
-  if (args.length === 1 && isPlainObject(args[0])) {
-    const o = args[0];
-    const unknown = Object.keys(o).filter((k) => !names.includes(k));
-    if (unknown.length) throw new ValueError(`optax.${op}: unknown option(s) ${unknown.join(", ")}; the options are ${names.join(", ")}.`);
-    vals = names.map((n) => o[n]);
-  } else {
-    if (args.length > names.length) throw new ValueError(`optax.${op}: takes at most ${names.length} arguments (${names.join(", ")}), but got ${args.length}.`);
-    vals = names.map((_, i) => args[i]);
-  }
-  vals.forEach((v, i) => {
-    const ok = v === undefined || typeof v === "number" || (names[i] === "staircase" && typeof v === "boolean") || (op === "exponentialDecay" && names[i] === "endValue" && v === null);
-    if (!ok || (i < required && v === undefined)) {
-      throw new ValueError(`optax.${op}: ${names[i]} must be a number${i < required ? "" : " or left out"}, but got ${JSON.stringify(v)}. ` +
-        `Pass ${names.slice(0, required).join(", ")} positionally (in optax's order) or as one options object.`);
-    }
-  });
-  return vals;
-}
-
 export function constantSchedule(...args: [value: number] | [{ value: number }]): Schedule {
   const [value] = scheduleArgs("constantSchedule", args, ["value"], 1);
   return (c) => jnp.fullLike(f32(c), value);

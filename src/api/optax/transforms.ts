@@ -5,12 +5,13 @@ import { positionalOptions } from "../numpy/options.js";
 import { ValueError } from "../../core/errors.js";
 import * as tree from "../tree.js";
 import * as jnp from "../numpy/index.js";
+import { masked } from "./wrappers.js";
+import { biasCorrection, castTree, count0, moment, muHat } from "./util.js";
 import { fullLikeTree, GradientTransformation, Params, safeIncrement, ScalarOrSchedule, zerosLikeTree } from "./base.js";
 
-const count0 = () => jnp.zeros([], { dtype: "int32" });
 
-/** updates * step_size. */
-export function scale(stepSize: number): GradientTransformation {
+/** updates * step_size (a number, or an array such as an injected hyperparameter). */
+export function scale(stepSize: number | JaxArray): GradientTransformation {
   return { init: () => ({}), update: (u, s) => [tree.map((g: JaxArray) => jnp.multiply(g, stepSize), u), s] };
 }
 
@@ -29,7 +30,7 @@ export function scaleBySchedule(stepSizeFn: (count: JaxArray) => JaxArray | numb
 export function scaleByLearningRate(lr: ScalarOrSchedule, flipSign = true): GradientTransformation {
   const m = flipSign ? -1 : 1;
   if (typeof lr === "function") return scaleBySchedule((c) => jnp.multiply(lr(c), m));
-  return scale(m * lr);
+  return scale(typeof lr === "number" ? m * lr : jnp.multiply(lr, m));
 }
 
 /** Momentum: trace = g + decay * trace (Nesterov: g + decay * new trace). */
@@ -44,12 +45,6 @@ export function trace(decay: number, nesterov = false): GradientTransformation {
   };
 }
 
-const castTree = (t: Params, dtype: DType | null | undefined) => (dtype ? tree.map((x: JaxArray) => jnp.astype(x, dtype), t) : t);
-
-const moment = (g: JaxArray, t: JaxArray, decay: number, order: 1 | 2) =>
-  jnp.add(jnp.multiply(1 - decay, order === 1 ? g : jnp.square(g)), jnp.multiply(decay, t));
-const biasCorrection = (t: JaxArray, decay: number, count: JaxArray) =>
-  jnp.divide(t, jnp.subtract(1, jnp.power(decay, jnp.astype(count, "float32"))).astype(t.dtype));
 
 export interface AdamOptions { b1?: number; b2?: number; eps?: number; epsRoot?: number; muDtype?: DType | null; nesterov?: boolean }
 
@@ -64,13 +59,9 @@ export function scaleByAdam(...rest: [AdamOptions?] | [b1?: number, b2?: number,
       const mu = castTree(tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b1, 1), u, s.mu), o.muDtype);
       const nu = tree.map((g: JaxArray, t: JaxArray) => moment(g, t, b2, 2), u, s.nu);
       const count = safeIncrement(s.count);
-      const muHat = o.nesterov
-        ? tree.map((m: JaxArray, g: JaxArray) => jnp.add(jnp.multiply(b1, m), jnp.multiply(1 - b1, g)),
-          tree.map((m: JaxArray) => biasCorrection(m, b1, safeIncrement(count)), mu),
-          tree.map((g: JaxArray) => biasCorrection(g, b1, count), u))
-        : tree.map((m: JaxArray) => biasCorrection(m, b1, count), mu);
+      const mh = muHat(mu, u, b1, count, o.nesterov);
       const nuHat = tree.map((v: JaxArray) => biasCorrection(v, b2, count), nu);
-      const out = tree.map((m: JaxArray, v: JaxArray) => jnp.divide(m, jnp.add(jnp.sqrt(jnp.add(v, epsRoot)), eps)), muHat, nuHat);
+      const out = tree.map((m: JaxArray, v: JaxArray) => jnp.divide(m, jnp.add(jnp.sqrt(jnp.add(v, epsRoot)), eps)), mh, nuHat);
       return [out, { count, mu, nu }];
     },
   };
@@ -139,23 +130,24 @@ export function scaleByRss(...rest: [{ initialAccumulatorValue?: number; eps?: n
 export type Mask = Params | ((params: Params) => Params);
 
 /**
- * updates + weight_decay * params, on the leaves the mask selects (all when no mask). As in
- * optax.masked, the mask (or what a mask function returns) may be a prefix of the params tree:
- * a boolean at a node covers its whole subtree.
+ * updates + weight_decay * params (a number or a schedule of the step), on the leaves the mask
+ * selects (all when no mask); as in optax, a mask wraps the transformation in optax.masked.
  */
-export function addDecayedWeights(weightDecay: number, mask?: Mask): GradientTransformation {
-  return {
-    init: () => ({}),
+export function addDecayedWeights(weightDecay: ScalarOrSchedule = 0, mask?: Mask | null): GradientTransformation {
+  const sched = typeof weightDecay === "function";
+  const tx: GradientTransformation = {
+    init: () => (sched ? { count: count0() } : {}),
     update(u, s, params) {
       if (params === undefined || params === null) {
-        throw new ValueError("optax.addDecayedWeights (adamw's weight decay): update needs the params; call update(grads, state, params).");
+        throw new ValueError("optax.addDecayedWeights: update needs the params; call update(grads, state, params).");
       }
-      const decay = (us: Params, ps: Params) => tree.map((g: JaxArray, p: JaxArray) => jnp.add(g, jnp.multiply(weightDecay, p)), us, ps);
-      const m = typeof mask === "function" ? mask(params) : mask;
-      const out = m === undefined ? decay(u, params) : tree.map((k: boolean, us: Params, ps: Params) => (k ? decay(us, ps) : us), m, u, params);
-      return [out, s];
+      const w = sched ? (weightDecay as (c: JaxArray) => JaxArray)(s.count) : weightDecay;
+      const next = sched ? { count: safeIncrement(s.count) } : s;
+      if (w === 0) return [u, next];
+      return [tree.map((g: JaxArray, p: JaxArray) => jnp.astype(jnp.add(g, jnp.multiply(w, p)), g.dtype), u, params), next];
     },
   };
+  return mask === undefined || mask === null ? tx : masked(tx, mask);
 }
 
 /** Rescales all updates when their global L2 norm exceeds maxNorm. */
