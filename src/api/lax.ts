@@ -22,3 +22,4 @@ export { dynamicSlice, dynamicUpdateSlice, dynamicSliceInDim, dynamicUpdateSlice
 export { squeeze, expandDims, full, fullLike, broadcast, collapse, dot, batchMatmul, selectN, reduce, map } from "./lax-extra.js";
 export { associativeScan, cumsum, cumprod, cummax, cummin, cumlogsumexp } from "./lax-scan.js";
 export { erfInv } from "../primitives/prng.js";
+export { lgamma, digamma, erfc } from "./lax-special.js";
