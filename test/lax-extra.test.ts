@@ -151,6 +151,11 @@ test("sliceInDim, dynamicSliceInDim, dynamicIndexInDim, dynamicUpdateSliceInDim:
   assert.equal(lax.dynamicIndexInDim(x, 1, 1, false).toArray(), [1, 5, 9]);
   assert.equal(lax.dynamicUpdateSliceInDim(x, jnp.zeros([3, 1], "int32"), 3, 1).toArray(), [[0, 1, 2, 0], [4, 5, 6, 0], [8, 9, 10, 0]]);
   assert.equal(lax.dynamicSlice(x, [0, 0], [0, 4]).shape, [0, 4]);
+  // The same as options objects.
+  assert.equal(lax.sliceInDim(x, 1, null, { stride: 2, axis: 1 }).toArray(), [[1, 3], [5, 7], [9, 11]]);
+  assert.equal(lax.dynamicIndexInDim(x, 1, { axis: 1, keepdims: false }).toArray(), [1, 5, 9]);
+  assert.equal(lax.dynamicSliceInDim(x, -1, 2, { axis: 1 }).toArray(), [[2, 3], [6, 7], [10, 11]]);
+  assert.equal(lax.dynamicUpdateSliceInDim(x, jnp.zeros([1, 4], "int32"), 0, { axis: 0 }).toArray()[0], [0, 0, 0, 0]);
 });
 
 test("dynamic slicing errors name the op and the shapes", () => {
@@ -269,6 +274,8 @@ test("full, fullLike: dtype and weak type as JAX; broadcast, collapse, squeeze, 
   const fl = lax.fullLike(x, 4);
   assert.equal([fl.dtype, fl.weakType, fl.toArray()], ["int32", false, [[4, 4, 4]]]);
   assert.equal(lax.fullLike(x, 0.5, "float32", [2]).toArray(), [0.5, 0.5]);
+  assert.equal(lax.fullLike(x, 0.5, { dtype: "float32", shape: [2] }).toArray(), [0.5, 0.5]);
+  assert.equal(lax.full([1], 2, { dtype: "float32" }).dtype, "float32");
   assert.equal(lax.broadcast(jnp.array([1, 2]), [2, 1]).toArray(), [[[1, 2]], [[1, 2]]]);
   assert.equal(lax.collapse(jnp.zeros([2, 3, 4, 5]), 1, 3).shape, [2, 12, 5]);
   assert.equal(lax.collapse(jnp.zeros([2, 3, 4, 5]), -2).shape, [2, 3, 20]);

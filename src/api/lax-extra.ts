@@ -4,7 +4,7 @@ import { checkDType, DType, isFloat } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
 import { flatten, treeDefEqual, unflatten } from "../core/pytree.js";
 import { fmtShape, normAxis, sizeOf } from "../core/shape.js";
-import { positionalOptions } from "../core/transform-args.js";
+import { isPlainObject, positionalOptions } from "../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../core/value.js";
 import { makeJaxpr } from "../jaxpr/make.js";
 import { vmap } from "../batching/vmap.js";
@@ -23,17 +23,20 @@ export const squeeze = (array: ArrayLike, dimensions: readonly number[]): JaxArr
 export const expandDims = (array: ArrayLike, dimensions: readonly number[]): JaxArray => jnpExpandDims(array, [...dimensions]);
 
 /** lax.full(shape, fillValue, dtype?): a scalar fill value (possibly traced) broadcast; weakly typed for a JS number without dtype. */
-export function full(shape: number | readonly number[], fillValue: ArrayLike, dtype?: DType | null): JaxArray {
+export function full(shape: number | readonly number[], fillValue: ArrayLike, dtype?: DType | null | { dtype?: DType | null }): JaxArray {
+  if (isPlainObject(dtype)) ({ dtype } = dtype);
   const v = asArray(fillValue);
   if (v.ndim !== 0) throw new ShapeError(`full: the fill value must be a scalar, got shape ${fmtShape(v.shape)}.`);
-  const d = dtype ? checkDType(dtype, "full") : v.dtype;
+  const d = dtype ? checkDType(dtype as DType, "full") : v.dtype;
   return S.broadcastInDim(A.convertElementType(v, d, !dtype && v.weakType), typeof shape === "number" ? [shape] : [...shape], []);
 }
 
 /** lax.full_like(x, fillValue, dtype?, shape?): x's shape and dtype (and weak type) unless given. */
-export function fullLike(x: ArrayLike, fillValue: ArrayLike, dtype?: DType | null, shape?: readonly number[] | null): JaxArray {
+export function fullLike(x: ArrayLike, fillValue: ArrayLike, dtype?: DType | null | { dtype?: DType | null; shape?: readonly number[] | null },
+  shape?: readonly number[] | null): JaxArray {
+  if (isPlainObject(dtype)) ({ dtype, shape } = dtype);
   const a = asArray(x);
-  const d = dtype ? checkDType(dtype, "fullLike") : a.dtype;
+  const d = dtype ? checkDType(dtype as DType, "fullLike") : a.dtype;
   const v = A.convertElementType(asArray(fillValue), d, !dtype && a.weakType);
   return full(shape ?? a.shape, v);
 }

@@ -3,6 +3,7 @@
 import { isFloat } from "../core/dtype.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { fmtShape, normAxis } from "../core/shape.js";
+import { isPlainObject } from "../core/transform-args.js";
 import { JaxArray } from "../core/value.js";
 import { add, clamp, convertElementType, lt, select } from "../primitives/arith.js";
 import { full } from "../primitives/helpers.js";
@@ -104,20 +105,23 @@ const oneAxis = (op: string, x: JaxArray, axis: number, v: Index): Index[] => {
 };
 
 /** lax.dynamic_slice_in_dim(operand, startIndex, sliceSize, axis = 0). */
-export function dynamicSliceInDim(operand: JaxArray, startIndex: Index, sliceSize: number, axis = 0): JaxArray {
+export function dynamicSliceInDim(operand: JaxArray, startIndex: Index, sliceSize: number, axis: number | { axis?: number } = 0): JaxArray {
+  if (isPlainObject(axis)) ({ axis = 0 } = axis);
   const x = asArray(operand);
   const a = normAxis("dynamicSliceInDim", axis, x.ndim);
   return dynamicSlice(x, oneAxis("dynamicSliceInDim", x, a, startIndex), x.shape.map((n, i) => (i === a ? sliceSize : n)));
 }
 
 /** lax.dynamic_update_slice_in_dim(operand, update, startIndex, axis). */
-export function dynamicUpdateSliceInDim(operand: JaxArray, update: JaxArray, startIndex: Index, axis: number): JaxArray {
+export function dynamicUpdateSliceInDim(operand: JaxArray, update: JaxArray, startIndex: Index, axis: number | { axis: number }): JaxArray {
+  if (isPlainObject(axis)) ({ axis } = axis);
   const x = asArray(operand);
   return dynamicUpdateSlice(x, update, oneAxis("dynamicUpdateSliceInDim", x, axis, startIndex));
 }
 
 /** lax.dynamic_index_in_dim(operand, index, axis = 0, keepdims = true). */
-export function dynamicIndexInDim(operand: JaxArray, index: Index, axis = 0, keepdims = true): JaxArray {
+export function dynamicIndexInDim(operand: JaxArray, index: Index, axis: number | { axis?: number; keepdims?: boolean } = 0, keepdims = true): JaxArray {
+  if (isPlainObject(axis)) ({ axis = 0, keepdims = true } = axis);
   const x = asArray(operand);
   const a = normAxis("dynamicIndexInDim", axis, x.ndim);
   const out = dynamicSliceInDim(x, index, 1, a);
@@ -125,7 +129,9 @@ export function dynamicIndexInDim(operand: JaxArray, index: Index, axis = 0, kee
 }
 
 /** lax.slice_in_dim(operand, startIndex, limitIndex, stride = 1, axis = 0): static; null means the axis end. */
-export function sliceInDim(operand: JaxArray, startIndex: number | null, limitIndex: number | null, stride = 1, axis = 0): JaxArray {
+export function sliceInDim(operand: JaxArray, startIndex: number | null, limitIndex: number | null,
+  stride: number | { stride?: number; axis?: number } = 1, axis = 0): JaxArray {
+  if (isPlainObject(stride)) ({ stride = 1, axis = 0 } = stride);
   const x = asArray(operand);
   const a = normAxis("sliceInDim", axis, x.ndim), n = x.shape[a];
   const wrap = (v: number | null, dflt: number) => (v === null || v === undefined ? dflt : v < 0 ? v + n : v);
