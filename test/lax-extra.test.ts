@@ -155,7 +155,7 @@ test("sliceInDim, dynamicSliceInDim, dynamicIndexInDim, dynamicUpdateSliceInDim:
   assert.equal(lax.sliceInDim(x, 1, null, { stride: 2, axis: 1 }).toArray(), [[1, 3], [5, 7], [9, 11]]);
   assert.equal(lax.dynamicIndexInDim(x, 1, { axis: 1, keepdims: false }).toArray(), [1, 5, 9]);
   assert.equal(lax.dynamicSliceInDim(x, -1, 2, { axis: 1 }).toArray(), [[2, 3], [6, 7], [10, 11]]);
-  assert.equal(lax.dynamicUpdateSliceInDim(x, jnp.zeros([1, 4], "int32"), 0, { axis: 0 }).toArray()[0], [0, 0, 0, 0]);
+  assert.equal(lax.dynamicUpdateSliceInDim(x, jnp.zeros([1, 4], "int32"), 0, { axis: 0 }).get(0).toArray(), [0, 0, 0, 0]);
 });
 
 test("dynamic slicing errors name the op and the shapes", () => {
