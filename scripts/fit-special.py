@@ -21,7 +21,7 @@ def show(name, p, rel, scale):
     # power series in the variable v with v = scale * u
     q = [float(a) / scale ** i for i, a in enumerate(p)]
     print(f"// {name}: max relative fit error {rel:.2e}")
-    print(f"const {name} = [{', '.join(repr(v) for v in reversed(q))}];")
+    print(f"const {name} = [{', '.join('%.12g' % v for v in reversed(q))}];")
 
 for deg in (15,):
     p, r = fit(lambda x: mp.loggamma(x) / ((x - 1) * (x - 2)) if x not in (1, 2) else mp.diff(mp.loggamma, x) / (2 * x - 3), 1, 3, deg)
@@ -43,5 +43,5 @@ for deg in (16,):
     # F as a polynomial in t: u = t/0.4 - 1
     tp = np.polynomial.Polynomial(p)(np.polynomial.Polynomial([-1, 1 / 0.4]))
     print(f"// ERFC_F: max absolute fit error {err:.2e}")
-    print(f"const ERFC_F = [{', '.join(repr(float(v)) for v in reversed(tp.coef))}];")
+    print(f"const ERFC_F = [{', '.join('%.12g' % float(v) for v in reversed(tp.coef))}];")
 print("// X0", mp.nstr(X0, 25))

@@ -21,7 +21,7 @@ export function associativeScan(fn: (a: any, b: any) => any, elems: unknown, rev
   if (!xs.length) return elems;
   const ax = normAxis("associativeScan", axis, xs[0].ndim);
   const n = xs[0].shape[ax];
-  if (xs.some((x) => x.ndim !== xs[0].ndim || x.shape[normAxis("associativeScan", axis, x.ndim)] !== n)) {
+  if (xs.some((x) => x.ndim <= ax || x.shape[ax] !== n)) {
     throw new ShapeError(`associativeScan: every leaf of elems needs the same length along axis ${axis}, got shapes ${xs.map((x) => `[${x.shape}]`).join(", ")}.`);
   }
   const combine = (a: JaxArray[], b: JaxArray[]) => {
