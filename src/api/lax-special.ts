@@ -45,8 +45,8 @@ function reduce13(y0: JaxArray) {
 
 /** Shared shape of both functions: y = x, or 1 - x by reflection for x < 0. */
 function reflected(x: JaxArray) {
-  const reflect = lt(x, 0);
-  return { reflect, y: select(reflect, sub(1, x), x), big: le(8, select(reflect, sub(1, x), x)) };
+  const reflect = lt(x, 0), y = select(reflect, sub(1, x), x);
+  return { reflect, y, big: le(8, y) };
 }
 
 const isInf = (x: JaxArray) => eq(abs(x), Infinity);
