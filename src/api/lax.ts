@@ -18,3 +18,8 @@ export { scan, whileLoop, foriLoop } from "../control/loops.js";
 export { convGeneralDilated, reduceWindow } from "./conv.js";
 export { axisIndex } from "../batching/collectives.js";
 export { psum, pmax, pmin, pmean, allGather, ppermute } from "../batching/collective-api.js";
+export { dynamicSlice, dynamicUpdateSlice, dynamicSliceInDim, dynamicUpdateSliceInDim, dynamicIndexInDim, sliceInDim } from "./lax-slicing.js";
+export { squeeze, expandDims, full, fullLike, broadcast, collapse, dot, batchMatmul, selectN, reduce, map } from "./lax-extra.js";
+export { associativeScan, cumsum, cumprod, cummax, cummin, cumlogsumexp } from "./lax-scan.js";
+export { erfInv } from "../primitives/prng.js";
+export { lgamma, digamma, erfc } from "./lax-special.js";

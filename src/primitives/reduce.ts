@@ -7,9 +7,10 @@ import { HostArray, Primitive } from "../core/primitive.js";
 import { normAxis, sizeOf, stridesOf } from "../core/shape.js";
 import { bind1 } from "../core/trace.js";
 import { JaxArray } from "../core/value.js";
-import { convertElementType, div, eq, mul } from "./arith.js";
+import { add, convertElementType, div, eq, gt, lt, max, min, mul, select } from "./arith.js";
+import { assocScan } from "./assoc-scan.js";
 import { checkKinds, full, zeroJvp } from "./helpers.js";
-import { broadcastInDim, concatenate, forEachIndex, linearJvp, reduceSum, reshape, shiftAxesBatch, slice, transpose } from "./structural.js";
+import { broadcastInDim, concatenate, forEachIndex, linearJvp, reduceSum, reshape, rev, shiftAxesBatch, slice, transpose } from "./structural.js";
 
 type Combine = (a: number, b: number) => number;
 
@@ -194,21 +195,32 @@ export const cumsumP: Primitive<CumParams> = new Primitive<CumParams>("cumsum", 
 export const cumprodP: Primitive<CumParams> = new Primitive<CumParams>("cumprod", {
   abstractEval: cumShape("cumprod"),
   reference: cumRef(() => 1, (d) => (isFloat(d) ? (a, b) => a * b : Math.imul)),
-  jvp([x], [t], p) {
-    // out_i * sum_{j<=i} t_j / x_j: exact away from zeros of x.
-    const out = cumulative(cumprodP, x, p.axis, p.reverse);
-    return [[out], [mul(out, cumulative(cumsumP, div(t, x), p.axis, p.reverse))]];
-  },
+  jvp: scanJvp(() => cumprodP, mul, (a, ta, b, tb) => add(mul(ta, b), mul(a, tb))),
   batch: shiftAxesBatch(() => cumprodP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
+// cumprod/cummax/cummin differentiate as JAX's do: as the prefix scan of the (value, tangent)
+// pairs, exact at zeros for products and splitting ties evenly for max/min.
+type Bin = (a: JaxArray, b: JaxArray) => JaxArray;
+function scanJvp(p: () => Primitive<CumParams>, op: Bin, tan: (a: JaxArray, ta: JaxArray, b: JaxArray, tb: JaxArray) => JaxArray) {
+  return ([x]: JaxArray[], [t]: JaxArray[], { axis, reverse }: CumParams): [JaxArray[], JaxArray[]] => {
+    const r = (a: JaxArray) => (reverse ? rev(a, [axis]) : a);
+    const [, tout] = assocScan(([a, ta], [b, tb]) => [op(a, b), tan(a, ta, b, tb)], [r(x), r(t)], axis);
+    return [[cumulative(p(), x, axis, reverse)], [r(tout)]];
+  };
+}
+const chooser = (pick: Bin) => (a: JaxArray, ta: JaxArray, b: JaxArray, tb: JaxArray) =>
+  select(eq(a, b), mul(add(ta, tb), 0.5), select(pick(a, b), ta, tb));
+
 export const cummaxP: Primitive<CumParams> = new Primitive<CumParams>("cummax", {
   abstractEval: cumShape("cummax"),
   reference: cumRef(lowest, () => fmax),
+  jvp: scanJvp(() => cummaxP, max, chooser(gt)),
   batch: shiftAxesBatch(() => cummaxP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 export const cumminP: Primitive<CumParams> = new Primitive<CumParams>("cummin", {
   abstractEval: cumShape("cummin"),
   reference: cumRef(highest, () => fmin),
+  jvp: scanJvp(() => cumminP, min, chooser(lt)),
   batch: shiftAxesBatch(() => cumminP, (p) => ({ ...p, axis: p.axis + 1 })),
 });
 
