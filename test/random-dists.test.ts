@@ -1,0 +1,149 @@
+// random samplers beyond uniform/normal: goldens from the numpy port of JAX's algorithms
+// (test/goldens/make_random_dists_goldens.py), moments with fixed keys, jit/vmap/grad, errors.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as fs from "node:fs";
+import { random, jnp, grad, vmap, jit, tidy, lax, DTypeError, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { DType } from "../src/core/dtype.js";
+
+const u32 = (xs: number[]) => jnp.array(xs, { dtype: "uint32" });
+const vals = (x: JArray): number[] => Array.from(x.dataSync() as ArrayLike<number>);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const variance = (xs: number[]) => { const m = mean(xs); return mean(xs.map((x) => (x - m) ** 2)); };
+
+interface Enc { dtype: DType; shape: number[]; data: any[] }
+interface Case { name: string; fn: string; key: number[]; args: Record<string, any>; out: Enc; tol_ulp?: number }
+const CASES: Case[] = JSON.parse(fs.readFileSync(new URL("../../test/goldens/random_dists.json", import.meta.url), "utf8")).cases;
+
+function decode(e: Enc): JArray {
+  if (e.dtype === "float32") return jnp.array(new Float32Array(new Uint32Array(e.data).buffer), { shape: e.shape });
+  return jnp.array(e.dtype === "uint32" ? Uint32Array.from(e.data) : Int32Array.from(e.data), { shape: e.shape });
+}
+const arg = (v: any) => (v && typeof v === "object" && !Array.isArray(v) && "dtype" in v ? decode(v) : v);
+
+function run(c: Case): JArray {
+  const k = u32(c.key);
+  const a = Object.fromEntries(Object.entries(c.args).map(([n, v]) => [n, arg(v)]));
+  const r = random as any;
+  switch (c.fn) {
+    case "beta": return random.beta(k, a.a, a.b, a.shape);
+    case "f": return random.f(k, a.dfnum, a.dfden, a.shape);
+    case "weibullMin": return random.weibullMin(k, a.scale, a.concentration, a.shape);
+    case "triangular": return random.triangular(k, a.left, a.mode, a.right, a.shape);
+    case "doublesidedMaxwell": return random.doublesidedMaxwell(k, a.loc, a.scale, a.shape);
+    case "multivariateNormal": return random.multivariateNormal(k, a.mean, a.cov, a.shape);
+    case "ball": return random.ball(k, a.d, a.p, a.shape);
+    case "laplace": case "logistic": case "cauchy": case "maxwell": case "rademacher": return r[c.fn](k, a.shape);
+    default: {
+      // one parameter, then shape
+      const p = a.a ?? a.alpha ?? a.df ?? a.sigma ?? a.b ?? a.scale ?? a.mean ?? a.p ?? a.lam;
+      return r[c.fn](k, p, a.shape);
+    }
+  }
+}
+
+function words(x: JArray): number[] {
+  return x.dtype === "float32" ? Array.from(new Int32Array(Float32Array.from(vals(x)).buffer)) : vals(x);
+}
+
+test("goldens: samplers equal the numpy port of JAX's algorithms (ints exact, floats within tol ulp)", () => {
+  const failures: string[] = [];
+  for (const c of CASES) {
+    tidy(() => {
+      const out = run(c);
+      if (out.dtype !== c.out.dtype || JSON.stringify(out.shape) !== JSON.stringify(c.out.shape)) {
+        failures.push(`${c.name}: got ${out.dtype}${JSON.stringify(out.shape)}, want ${c.out.dtype}${JSON.stringify(c.out.shape)}`);
+        return;
+      }
+      const got = words(out), want = words(decode(c.out));
+      const tol = c.tol_ulp ?? 0;
+      const bad = got.findIndex((v, i) => !(Math.abs(v - want[i]) <= tol));
+      if (bad >= 0) failures.push(`${c.name}[${bad}]: got ${vals(out)[bad]}, want ${vals(decode(c.out))[bad]} (tol ${tol} ulp)`);
+    });
+  }
+  assert.ok(CASES.length >= 25);
+  assert.ok(failures.length === 0, `${failures.length} of ${CASES.length} cases differ:\n  ${failures.join("\n  ")}`);
+});
+
+test("moments: gamma, loggamma, beta, poisson, chisquare, geometric, t with fixed keys", () => {
+  const k = random.key(3);
+  const g = vals(random.gamma(k, 3, [2000]));
+  assert.ok(Math.abs(mean(g) - 3) < 0.15 && Math.abs(variance(g) - 3) < 0.45, `gamma ${mean(g)} ${variance(g)}`);
+  const gs = vals(random.gamma(k, 0.3, [2000]));
+  assert.ok(Math.abs(mean(gs) - 0.3) < 0.04, `gamma(0.3) ${mean(gs)}`);
+  const lg = vals(random.loggamma(k, 3, [50])), g50 = vals(random.gamma(k, 3, [50]));
+  lg.forEach((v, i) => assert.ok(Math.abs(Math.exp(v) - g50[i]) <= 1e-5 * g50[i]));
+  const b = vals(random.beta(k, 2, 5, [2000]));
+  assert.ok(Math.abs(mean(b) - 2 / 7) < 0.02, `beta ${mean(b)}`);
+  for (const lam of [3, 40]) {
+    const p = vals(random.poisson(k, lam, [2000]));
+    assert.ok(p.every(Number.isInteger) && Math.abs(mean(p) - lam) < 0.06 * lam && Math.abs(variance(p) - lam) < 0.15 * lam, `poisson(${lam}) ${mean(p)} ${variance(p)}`);
+  }
+  const cs = vals(random.chisquare(k, 4, [2000]));
+  assert.ok(Math.abs(mean(cs) - 4) < 0.25, `chisquare ${mean(cs)}`);
+  const ge = vals(random.geometric(k, 0.25, [2000]));
+  assert.ok(Math.min(...ge) >= 1 && Math.abs(mean(ge) - 4) < 0.25, `geometric ${mean(ge)}`);
+  const d = random.dirichlet(k, [1, 2, 3], [500]);
+  assert.equal(d.shape, [500, 3]);
+  const sums = vals(jnp.sum(d, { axis: -1 }));
+  assert.ok(sums.every((s) => Math.abs(s - 1) < 1e-5));
+  const bl = random.ball(k, 3, 2, [200]);
+  assert.ok(vals(jnp.linalg.norm(bl, { axis: -1 })).every((r) => r <= 1 + 1e-6));
+});
+
+test("dtypes and shapes follow JAX", () => {
+  const k = random.key(0);
+  assert.is(random.poisson(k, 3).dtype, "int32");
+  assert.is(random.rademacher(k, [3]).dtype, "int32");
+  assert.is(random.rademacher(k, [3], "float32").dtype, "float32");
+  assert.is(random.geometric(k, 0.5, [2]).dtype, "int32");
+  assert.is(random.gamma(k, 2, null, "float64").dtype, "float64");
+  assert.equal(random.gamma(k, jnp.ones([2, 3])).shape, [2, 3]);
+  assert.equal(random.gamma(k, 2, { shape: [4] }).shape, [4]);
+  assert.equal(random.doublesidedMaxwell(k, jnp.zeros([2]), 1).shape, [2, 2]); // JAX's shape + param shape
+  assert.equal(random.multivariateNormal(k, jnp.zeros([3]), jnp.eye(3), [5]).shape, [5, 3]);
+  assert.equal(random.gamma(k, 2, [0]).shape, [0]);
+  assert.equal(random.keyData(k).toArray(), [0, 0]);
+  assert.equal(random.wrapKeyData(u32([1, 2])).toArray(), [1, 2]);
+});
+
+test("jit equals eager; vmap over keys equals a loop", () => {
+  const k = random.key(11);
+  for (const f of [(kk: JArray) => random.gamma(kk, 1.7, [4]), (kk: JArray) => random.poisson(kk, 12, [4]),
+    (kk: JArray) => random.beta(kk, 0.5, 2, [3]), (kk: JArray) => random.laplace(kk, [5])]) {
+    assert.equal(vals(jit(f)(k)), vals(f(k)));
+    const ks = random.split(k, 3);
+    const batched = vmap(f)(ks);
+    const rows = [0, 1, 2].map((i) => vals(f(jnp.reshape(lax.slice(ks, [i, 0], [i + 1, 2]), [2]))));
+    assert.equal(vals(batched), rows.flat());
+  }
+});
+
+test("grad: location/scale parameters vs central differences; gamma's a is a clear error", () => {
+  const k = random.key(5);
+  const cases: [(p: JArray) => JArray, number][] = [
+    [(s) => jnp.sum(random.lognormal(k, s, [6], "float64")), 0.7],
+    [(b) => jnp.sum(random.pareto(k, b, [6], "float64")), 2.5],
+    [(s) => jnp.sum(random.rayleigh(k, s, [6], "float64")), 1.3],
+    [(m) => jnp.sum(random.triangular(k, -1, m, 2, [6], "float64")), 0.2],
+  ];
+  for (const [f, x0] of cases) {
+    const g = grad(f)(jnp.array(x0, { dtype: "float64" })).item() as number;
+    const h = 1e-5;
+    const fd = ((f(jnp.array(x0 + h, { dtype: "float64" })).item() as number) - (f(jnp.array(x0 - h, { dtype: "float64" })).item() as number)) / (2 * h);
+    assert.ok(Math.abs(g - fd) < 1e-4 * Math.max(1, Math.abs(fd)), `${g} vs ${fd}`);
+  }
+  assert.throws(() => grad((a: JArray) => jnp.sum(random.gamma(k, a, [3])))(jnp.array(2.5, { dtype: "float32" })), (e: Error) => e instanceof NotImplementedError && /random_gamma_grad/.test(e.message));
+});
+
+test("errors name the op and the remedy", () => {
+  const k = random.key(0);
+  assert.throws(() => random.gamma(k, 2, [3], "int32"), (e: Error) => e instanceof DTypeError && /gamma/.test(e.message));
+  assert.throws(() => random.poisson(k, 2, [3], "float32"), (e: Error) => e instanceof DTypeError && /poisson/.test(e.message));
+  assert.throws(() => random.beta(k, jnp.ones([2]), 1, [3]), (e: Error) => e instanceof ValueError && /beta/.test(e.message));
+  assert.throws(() => random.multivariateNormal(k, jnp.zeros([2]), jnp.eye(2), null, undefined, "eigh"), (e: Error) => e instanceof NotImplementedError && /cholesky/.test(e.message));
+  assert.throws(() => random.gamma(k, 2, [3], "float32", "fast"), (e: Error) => e instanceof ValueError && /method/.test(e.message));
+  assert.throws(() => random.keyData(jnp.zeros([3])), (e: Error) => e instanceof DTypeError && /keyData/.test(e.message));
+});
+
+test.run();
