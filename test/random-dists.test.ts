@@ -30,9 +30,10 @@ function run(c: Case): JArray {
     case "f": return random.f(k, a.dfnum, a.dfden, a.shape);
     case "weibullMin": return random.weibullMin(k, a.scale, a.concentration, a.shape);
     case "triangular": return random.triangular(k, a.left, a.mode, a.right, a.shape);
-    case "doublesidedMaxwell": return random.doublesidedMaxwell(k, a.loc, a.scale, a.shape);
+    case "doublesidedMaxwell": return random.doubleSidedMaxwell(k, a.loc, a.scale, a.shape);
     case "multivariateNormal": return random.multivariateNormal(k, a.mean, a.cov, a.shape);
     case "ball": return random.ball(k, a.d, a.p, a.shape);
+    case "binomial": return random.binomial(k, a.n, a.p, a.shape);
     case "laplace": case "logistic": case "cauchy": case "maxwell": case "rademacher": return r[c.fn](k, a.shape);
     default: {
       // one parameter, then shape
@@ -77,6 +78,8 @@ test("moments: gamma, loggamma, beta, poisson, chisquare, geometric, t with fixe
   assert.ok(Math.abs(mean(b) - 2 / 7) < 0.02, `beta ${mean(b)}`);
   for (const lam of [3, 40]) {
     const p = vals(random.poisson(k, lam, [2000]));
+    const bn = vals(random.binomial(k, 4 * lam, 0.25, [2000]));
+    assert.ok(bn.every(Number.isInteger) && Math.abs(mean(bn) - lam) < 0.06 * lam && Math.abs(variance(bn) - 0.75 * lam) < 0.15 * lam, `binomial ${mean(bn)} ${variance(bn)}`);
     assert.ok(p.every(Number.isInteger) && Math.abs(mean(p) - lam) < 0.06 * lam && Math.abs(variance(p) - lam) < 0.15 * lam, `poisson(${lam}) ${mean(p)} ${variance(p)}`);
   }
   const cs = vals(random.chisquare(k, 4, [2000]));
@@ -95,6 +98,9 @@ test("dtypes and shapes follow JAX", () => {
   const k = random.key(0);
   assert.is(random.poisson(k, 3).dtype, "int32");
   assert.is(random.rademacher(k, [3]).dtype, "int32");
+  assert.is(random.binomial(k, 10, 0.5, [3]).dtype, "float32");
+  assert.equal(vals(random.binomial(k, jnp.array([NaN, -1, Infinity, 5]), jnp.array([0.5, 0.5, 0.5, NaN]))).map(String), ["NaN", "NaN", "Infinity", "NaN"]);
+  assert.is(random.doublesidedMaxwell, random.doubleSidedMaxwell);
   assert.is(random.rademacher(k, [3], "float32").dtype, "float32");
   assert.is(random.geometric(k, 0.5, [2]).dtype, "int32");
   assert.is(random.gamma(k, 2, null, "float64").dtype, "float64");
@@ -110,7 +116,7 @@ test("dtypes and shapes follow JAX", () => {
 test("jit equals eager; vmap over keys equals a loop", () => {
   const k = random.key(11);
   for (const f of [(kk: JArray) => random.gamma(kk, 1.7, [4]), (kk: JArray) => random.poisson(kk, 12, [4]),
-    (kk: JArray) => random.beta(kk, 0.5, 2, [3]), (kk: JArray) => random.laplace(kk, [5])]) {
+    (kk: JArray) => random.beta(kk, 0.5, 2, [3]), (kk: JArray) => random.binomial(kk, 50, 0.4, [3]), (kk: JArray) => random.laplace(kk, [5])]) {
     assert.equal(vals(jit(f)(k)), vals(f(k)));
     const ks = random.split(k, 3);
     const batched = vmap(f)(ks);

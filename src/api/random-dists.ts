@@ -330,7 +330,7 @@ export function maxwell(key: ArrayLike, ...rest: Opt[]): JaxArray {
 
 /** Double-sided Maxwell samples: a random sign times maxwell, scaled and shifted. As in JAX the
  * result shape is shape + broadcast(loc, scale) (with shape = that broadcast when shape is ()). */
-export function doublesidedMaxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, ...rest: Opt[]): JaxArray {
+export function doubleSidedMaxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, ...rest: Opt[]): JaxArray {
   const o = opts("doublesidedMaxwell", rest);
   const k = checkKey("doublesidedMaxwell", key);
   const dtype = floatDtype("doublesidedMaxwell", o.dtype);
@@ -343,6 +343,8 @@ export function doublesidedMaxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayL
   const sign = rademacher(kr, s, dtype);
   return jnp.add(jnp.multiply(A.mul(sign, m), scale), loc);
 }
+
+export const doublesidedMaxwell = doubleSidedMaxwell;
 
 /** Multivariate normal samples: mean + factor @ normal, factor from `method` ("cholesky"; "eigh" and
  * "svd" need a symmetric eigensolver tinyjax does not have yet). Shape [...shape, n]. */
@@ -468,6 +470,94 @@ export function poisson(key: ArrayLike, lam: ArrayLike, ...rest: Opt[]): JaxArra
   const lamRej = A.select(useKnuth, bc(c(1e5, "float32"), s), l);
   const result = A.select(useKnuth, poissonKnuth(kk, lamKnuth, s, dtype), poissonRejection(kk, lamRej, s, dtype));
   return A.select(A.eq(l, bc(c(0, "float32"), s)), jnp.zeros(s, { dtype }), result);
+}
+
+const STIRLING_TAIL = [0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
+  0.0138761288230707, 0.0118967099458917, 0.0104112652619720, 0.00925546218271273, 0.00833056343336287];
+
+/** JAX's _stirling_approx_tail: a table for k <= 9, else the series (at k clamped to 9, as JAX has it). */
+function stirlingTail(k: JaxArray): JaxArray {
+  const dt = k.dtype, f = (v: number) => bc(c(v, dt), k.shape);
+  const useTail = A.le(k, f(9));
+  const kc = A.min(A.max(k, f(0)), f(9));
+  const kp1 = A.add(kc, f(1)), kp1sq = A.mul(kp1, kp1);
+  const approx = A.div(A.sub(f(1 / 12), A.div(A.sub(f(1 / 360), A.div(f(1 / 1260), kp1sq)), kp1sq)), kp1);
+  const tail = jnp.take(jnp.array(STIRLING_TAIL, { dtype: dt }), A.convertElementType(A.floor(kc), "int32"));
+  return A.select(useTail, tail, approx);
+}
+
+/** Counts geometric waiting times until they pass `count` (JAX's _binomial_inversion). */
+function binomialInversion(key: JaxArray, count: JaxArray, prob: JaxArray, s: number[]): JaxArray {
+  const dt = prob.dtype, f = (v: number) => bc(c(v, dt), s);
+  const log1m = M.log1p(A.neg(prob));
+  const [, num] = whileLoop(([, , sum]: JaxArray[]) => jnp.any(A.le(sum, count)), ([n, g, sum, rng]: JaxArray[]) => {
+    const [sub, next] = splitN(rng, 2);
+    const out = A.select(A.le(sum, count), A.add(g, f(1)), g);
+    const u = uniform(sub, s, { dtype: dt });
+    return [A.add(n, c(1, "int32")), out, A.add(sum, A.ceil(A.div(M.log(u), log1m))), next];
+  }, [c(0, "int32"), f(0), f(0), key]) as JaxArray[];
+  return A.sub(num, f(1));
+}
+
+/** Hormann's transformed rejection with squeeze (JAX's _btrs). */
+function btrs(key: JaxArray, count: JaxArray, prob: JaxArray, s: number[]): JaxArray {
+  const dt = prob.dtype, f = (v: number) => bc(c(v, dt), s);
+  const stddev = M.sqrt(A.mul(A.mul(count, prob), A.sub(f(1), prob)));
+  const b = A.add(f(1.15), A.mul(f(2.53), stddev));
+  const a = A.add(A.add(f(-0.0873), A.mul(f(0.0248), b)), A.mul(f(0.01), prob));
+  const cc = A.add(A.mul(count, prob), f(0.5));
+  const vR = A.sub(f(0.92), A.div(f(4.2), b));
+  const r = A.div(prob, A.sub(f(1), prob));
+  const alpha = A.mul(A.add(f(2.83), A.div(f(5.1), b)), stddev);
+  const m = A.floor(A.mul(A.add(count, f(1)), prob));
+  const [, kOut] = whileLoop(([, , acc]: JaxArray[]) => jnp.any(A.bitwiseNot(acc)), ([n, kOut, accepted, rng]: JaxArray[]) => {
+    const [next, k0, k1] = splitN(rng, 3);
+    const u = A.sub(uniform(k0, s, { dtype: dt }), f(0.5));
+    let v = uniform(k1, s, { dtype: dt });
+    const us = A.sub(f(0.5), A.abs(u));
+    const accept1 = A.bitwiseAnd(A.ge(us, f(0.07)), A.le(v, vR));
+    const k = A.floor(A.add(A.mul(A.add(A.div(A.mul(f(2), a), us), b), u), cc));
+    const reject = A.bitwiseOr(A.lt(k, f(0)), A.gt(k, count));
+    v = M.log(A.div(A.mul(v, alpha), A.add(A.div(a, A.mul(us, us)), b)));
+    const cm1 = A.add(A.sub(count, m), f(1)), ck1 = A.add(A.sub(count, k), f(1));
+    let ub = A.mul(A.add(m, f(0.5)), M.log(A.div(A.add(m, f(1)), A.mul(r, cm1))));
+    ub = A.add(ub, A.mul(A.add(count, f(1)), M.log(A.div(cm1, ck1))));
+    ub = A.add(ub, A.mul(A.add(k, f(0.5)), M.log(A.div(A.mul(r, ck1), A.add(k, f(1))))));
+    ub = A.add(A.add(ub, stirlingTail(m)), stirlingTail(A.sub(count, m)));
+    ub = A.sub(A.sub(ub, stirlingTail(k)), stirlingTail(A.sub(count, k)));
+    const accept = A.bitwiseOr(accept1, A.bitwiseAnd(A.bitwiseNot(reject), A.le(v, ub)));
+    return [A.add(n, c(1, "int32")), A.select(accept, k, kOut), A.bitwiseOr(accepted, accept), next];
+  }, [c(0, "int32"), f(-1), jnp.zeros(s, { dtype: "bool" }), key]) as JaxArray[];
+  return kOut;
+}
+
+/** Binomial(n, p) samples as floats (JAX's default dtype): inversion where n * min(p, 1 - p) <= 10,
+ * BTRS above; NaN for p < 0, NaN p, NaN or negative n; inf for infinite n. */
+export function binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, ...rest: Opt[]): JaxArray {
+  const o = opts("binomial", rest);
+  const k = checkKey("binomial", key);
+  const dtype = floatDtype("binomial", o.dtype);
+  const s = outShape("binomial", o.shape, n, p);
+  const prob = bc(jnp.promote("binomial", [p], "float")[0], s);
+  const dt = prob.dtype, f = (v: number) => bc(c(v, dt), s);
+  let count = bc(toDtype(n, dt), s);
+  const pLtHalf = A.lt(prob, f(0.5));
+  let q = A.select(pLtHalf, prob, A.sub(f(1), prob));
+  const countBad = A.bitwiseOr(A.ne(count, count), A.lt(count, f(0)));
+  const countInf = A.eq(A.abs(count), f(Infinity));
+  const qNan = A.ne(q, q), qNeg = A.lt(q, f(0));
+  q = A.select(A.bitwiseOr(qNan, qNeg), f(0.01), q);
+  const useInv = A.bitwiseOr(countBad, A.le(A.mul(count, q), f(10)));
+  count = A.floor(count);
+  const inv = binomialInversion(k, A.select(useInv, count, f(0)), q, s);
+  const rej = btrs(k, A.select(useInv, f(1e4), count), A.select(useInv, f(0.5), q), s);
+  let out = A.convertElementType(A.select(useInv, inv, rej), dtype);
+  const g = (v: number) => bc(c(v, dtype), s);
+  const invalid = A.bitwiseOr(A.bitwiseOr(qNeg, qNan), countBad);
+  out = A.select(invalid, g(NaN), out);
+  out = A.select(A.bitwiseAnd(countInf, A.bitwiseNot(invalid)), g(Infinity), out);
+  const keep = A.bitwiseOr(A.bitwiseOr(pLtHalf, countBad), A.bitwiseOr(qNan, countInf));
+  return A.select(keep, out, A.sub(A.convertElementType(count, dtype), out));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ bernoulli, XLA:CPU's float32 log/log1p models) with ports of jax/_src/random/cor
 random_gamma_p (one split key per element, Marsaglia-Tsang), loggamma, beta, dirichlet, t,
 chisquare, f, laplace, logistic, cauchy, lognormal, pareto, rayleigh, wald, weibull_min,
 triangular, maxwell, double_sided_maxwell, rademacher, geometric, generalized_normal, ball,
-multivariate_normal (cholesky) and poisson (_poisson_knuth below lam = 10, _poisson_rejection
-above, with XLA's Lanczos lgamma), in the same order of splits and operations. Products followed
+multivariate_normal (cholesky), poisson (_poisson_knuth below lam = 10, _poisson_rejection
+above, with XLA's Lanczos lgamma) and binomial (_binomial_inversion / _btrs), in the same order of splits and operations. Products followed
 by adds are rounded twice here (no FMA modelling), so float cases carry a tolerance in ulps;
-integer cases (rademacher, geometric, poisson) are exact.
+integer-valued cases (rademacher, geometric, poisson, binomial) are exact.
 """
 
 import json
@@ -319,6 +319,80 @@ def poisson(key, lam, shape=None, dtype=np.int32):
   return np.where(lam == 0, dtype(0), result).astype(dtype)
 
 
+STIRLING = np.array([0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
+                     0.0138761288230707, 0.0118967099458917, 0.0104112652619720, 0.00925546218271273, 0.00833056343336287],
+                    np.float32)
+
+
+def stirling_tail(k):
+  use_tail = k <= 9
+  k = np.clip(k, f32(0), f32(9))
+  kp1sq = (k + f32(1)) * (k + f32(1))
+  approx = (f32(1.0 / 12) - (f32(1.0 / 360) - f32(1.0 / 1260) / kp1sq) / kp1sq) / (k + f32(1))
+  return np.where(use_tail, STIRLING[np.floor(k).astype(np.int32)], approx)
+
+
+def binomial_inversion(key, count, prob, shape):
+  log1m = log1p(-prob)
+  num, gsum = np.zeros(shape, f32), np.zeros(shape, f32)
+  while (gsum <= count).any():
+    sub, key = keys_of(key, 2)
+    num = np.where(gsum <= count, num + f32(1), num)
+    u = R.uniform(sub, shape, np.float32)
+    gsum = gsum + np.ceil(log(u) / log1m)
+  return num - f32(1)
+
+
+def btrs(key, count, prob, shape):
+  stddev = np.sqrt(count * prob * (f32(1) - prob))
+  b = f32(1.15) + f32(2.53) * stddev
+  a = f32(-0.0873) + f32(0.0248) * b + f32(0.01) * prob
+  c = count * prob + f32(0.5)
+  v_r = f32(0.92) - f32(4.2) / b
+  r = prob / (f32(1) - prob)
+  alpha = (f32(2.83) + f32(5.1) / b) * stddev
+  m = np.floor((count + f32(1)) * prob)
+  k_out, accepted = np.full(shape, f32(-1)), np.zeros(shape, bool)
+  while (~accepted).any():
+    key, k0, k1 = keys_of(key, 3)
+    u = R.uniform(k0, shape, np.float32) - f32(0.5)
+    v = R.uniform(k1, shape, np.float32)
+    us = f32(0.5) - np.abs(u)
+    accept1 = (us >= f32(0.07)) & (v <= v_r)
+    k = np.floor((f32(2) * a / us + b) * u + c)
+    reject = (k < 0) | (k > count)
+    v = log(v * alpha / (a / (us * us) + b))
+    ub = ((m + f32(0.5)) * log((m + f32(1)) / (r * (count - m + f32(1))))
+          + (count + f32(1)) * log((count - m + f32(1)) / (count - k + f32(1)))
+          + (k + f32(0.5)) * log(r * (count - k + f32(1)) / (k + f32(1)))
+          + stirling_tail(m) + stirling_tail(count - m) - stirling_tail(k) - stirling_tail(count - k))
+    accept = accept1 | (~reject & (v <= ub))
+    k_out = np.where(accept, k, k_out)
+    accepted |= accept
+  return k_out
+
+
+def binomial(key, n, p, shape=None, dtype=np.float32):
+  shape = bshape(shape, n, p)
+  prob = np.broadcast_to(np.asarray(p, f32), shape)
+  count = np.broadcast_to(np.asarray(n, f32), shape)
+  p_lt_half = prob < f32(0.5)
+  q = np.where(p_lt_half, prob, f32(1) - prob)
+  count_bad = np.isnan(count) | (count < 0)
+  count_inf = np.isinf(count)
+  q_nan, q_neg = np.isnan(q), q < 0
+  q = np.where(q_nan | q_neg, f32(0.01), q)
+  use_inv = count_bad | (count * q <= f32(10))
+  count = np.floor(count)
+  inv = binomial_inversion(key, np.where(use_inv, count, f32(0)), q, shape)
+  rej = btrs(key, np.where(use_inv, f32(1e4), count), np.where(use_inv, f32(0.5), q), shape)
+  out = np.where(use_inv, inv, rej).astype(dtype)
+  invalid = q_neg | q_nan | count_bad
+  out = np.where(invalid, dtype(np.nan), out)
+  out = np.where(count_inf & ~invalid, dtype(np.inf), out)
+  return np.where(p_lt_half | count_bad | q_nan | count_inf, out, count.astype(dtype) - out).astype(dtype)
+
+
 # ---------------------------------------------------------------------------------------------
 
 def make_cases():
@@ -365,6 +439,10 @@ def make_cases():
   lam = np.array([0.0, 0.5, 3.0, 9.5, 10.0, 25.0, 150.0, 1e4], np.float32)
   C("poisson/k42/array", "poisson", k, {"lam": enc(lam)}, poisson(k, lam))
   C("poisson/k0/small", "poisson", k0, {"lam": 4.0, "shape": [20]}, poisson(k0, 4.0, (20,)))
+  nb = np.array([5.0, 20.0, 100.0, 1000.0, 37.0, 0.0], np.float32)
+  pb = np.array([0.3, 0.9, 0.25, 0.5, 0.02, 0.5], np.float32)
+  C("binomial/k42/array", "binomial", k, {"n": enc(nb), "p": enc(pb)}, binomial(k, nb, pb))
+  C("binomial/k0/shape", "binomial", k0, {"n": 60.0, "p": 0.4, "shape": [12]}, binomial(k0, 60.0, 0.4, (12,)))
   C("poisson/k0/large", "poisson", k0, {"lam": 50.0, "shape": [20]}, poisson(k0, 50.0, (20,)))
 
 
@@ -374,6 +452,8 @@ def check_port():
   assert abs(g.mean() - 2.5) < 0.3, g.mean()
   p = poisson(R.threefry_seed(7), 30.0, (400,))
   assert abs(p.mean() - 30) < 1.5, p.mean()
+  bn = binomial(R.threefry_seed(7), 200.0, 0.3, (400,))
+  assert abs(bn.mean() - 60) < 2.5, bn.mean()
   assert np.allclose(np.exp(loggamma(R.threefry_seed(3), 3.0, (20,))), gamma(R.threefry_seed(3), 3.0, (20,)), rtol=1e-5)
 
 
