@@ -5,15 +5,21 @@ import * as assert from "uvu/assert";
 import * as fs from "node:fs";
 import { random, jnp, grad, vmap, jit, tidy, lax, DTypeError, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { DType } from "../src/core/dtype.js";
+import { digamma, lgamma } from "../src/api/random-special.js";
 
 const u32 = (xs: number[]) => jnp.array(xs, { dtype: "uint32" });
 const vals = (x: JArray): number[] => Array.from(x.dataSync() as ArrayLike<number>);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const closeRel = (a: number[], b: number[], rtol: number, atol = 1e-12) => {
+  const i = a.findIndex((v, j) => !(Math.abs(v - b[j]) <= rtol * Math.abs(b[j]) + atol));
+  return i < 0 ? null : `[${i}] ${a[i]} vs ${b[i]}`;
+};
 const variance = (xs: number[]) => { const m = mean(xs); return mean(xs.map((x) => (x - m) ** 2)); };
 
 interface Enc { dtype: DType; shape: number[]; data: any[] }
 interface Case { name: string; fn: string; key: number[]; args: Record<string, any>; out: Enc; tol_ulp?: number }
-const CASES: Case[] = JSON.parse(fs.readFileSync(new URL("../../test/goldens/random_dists.json", import.meta.url), "utf8")).cases;
+const GOLDEN = JSON.parse(fs.readFileSync(new URL("../../test/goldens/random_dists.json", import.meta.url), "utf8"));
+const CASES: Case[] = GOLDEN.cases, SPECIAL = GOLDEN.special;
 
 function decode(e: Enc): JArray {
   if (e.dtype === "float32") return jnp.array(new Float32Array(new Uint32Array(e.data).buffer), { shape: e.shape });
@@ -64,6 +70,19 @@ test("goldens: samplers equal the numpy port of JAX's algorithms (ints exact, fl
   }
   assert.ok(CASES.length >= 25);
   assert.ok(failures.length === 0, `${failures.length} of ${CASES.length} cases differ:\n  ${failures.join("\n  ")}`);
+});
+
+test("lax.randomGammaGrad, lgamma and digamma vs scipy", () => {
+  const sp = SPECIAL;
+  const g = vals(lax.randomGammaGrad(jnp.array(sp.a, { dtype: "float32" }), jnp.array(sp.x, { dtype: "float32" })));
+  const err = closeRel(g, sp.gamma_grad, 2e-4);
+  assert.ok(!err, `randomGammaGrad ${err}`);
+  const g64 = vals(lax.randomGammaGrad(jnp.array(sp.a, { dtype: "float64" }), jnp.array(sp.x, { dtype: "float64" })));
+  assert.ok(!closeRel(g64, sp.gamma_grad, 1e-6), `randomGammaGrad f64 ${closeRel(g64, sp.gamma_grad, 1e-6)}`);
+  const z = jnp.array(sp.z, { dtype: "float32" });
+  assert.ok(!closeRel(vals(lgamma(z)), sp.lgamma, 1e-5, 1e-6), `lgamma ${closeRel(vals(lgamma(z)), sp.lgamma, 1e-5, 1e-6)}`);
+  assert.ok(!closeRel(vals(digamma(z)), sp.digamma, 1e-5), `digamma ${closeRel(vals(digamma(z)), sp.digamma, 1e-5)}`);
+  assert.equal(vals(lax.randomGammaGrad(jnp.array([-1, 2, NaN]), jnp.array([1, -1, 1]))).map(String), ["NaN", "NaN", "NaN"]);
 });
 
 test("moments: gamma, loggamma, beta, poisson, chisquare, geometric, t with fixed keys", () => {
@@ -125,7 +144,7 @@ test("jit equals eager; vmap over keys equals a loop", () => {
   }
 });
 
-test("grad: location/scale parameters vs central differences; gamma's a is a clear error", () => {
+test("grad: location/scale parameters vs central differences; gamma/loggamma/beta in a by implicit differentiation", () => {
   const k = random.key(5);
   const cases: [(p: JArray) => JArray, number][] = [
     [(s) => jnp.sum(random.lognormal(k, s, [6], "float64")), 0.7],
@@ -139,7 +158,18 @@ test("grad: location/scale parameters vs central differences; gamma's a is a cle
     const fd = ((f(jnp.array(x0 + h, { dtype: "float64" })).item() as number) - (f(jnp.array(x0 - h, { dtype: "float64" })).item() as number)) / (2 * h);
     assert.ok(Math.abs(g - fd) < 1e-4 * Math.max(1, Math.abs(fd)), `${g} vs ${fd}`);
   }
-  assert.throws(() => grad((a: JArray) => jnp.sum(random.gamma(k, a, [3])))(jnp.array(2.5, { dtype: "float32" })), (e: Error) => e instanceof NotImplementedError && /random_gamma_grad/.test(e.message));
+  // gamma's derivative in a is the implicit one: E[d sample / da] = d E[sample] / da = 1.
+  const ga = grad((a: JArray) => jnp.sum(random.gamma(k, a, [3000])))(jnp.array(2.5, { dtype: "float32" })).item() as number;
+  assert.ok(Math.abs(ga / 3000 - 1) < 0.05, `mean dgamma/da ${ga / 3000}`);
+  const a0 = jnp.full([400], 0.7, { dtype: "float32" });
+  const perSample = grad((a: JArray) => jnp.sum(random.gamma(k, a)))(a0);
+  const samples = random.gamma(k, a0);
+  assert.ok(!closeRel(vals(perSample), vals(lax.randomGammaGrad(a0, samples)), 1e-6));
+  const lgs = vals(grad((a: JArray) => jnp.sum(random.loggamma(k, a)))(a0));
+  lgs.forEach((g, i) => assert.ok(Math.abs(g - vals(perSample)[i] / vals(samples)[i]) <= 1e-4 * Math.abs(g) + 1e-6, `dloggamma[${i}]`));
+  // Beta(a, b): d E / da = b / (a + b)^2.
+  const gb = grad((a: JArray) => jnp.mean(random.beta(k, a, 3, [4000])))(jnp.array(2, { dtype: "float32" })).item() as number;
+  assert.ok(Math.abs(gb - 3 / 25) < 0.015, `dbeta/da ${gb}`);
 });
 
 test("errors name the op and the remedy", () => {

@@ -18,3 +18,4 @@ export { scan, whileLoop, foriLoop } from "../control/loops.js";
 export { convGeneralDilated, reduceWindow } from "./conv.js";
 export { axisIndex } from "../batching/collectives.js";
 export { psum, pmax, pmin, pmean, allGather, ppermute } from "../batching/collective-api.js";
+export { randomGammaGrad } from "./random-special.js";

@@ -2,6 +2,8 @@
 // the same key splits and the same operations in the same order, so integer samples equal JAX's and
 // float samples agree to rounding (tinyjax's log/pow/tan are not XLA's approximations to the ulp).
 // Every sampler takes JAX's positional arguments after its parameters, or one options object.
+// gamma (and so beta, dirichlet, t, chisquare, f, generalizedNormal) differentiate in their shape
+// parameters by JAX's implicit rule (lax.randomGammaGrad, random-special.ts).
 import { customJvp } from "../autodiff/custom.js";
 import { vmap } from "../batching/vmap.js";
 import { whileLoop } from "../control/loops.js";
@@ -16,6 +18,7 @@ import * as S from "../primitives/structural.js";
 import * as jnp from "./numpy/index.js";
 import { cholesky } from "./numpy/linalg-extra.js";
 import { bernoulli, exponential, normal, split, uniform } from "./random.js";
+import { lgamma, randomGammaGrad } from "./random-special.js";
 import { bc, c, checkKey, checkShape, concreteInt, floatDtype, Shape, shapeOf, toDtype } from "./random-util.js";
 
 type Opt = Shape | DType | string | number | ArrayLike | Record<string, unknown> | null | undefined;
@@ -105,11 +108,14 @@ function gammaCommon(op: string, key: ArrayLike, a: ArrayLike, rest: Opt[], logS
   const aa = toDtype(a, dtype);
   const s = o.shape === undefined || o.shape === null ? [...aa.shape] : shapeOf(op, o.shape);
   checkShape(op, s, aa.shape);
-  // The derivative in `a` (JAX's implicit random_gamma_grad) needs igamma's series; until then a
-  // clear error beats differentiating through the rejection loop.
-  const f = customJvp((kk: JaxArray, x: JaxArray) => gammaImpl(kk, x, logSpace)).defjvp(() => {
-    throw new NotImplementedError(`random.${op}: the derivative with respect to \`a\` (JAX's random_gamma_grad) is not implemented; ` +
-      `wrap \`a\` in lax.stopGradient to differentiate other inputs.`);
+  // The derivative in `a` is JAX's implicit one (random_gamma_grad), not the rejection loop's.
+  const f = customJvp((kk: JaxArray, x: JaxArray) => gammaImpl(kk, x, logSpace)).defjvp(([kk, x]: JaxArray[], [, tx]: JaxArray[]) => {
+    const ans = gammaImpl(kk, x, logSpace);
+    if (!logSpace) return [ans, A.mul(tx, randomGammaGrad(x, ans))];
+    // d log(sample) = d sample / sample, with exp(log sample) kept off zero.
+    let smp = M.exp(ans);
+    smp = A.select(A.eq(smp, bc(c(0, x.dtype), x.shape)), bc(c(x.dtype === "float32" ? 2 ** -126 : 2 ** -1022, x.dtype), x.shape), smp);
+    return [ans, A.mul(tx, A.div(randomGammaGrad(x, smp), smp))];
   });
   return f(k, bc(aa, s)) as JaxArray;
 }
@@ -402,21 +408,6 @@ export function geometric(key: ArrayLike, p: ArrayLike, ...rest: Opt[]): JaxArra
   return A.convertElementType(g, dtype);
 }
 
-/** log Gamma(x) for x >= 1 as XLA computes it (Lanczos, g = 7), for Poisson's acceptance test. */
-function lgammaPos(x: JaxArray): JaxArray {
-  const dt = x.dtype, k = (v: number) => c(v, dt);
-  const coef = [676.520368121885098567009190444019, -1259.13921672240287047156078755283, 771.3234287776530788486528258894,
-    -176.61502916214059906584551354, 12.507343278686904814458936853, -0.13857109526572011689554707,
-    9.984369578019570859563e-6, 1.50563273514931155834e-7];
-  const z = A.sub(x, k(1));
-  let s = k(0.99999999999980993227684700473478);
-  coef.forEach((cf, i) => { s = A.add(s, A.div(k(cf), A.add(A.add(z, k(i)), k(1)))); });
-  const t = A.add(k(7.5), z);
-  const logT = A.add(k(Math.log(7.5)), M.log1p(A.div(z, k(7.5))));
-  const y = A.add(A.add(k((Math.log(2) + Math.log(Math.PI)) / 2), A.mul(A.sub(A.add(z, k(0.5)), A.div(t, logT)), logT)), M.log(s));
-  return A.select(A.le(x, k(0)), bc(k(Infinity), x.shape), y);
-}
-
 const I32_MAX = 2147483647;
 
 /** Knuth's method for lam < 10: count uniforms until their product drops below exp(-lam). */
@@ -448,7 +439,7 @@ function poissonRejection(key: JaxArray, lam: JaxArray, s: number[], dtype: DTyp
       const us = A.sub(k(0.5), A.abs(u));
       const kk = A.floor(A.add(A.add(A.mul(A.add(A.div(A.mul(k(2), a), us), b), u), lam), k(0.43)));
       const sv = M.log(A.div(A.mul(v, invAlpha), A.add(A.div(a, A.mul(us, us)), b)));
-      const tv = A.sub(A.add(A.neg(lam), A.mul(kk, logLam)), lgammaPos(A.add(kk, k(1))));
+      const tv = A.sub(A.add(A.neg(lam), A.mul(kk, logLam)), lgamma(A.add(kk, k(1))));
       const accept1 = A.bitwiseAnd(A.ge(us, k(0.07)), A.le(v, vR));
       const reject = A.bitwiseOr(A.lt(kk, k(0)), A.bitwiseAnd(A.lt(us, k(0.013)), A.gt(v, us)));
       const accept = A.bitwiseOr(accept1, A.bitwiseAnd(A.bitwiseNot(reject), A.le(sv, tv)));

@@ -457,11 +457,27 @@ def check_port():
   assert np.allclose(np.exp(loggamma(R.threefry_seed(3), 3.0, (20,))), gamma(R.threefry_seed(3), 3.0, (20,)), rtol=1e-5)
 
 
+def special_goldens():
+  """scipy values for lgamma, digamma and random_gamma_grad(a, x) = -(dP(a, x)/da) / p(a, x)."""
+  from scipy import special, stats
+  pts = [(0.05, 0.01), (0.3, 0.2), (0.3, 2.0), (1.0, 0.5), (1.5, 3.0), (2.5, 1.0), (2.5, 6.0), (7.0, 4.0),
+         (7.0, 12.0), (40.0, 35.0), (40.0, 50.0), (0.8, 1e-4), (3.0, 0.0)]
+  a = np.array([p[0] for p in pts], np.float32).astype(np.float64)
+  x = np.array([p[1] for p in pts], np.float32).astype(np.float64)
+  h = 1e-6 * np.maximum(a, 1)
+  dp = (special.gammainc(a + h, x) - special.gammainc(a - h, x)) / (2 * h)
+  pdf = stats.gamma.pdf(x, a)
+  grad = np.where(x == 0, 0.0, -dp / np.where(pdf == 0, 1, pdf))
+  z = np.array([0.1, 0.4, 0.5, 0.9, 1.0, 1.5, 2.0, 3.7, 10.0, 55.5, -0.3, -2.5], np.float32).astype(np.float64)
+  return {"a": a.tolist(), "x": x.tolist(), "gamma_grad": grad.tolist(), "z": z.tolist(),
+          "lgamma": special.gammaln(z).tolist(), "digamma": special.digamma(z).tolist()}
+
+
 if __name__ == "__main__":
   check_port()
   R.CASES.clear()
   make_cases()
   with open(OUT, "w") as fh:
-    json.dump({"cases": R.CASES}, fh, separators=(",", ":"))
+    json.dump({"cases": R.CASES, "special": special_goldens()}, fh, separators=(",", ":"))
     fh.write("\n")
   print(f"wrote {len(R.CASES)} cases to {OUT}")
