@@ -7,6 +7,15 @@ import { random, jnp, grad, vmap, jit, tidy, lax, DTypeError, ValueError, NotImp
 import { DType } from "../src/core/dtype.js";
 import { digamma, lgamma } from "../src/api/random-special.js";
 
+function withScheme<T>(partitionable: boolean, f: () => T): T {
+  const prev = random.threefryPartitionable();
+  random.setThreefryPartitionable(partitionable);
+  try {
+    return f();
+  } finally {
+    random.setThreefryPartitionable(prev);
+  }
+}
 const u32 = (xs: number[]) => jnp.array(xs, { dtype: "uint32" });
 const vals = (x: JArray): number[] => Array.from(x.dataSync() as ArrayLike<number>);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -36,10 +45,12 @@ function run(c: Case): JArray {
     case "f": return random.f(k, a.dfnum, a.dfden, a.shape);
     case "weibullMin": return random.weibullMin(k, a.scale, a.concentration, a.shape);
     case "triangular": return random.triangular(k, a.left, a.mode, a.right, a.shape);
-    case "doublesidedMaxwell": return random.doubleSidedMaxwell(k, a.loc, a.scale, a.shape);
-    case "multivariateNormal": return random.multivariateNormal(k, a.mean, a.cov, a.shape);
+    case "doubleSidedMaxwell": case "doublesidedMaxwell": return random.doubleSidedMaxwell(k, a.loc, a.scale, a.shape);
     case "ball": return random.ball(k, a.d, a.p, a.shape);
     case "binomial": return random.binomial(k, a.n, a.p, a.shape);
+    case "multivariateNormal": return random.multivariateNormal(k, a.mean, a.cov, a.shape, undefined, a.method);
+    case "orthogonal": return random.orthogonal(k, a.n, a.shape);
+    case "keyData": return random.keyData(random.split(random.key(a.split_of_key)));
     case "laplace": case "logistic": case "cauchy": case "maxwell": case "rademacher": return r[c.fn](k, a.shape);
     default: {
       // one parameter, then shape
@@ -70,6 +81,45 @@ test("goldens: samplers equal the numpy port of JAX's algorithms (ints exact, fl
   }
   assert.ok(CASES.length >= 25);
   assert.ok(failures.length === 0, `${failures.length} of ${CASES.length} cases differ:\n  ${failures.join("\n  ")}`);
+});
+
+// Real JAX 0.11.2 (jaxlib, XLA:CPU) on the lead's machine: test/goldens/jax_random_dists.json, same
+// format. Integer samples must match exactly; floats within a few ulp (tinyjax's log/exp/pow/tan
+// are not XLA's polynomials); orthogonal's Gram-Schmidt vs LAPACK's Householder QR within 2e-5.
+const JAX: Case[] = JSON.parse(fs.readFileSync(new URL("../../test/goldens/jax_random_dists.json", import.meta.url), "utf8")).cases;
+
+test("real JAX's samples: integers bit-identical, floats within 8 ulp", () => {
+  const failures: string[] = [];
+  for (const c of JAX) {
+    tidy(() => withScheme((c as any).scheme === "partitionable", () => {
+      if (c.args.method === "eigh" || c.args.method === "svd") {
+        assert.throws(() => run(c), (e: Error) => e instanceof NotImplementedError);
+        return;
+      }
+      const out = run(c);
+      if (out.dtype !== c.out.dtype || JSON.stringify(out.shape) !== JSON.stringify(c.out.shape)) {
+        failures.push(`${c.name}: got ${out.dtype}${JSON.stringify(out.shape)}, want ${c.out.dtype}${JSON.stringify(c.out.shape)}`);
+        return;
+      }
+      const got = vals(out), want = vals(decode(c.out));
+      const bad = c.fn === "orthogonal" ? got.findIndex((v, i) => !(Math.abs(v - want[i]) <= 2e-5))
+        : words(out).findIndex((v, i) => !(Math.abs(v - words(decode(c.out))[i]) <= (out.dtype === "float32" ? 8 : 0)));
+      if (bad >= 0) failures.push(`${c.name} (${(c as any).scheme})[${bad}]: got ${got[bad]}, want ${want[bad]}`);
+    }));
+  }
+  assert.ok(JAX.length >= 30);
+  assert.ok(failures.length === 0, `${failures.length} of ${JAX.length} cases differ:\n  ${failures.join("\n  ")}`);
+});
+
+test("orthogonal: Q^T Q = I, shapes [..., n, m], semi-orthogonal rows when n < m", () => {
+  const k = random.key(2);
+  const q = random.orthogonal(k, 5, [2]);
+  assert.equal(q.shape, [2, 5, 5]);
+  const eye = vals(jnp.matmul(jnp.swapaxes(q, -1, -2), q)), want = vals(jnp.broadcastTo(jnp.eye(5), [2, 5, 5]));
+  assert.ok(eye.every((v, i) => Math.abs(v - want[i]) < 1e-5));
+  const w = random.orthogonal(k, 2, [], "float32", 4);
+  assert.equal(w.shape, [2, 4]);
+  assert.ok(vals(jnp.matmul(w, jnp.swapaxes(w, -1, -2))).every((v, i) => Math.abs(v - [1, 0, 0, 1][i]) < 1e-5));
 });
 
 test("lax.randomGammaGrad, lgamma and digamma vs scipy", () => {
