@@ -52,6 +52,7 @@ function run(c: Case): JArray {
     case "orthogonal": return random.orthogonal(k, a.n, a.shape);
     case "keyData": return random.keyData(random.split(random.key(a.split_of_key)));
     case "laplace": case "logistic": case "cauchy": case "maxwell": case "rademacher": return r[c.fn](k, a.shape);
+    case "gamma": case "loggamma": return r[c.fn](k, a.a, a.shape, undefined, a.method);
     default: {
       // one parameter, then shape
       const p = a.a ?? a.alpha ?? a.df ?? a.sigma ?? a.b ?? a.scale ?? a.mean ?? a.p ?? a.lam;
@@ -139,6 +140,8 @@ test("moments: gamma, loggamma, beta, poisson, chisquare, geometric, t with fixe
   const k = random.key(3);
   const g = vals(random.gamma(k, 3, [2000]));
   assert.ok(Math.abs(mean(g) - 3) < 0.15 && Math.abs(variance(g) - 3) < 0.45, `gamma ${mean(g)} ${variance(g)}`);
+  const gap = vals(random.gamma(k, 3, [2000], undefined, "approximate"));
+  assert.ok(Math.abs(mean(gap) - 3) < 0.15 && Math.abs(variance(gap) - 3) < 0.45, `gamma approx ${mean(gap)} ${variance(gap)}`);
   const gs = vals(random.gamma(k, 0.3, [2000]));
   assert.ok(Math.abs(mean(gs) - 0.3) < 0.04, `gamma(0.3) ${mean(gs)}`);
   const lg = vals(random.loggamma(k, 3, [50])), g50 = vals(random.gamma(k, 3, [50]));
@@ -228,6 +231,7 @@ test("errors name the op and the remedy", () => {
   assert.throws(() => random.poisson(k, 2, [3], "float32"), (e: Error) => e instanceof DTypeError && /poisson/.test(e.message));
   assert.throws(() => random.beta(k, jnp.ones([2]), 1, [3]), (e: Error) => e instanceof ValueError && /beta/.test(e.message));
   assert.throws(() => random.multivariateNormal(k, jnp.zeros([2]), jnp.eye(2), null, undefined, "eigh"), (e: Error) => e instanceof NotImplementedError && /cholesky/.test(e.message));
+  assert.throws(() => random.poisson(k, 2, [3], "int32", "approximate"), (e: Error) => e instanceof NotImplementedError && /exact/.test(e.message));
   assert.throws(() => random.gamma(k, 2, [3], "float32", "fast"), (e: Error) => e instanceof ValueError && /method/.test(e.message));
   assert.throws(() => random.keyData(jnp.zeros([3])), (e: Error) => e instanceof DTypeError && /keyData/.test(e.message));
 });

@@ -6,7 +6,7 @@ Run:  python3 test/goldens/make_random_dists_goldens.py      (python3 + numpy 2.
 Writes test/goldens/random_dists.json in random.json's format. It extends the numpy port of JAX's
 PRNG in make_random_goldens.py (imported from there: threefry, split, uniform, normal, exponential,
 bernoulli, XLA:CPU's float32 log/log1p models) with ports of jax/_src/random/core.py's _gamma_one /
-random_gamma_p (one split key per element, Marsaglia-Tsang), loggamma, beta, dirichlet, t,
+random_gamma_p (one split key per element, Marsaglia-Tsang) and _gamma_approx, loggamma, beta, dirichlet, t,
 chisquare, f, laplace, logistic, cauchy, lognormal, pareto, rayleigh, wald, weibull_min,
 triangular, maxwell, double_sided_maxwell, rademacher, geometric, generalized_normal, ball,
 multivariate_normal (cholesky), poisson (_poisson_knuth below lam = 10, _poisson_rejection
@@ -86,6 +86,34 @@ def _gamma(key, a, shape=None, dtype=np.float32, log_space=False):
   keys = R.split(key, n) if n else []
   out = np.array([gamma_one(keys[i], a.reshape(-1)[i], log_space) for i in range(n)], dtype)
   return out.reshape(shape)
+
+
+CHI2 = [(1.0, -0.2237368, -0.01513904), (0.4713941, 0.02607083, -0.008986007), (0.0001348028, 0.01128186, 0.02277679),
+        (-0.008553069, -0.01153761, -0.01323293), (0.00312558, 0.005169654, -0.006950356),
+        (-0.0008426812, 0.00253001, 0.001060438), (0.00009780499, -0.001450117, 0.001565326)]
+
+
+def gamma_approx(key, a, shape=None, dtype=np.float32, log_space=False):
+  """_gamma_approx and _loggamma_chisquare (method='approximate')."""
+  a = np.asarray(a, dtype)
+  shape = a.shape if shape is None else tuple(shape)
+  a = np.broadcast_to(a, shape)
+  kb, kboost = keys_of(key, 2)
+  ab = a + dtype(4)
+  nu = dtype(2) * ab
+  x = R.normal(kb, shape, dtype)
+  u = dtype(1) / nu
+  t = x * (dtype(1) / np.sqrt(nu))
+  row = lambda c: dtype(c[0]) + u * (dtype(c[1]) + u * dtype(c[2]))
+  poly = row(CHI2[-1])
+  for r in reversed(CHI2[:-1]):
+    poly = poly * t + row(r)
+  poly = np.maximum(poly, np.finfo(dtype).tiny)
+  log_base = log(ab) + dtype(3) * log(poly)
+  k = np.arange(4, dtype=dtype).reshape((4,) + (1,) * len(shape))
+  log_u = -R.exponential(kboost, (4,) + shape, dtype)
+  out = log_base + (log_u / (a[None] + k)).sum(0, dtype=dtype)
+  return out if log_space else np.exp(out)
 
 
 def gamma(key, a, shape=None, dtype=np.float32):
@@ -407,6 +435,9 @@ def make_cases():
   C("gamma/k0/small", "gamma", k0, {"a": 0.2, "shape": [2, 5]}, gamma(k0, 0.2, (2, 5)), tol_ulp=64)
   C("loggamma/k42/array", "loggamma", k, {"a": enc(a_arr)}, loggamma(k, a_arr), tol_ulp=16)
   C("loggamma/k0/tiny", "loggamma", k0, {"a": 0.01, "shape": [8]}, loggamma(k0, 0.01, (8,)), tol_ulp=16)
+  C("gamma/k42/approx", "gamma", k, {"a": enc(a_arr), "method": "approximate"}, gamma_approx(k, a_arr), tol_ulp=64)
+  C("loggamma/k0/approx", "loggamma", k0, {"a": 0.3, "shape": [8], "method": "approximate"},
+    gamma_approx(k0, 0.3, (8,), log_space=True), tol_ulp=64)
   C("beta/k42", "beta", k, {"a": 2.0, "b": 0.5, "shape": [10]}, beta(k, 2.0, 0.5, (10,)), tol_ulp=64)
   alpha = np.array([0.5, 1.0, 3.0], np.float32)
   C("dirichlet/k42", "dirichlet", k, {"alpha": enc(alpha), "shape": [4]}, dirichlet(k, alpha, (4,)), tol_ulp=64)
@@ -452,6 +483,8 @@ def check_port():
   assert abs(g.mean() - 2.5) < 0.3, g.mean()
   p = poisson(R.threefry_seed(7), 30.0, (400,))
   assert abs(p.mean() - 30) < 1.5, p.mean()
+  ga = gamma_approx(R.threefry_seed(7), 2.5, (400,))
+  assert abs(ga.mean() - 2.5) < 0.3, ga.mean()
   bn = binomial(R.threefry_seed(7), 200.0, 0.3, (400,))
   assert abs(bn.mean() - 60) < 2.5, bn.mean()
   assert np.allclose(np.exp(loggamma(R.threefry_seed(3), 3.0, (20,))), gamma(R.threefry_seed(3), 3.0, (20,)), rtol=1e-5)
