@@ -7,10 +7,9 @@
 // element i of a draw hashes the 64-bit counter i) and the original one (one threefry_2x32 call over
 // a counter range, split in halves). setThreefryPartitionable(false) selects the original.
 import { axisOptions, dtypeOptions, positionalOptions } from "./numpy/options.js";
-import { ConcreteArray } from "../core/array.js";
 import { DType, isFloat, isInt } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
-import { broadcastShapes, checkShape as validShape, fmtShape, normAxis, shapesEqual, sizeOf } from "../core/shape.js";
+import { broadcastShapes, fmtShape, normAxis, sizeOf } from "../core/shape.js";
 import { ArrayLike, JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
 import * as M from "../primitives/math.js";
