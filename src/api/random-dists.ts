@@ -23,6 +23,7 @@ import { bc, c, checkKey, checkShape, concreteInt, floatDtype, Shape, shapeOf, t
 
 type Opt = Shape | DType | string | number | ArrayLike | Record<string, unknown> | null | undefined;
 interface SD { shape?: Shape | null; dtype?: DType; method?: string }
+const SDM = ["shape", "dtype", "method"];
 
 /** JAX's trailing (shape, dtype, ...) given positionally or as one options object. */
 const opts = <T extends object = SD>(op: string, rest: readonly Opt[], names: string[] = ["shape", "dtype"]): T =>
@@ -38,6 +39,13 @@ function outShape(op: string, shape: Shape | null | undefined, ...params: ArrayL
   const s = shapeOf(op, shape);
   checkShape(op, s, ...ps);
   return s;
+}
+
+/** The common prologue: options, checked key, float dtype, and the output shape (`shape`, checked
+ * against the parameters' shapes, or their broadcast). */
+function prep(op: string, key: ArrayLike, rest: readonly Opt[], params: ArrayLike[], names?: string[]) {
+  const o = opts<SD & Record<string, any>>(op, rest, names);
+  return { o, k: checkKey(op, key), dtype: floatDtype(op, o.dtype), s: outShape(op, o.shape, ...params) };
 }
 
 /** Rows of split(key, n) as separate keys. */
@@ -103,7 +111,7 @@ function gammaImpl(key: JaxArray, a: JaxArray, logSpace: boolean): JaxArray {
 }
 
 function gammaCommon(op: string, key: ArrayLike, a: ArrayLike, rest: Opt[], logSpace: boolean): JaxArray {
-  const o = opts(op, rest, ["shape", "dtype", "method"]);
+  const o = opts(op, rest, SDM);
   const k = checkKey(op, key);
   const approx = checkMethod(op, o.method);
   const dtype = floatDtype(op, o.dtype);
@@ -164,11 +172,8 @@ export function loggamma(key: ArrayLike, a: ArrayLike, ...rest: Opt[]): JaxArray
 
 /** Beta(a, b) samples from two log-gamma draws. */
 export function beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("beta", rest, ["shape", "dtype", "method"]);
-  const k = checkKey("beta", key);
+  const { o, k, dtype, s } = prep("beta", key, rest, [a, b], SDM);
   checkMethod("beta", o.method);
-  const dtype = floatDtype("beta", o.dtype);
-  const s = outShape("beta", o.shape, a, b);
   const [ka, kb] = splitN(k, 2);
   const la = loggamma(ka, bc(toDtype(a, dtype), s), s, dtype, o.method);
   const lb = loggamma(kb, bc(toDtype(b, dtype), s), s, dtype, o.method);
@@ -194,10 +199,7 @@ export function dirichlet(key: ArrayLike, alpha: ArrayLike, ...rest: Opt[]): Jax
 
 /** Student's t(df) samples: normal * sqrt(df / 2 / gamma(df / 2)). */
 export function t(key: ArrayLike, df: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("t", rest);
-  const k = checkKey("t", key);
-  const dtype = floatDtype("t", o.dtype);
-  const s = outShape("t", o.shape, df);
+  const { k, dtype, s } = prep("t", key, rest, [df]);
   const [kn, kg] = splitN(k, 2);
   const n = normal(kn, s, dtype);
   const halfDf = A.div(toDtype(df, dtype), c(2, dtype));
@@ -207,21 +209,15 @@ export function t(key: ArrayLike, df: ArrayLike, ...rest: Opt[]): JaxArray {
 
 /** Chi-square(df) samples: 2 * exp(loggamma(df / 2)). */
 export function chisquare(key: ArrayLike, df: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("chisquare", rest, ["shape", "dtype", "method"]);
-  const k = checkKey("chisquare", key);
+  const { o, k, dtype, s } = prep("chisquare", key, rest, [df], SDM);
   checkMethod("chisquare", o.method);
-  const dtype = floatDtype("chisquare", o.dtype);
-  const s = outShape("chisquare", o.shape, df);
   const halfDf = A.div(toDtype(df, dtype), c(2, dtype));
   return A.mul(M.exp(loggamma(k, halfDf, s, dtype, o.method)), c(2, dtype));
 }
 
 /** F(dfnum, dfden) samples: a ratio of scaled chi-squares. */
 export function f(key: ArrayLike, dfnum: ArrayLike, dfden: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("f", rest);
-  const k = checkKey("f", key);
-  const dtype = floatDtype("f", o.dtype);
-  const s = outShape("f", o.shape, dfnum, dfden);
+  const { k, dtype, s } = prep("f", key, rest, [dfnum, dfden]);
   const dn = toDtype(dfnum, dtype), dd = toDtype(dfden, dtype);
   const [kd, kn] = splitN(k, 2);
   const num = A.div(chisquare(kn, dn, s, dtype), bc(dn, s));
@@ -231,10 +227,7 @@ export function f(key: ArrayLike, dfnum: ArrayLike, dfden: ArrayLike, ...rest: O
 
 /** Generalized normal samples with shape parameter p: sign * gamma(1/p)^(1/p). */
 export function generalizedNormal(key: ArrayLike, p: number, ...rest: Opt[]): JaxArray {
-  const o = opts("generalizedNormal", rest);
-  const k = checkKey("generalizedNormal", key);
-  const dtype = floatDtype("generalizedNormal", o.dtype);
-  const s = shapeOf("generalizedNormal", o.shape);
+  const { k, dtype, s } = prep("generalizedNormal", key, rest, []);
   const [k0, k1] = splitN(k, 2);
   const g = gamma(k0, 1 / p, s, dtype);
   const r = rademacher(k1, s, dtype);
@@ -261,66 +254,48 @@ export function ball(key: ArrayLike, d: number, ...rest: Opt[]): JaxArray {
 
 /** Standard Laplace samples: sign(u) * log1p(-|u|) for u uniform in (-1, 1). */
 export function laplace(key: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("laplace", rest);
-  const k = checkKey("laplace", key);
-  const dtype = floatDtype("laplace", o.dtype);
+  const { k, dtype, s } = prep("laplace", key, rest, []);
   const epsneg = dtype === "float32" ? 2 ** -24 : 2 ** -53;
-  const u = uniform(k, shapeOf("laplace", o.shape), { minval: -1 + epsneg, maxval: 1, dtype });
+  const u = uniform(k, s, { minval: -1 + epsneg, maxval: 1, dtype });
   return A.mul(A.sign(u), M.log1p(A.neg(A.abs(u))));
 }
 
 /** Standard logistic samples: log(u) - log1p(-u). */
 export function logistic(key: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("logistic", rest);
-  const k = checkKey("logistic", key);
-  const dtype = floatDtype("logistic", o.dtype);
-  const x = uniform(k, shapeOf("logistic", o.shape), { minval: dtype === "float32" ? 2 ** -126 : 2 ** -1022, maxval: 1, dtype });
+  const { k, dtype, s } = prep("logistic", key, rest, []);
+  const x = uniform(k, s, { minval: dtype === "float32" ? 2 ** -126 : 2 ** -1022, maxval: 1, dtype });
   return A.sub(M.log(x), M.log1p(A.neg(x)));
 }
 
 /** Standard Cauchy samples: tan(pi * (u - 1/2)). */
 export function cauchy(key: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("cauchy", rest);
-  const k = checkKey("cauchy", key);
-  const dtype = floatDtype("cauchy", o.dtype);
-  const u = uniform(k, shapeOf("cauchy", o.shape), { minval: dtype === "float32" ? 2 ** -23 : 2 ** -52, maxval: 1, dtype });
+  const { k, dtype, s } = prep("cauchy", key, rest, []);
+  const u = uniform(k, s, { minval: dtype === "float32" ? 2 ** -23 : 2 ** -52, maxval: 1, dtype });
   return M.tan(A.mul(c(Math.PI, dtype), A.sub(u, c(0.5, dtype))));
 }
 
 /** exp(sigma * normal) (JAX's lognormal(key, sigma=1, shape=None, dtype=None)). */
 export function lognormal(key: ArrayLike, sigma: ArrayLike = 1, ...rest: Opt[]): JaxArray {
-  const o = opts("lognormal", rest);
-  const k = checkKey("lognormal", key);
-  const dtype = floatDtype("lognormal", o.dtype);
-  const s = outShape("lognormal", o.shape, sigma);
+  const { k, dtype, s } = prep("lognormal", key, rest, [sigma]);
   return M.exp(A.mul(normal(k, s, dtype), bc(toDtype(sigma, dtype), s)));
 }
 
 /** Pareto(b) samples: exp(exponential / b). */
 export function pareto(key: ArrayLike, b: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("pareto", rest);
-  const k = checkKey("pareto", key);
-  const dtype = floatDtype("pareto", o.dtype);
-  const s = outShape("pareto", o.shape, b);
+  const { k, dtype, s } = prep("pareto", key, rest, [b]);
   return M.exp(A.div(exponential(k, s, dtype), bc(toDtype(b, dtype), s)));
 }
 
 /** Rayleigh(scale) samples: scale * sqrt(-2 log u). */
 export function rayleigh(key: ArrayLike, scale: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("rayleigh", rest);
-  const k = checkKey("rayleigh", key);
-  const dtype = floatDtype("rayleigh", o.dtype);
-  const s = outShape("rayleigh", o.shape, scale);
+  const { k, dtype, s } = prep("rayleigh", key, rest, [scale]);
   const u = uniform(k, s, { dtype });
   return A.mul(bc(toDtype(scale, dtype), s), M.sqrt(A.mul(M.log(u), c(-2, dtype))));
 }
 
 /** Wald (inverse Gaussian) samples with the given mean. */
 export function wald(key: ArrayLike, mean: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("wald", rest);
-  const k = checkKey("wald", key);
-  const dtype = floatDtype("wald", o.dtype);
-  const s = outShape("wald", o.shape, mean);
+  const { k, dtype, s } = prep("wald", key, rest, [mean]);
   const [k1, k2] = splitN(k, 2);
   const m = bc(toDtype(mean, dtype), s);
   const v = normal(k1, s, dtype);
@@ -334,10 +309,8 @@ export function wald(key: ArrayLike, mean: ArrayLike, ...rest: Opt[]): JaxArray 
 
 /** Weibull samples (JAX's weibull_min(key, scale, concentration, shape=(), dtype=None)). */
 export function weibullMin(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("weibullMin", rest);
-  const k = checkKey("weibullMin", key);
-  const dtype = floatDtype("weibullMin", o.dtype);
-  const u = uniform(k, shapeOf("weibullMin", o.shape), { minval: 0, maxval: 1, dtype });
+  const { k, dtype, s } = prep("weibullMin", key, rest, []);
+  const u = uniform(k, s, { minval: 0, maxval: 1, dtype });
   // 1.0 / concentration: a JS number divides in double precision first, as a Python float does.
   const inv = typeof concentration === "number" ? 1 / concentration : jnp.divide(1, concentration);
   return jnp.multiply(jnp.power(A.neg(M.log1p(A.neg(u))), inv), scale);
@@ -345,10 +318,7 @@ export function weibullMin(key: ArrayLike, scale: ArrayLike, concentration: Arra
 
 /** Triangular(left, mode, right) samples by inverting the CDF. */
 export function triangular(key: ArrayLike, left: ArrayLike, mode: ArrayLike, right: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("triangular", rest);
-  const k = checkKey("triangular", key);
-  const dtype = floatDtype("triangular", o.dtype);
-  const s = outShape("triangular", o.shape, left, mode, right);
+  const { k, dtype, s } = prep("triangular", key, rest, [left, mode, right]);
   const l = bc(toDtype(left, dtype), s), r = bc(toDtype(right, dtype), s), m = bc(toDtype(mode, dtype), s);
   const fc = A.div(A.sub(m, l), A.sub(r, l));
   const u = uniform(k, s, { dtype });
@@ -359,10 +329,8 @@ export function triangular(key: ArrayLike, left: ArrayLike, mode: ArrayLike, rig
 
 /** Maxwell samples: the norm of 3 standard normals. */
 export function maxwell(key: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("maxwell", rest);
-  const k = checkKey("maxwell", key);
-  const dtype = floatDtype("maxwell", o.dtype);
-  const x = normal(k, [...shapeOf("maxwell", o.shape), 3], dtype);
+  const { k, dtype, s } = prep("maxwell", key, rest, []);
+  const x = normal(k, [...s, 3], dtype);
   return M.sqrt(jnp.sum(A.mul(x, x), { axis: -1 }));
 }
 
@@ -411,7 +379,7 @@ export function orthogonal(key: ArrayLike, n: number, ...rest: Opt[]): JaxArray 
 /** Multivariate normal samples: mean + factor @ normal, factor from `method` ("cholesky"; "eigh" and
  * "svd" need a symmetric eigensolver tinyjax does not have yet). Shape [...shape, n]. */
 export function multivariateNormal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("multivariateNormal", rest, ["shape", "dtype", "method"]);
+  const o = opts("multivariateNormal", rest, SDM);
   const k = checkKey("multivariateNormal", key);
   const method = o.method ?? "cholesky";
   if (!["svd", "eigh", "cholesky"].includes(method)) throw new ValueError(`multivariateNormal: method must be one of {'svd', 'eigh', 'cholesky'}, got ${JSON.stringify(method)}.`);
@@ -506,7 +474,7 @@ function poissonRejection(key: JaxArray, lam: JaxArray, s: number[], dtype: DTyp
 
 /** Poisson(lam) samples (int32 by default): Knuth below lam = 10, rejection above, as JAX. */
 export function poisson(key: ArrayLike, lam: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("poisson", rest, ["shape", "dtype", "method"]);
+  const o = opts("poisson", rest, SDM);
   const kk = checkKey("poisson", key);
   checkMethod("poisson", o.method, false);
   const dtype = intDtype("poisson", o.dtype);
@@ -581,10 +549,7 @@ function btrs(key: JaxArray, count: JaxArray, prob: JaxArray, s: number[]): JaxA
 /** Binomial(n, p) samples as floats (JAX's default dtype): inversion where n * min(p, 1 - p) <= 10,
  * BTRS above; NaN for p < 0, NaN p, NaN or negative n; inf for infinite n. */
 export function binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, ...rest: Opt[]): JaxArray {
-  const o = opts("binomial", rest);
-  const k = checkKey("binomial", key);
-  const dtype = floatDtype("binomial", o.dtype);
-  const s = outShape("binomial", o.shape, n, p);
+  const { k, dtype, s } = prep("binomial", key, rest, [n, p]);
   const prob = bc(jnp.promote("binomial", [p], "float")[0], s);
   const dt = prob.dtype, f = (v: number) => bc(c(v, dt), s);
   let count = bc(toDtype(n, dt), s);
