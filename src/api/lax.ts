@@ -23,3 +23,4 @@ export { squeeze, expandDims, full, fullLike, broadcast, collapse, dot, batchMat
 export { associativeScan, cumsum, cumprod, cummax, cummin, cumlogsumexp } from "./lax-scan.js";
 export { erfInv } from "../primitives/prng.js";
 export { lgamma, digamma, erfc } from "./lax-special.js";
+export { randomGammaGrad } from "./random-special.js";

@@ -9,6 +9,7 @@ import { axisOptions, AxisValue, dtypeOptions } from "./numpy/options.js";
 import { ValueError } from "../core/errors.js";
 import { DType } from "../core/dtype.js";
 export * as initializers from "./initializers.js";
+export * from "./nn-extra.js";
 
 type Axis = { axis?: number | number[] | null };
 
@@ -22,7 +23,6 @@ export const sigmoid = jnp.sigmoid;
 export const softplus = (x: ArrayLike) => jnp.logaddexp(x, 0);
 export const silu = (x: ArrayLike) => jnp.multiply(x, jnp.sigmoid(x));
 export const swish = silu;
-export const logSigmoid = (x: ArrayLike) => jnp.negative(softplus(jnp.negative(x)));
 
 /** A hyperparameter given bare (JAX's positional form) or as `{ name: value }`; anything else is an error. */
 function hyper<T>(op: string, name: string, v: unknown, type: "number" | "boolean", dflt: T): T {
@@ -40,10 +40,6 @@ function hyper<T>(op: string, name: string, v: unknown, type: "number" | "boolea
 export function leakyRelu(x: ArrayLike, negativeSlope?: number | { negativeSlope?: number }): JaxArray {
   const s = hyper("leakyRelu", "negativeSlope", negativeSlope, "number", 0.01);
   return jnp.where(jnp.greaterEqual(x, 0), x, jnp.multiply(x, s));
-}
-export function elu(x: ArrayLike, alpha?: number | { alpha?: number }): JaxArray {
-  const a = hyper("elu", "alpha", alpha, "number", 1);
-  return jnp.where(jnp.greater(x, 0), x, jnp.multiply(a, jnp.expm1(jnp.minimum(x, 0))));
 }
 export const logsumexp = lse;
 
