@@ -1,7 +1,9 @@
 // The special functions random's samplers need, as XLA computes them (xla/hlo/builder/lib/math.cc:
 // Lanczos lgamma and digamma) and JAX's random_gamma_grad (jax/_src/lax/special.py: the derivative
 // of a Gamma(a) sample x with respect to a, -(dP(a, x)/da) / p(a, x), from igamma's series or
-// continued fraction), composed from primitives.
+// continued fraction), composed from primitives. lax.lgamma/digamma (lax-special.ts) are more
+// accurate; the samplers keep XLA's Lanczos form because their accept/reject tests must round as
+// JAX's do for the integer samples to stay bit-identical.
 import { whileLoop } from "../control/loops.js";
 import { broadcastShapes } from "../core/shape.js";
 import { ArrayLike, JaxArray } from "../core/value.js";
