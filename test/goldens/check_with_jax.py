@@ -8,7 +8,7 @@ CPU is enough: JAX_PLATFORMS=cpu), this script
   1. recomputes every random.json case with jax.random and reports, per case, whether the golden is
      bit-identical to JAX (integers, keys, bools) or how many float ulps apart it is; it exits 1 if
      an integer case differs or a float case is further from JAX than its own tol_ulp allows;
-  2. writes random_jax_dists.json: jax.random's other samplers (gamma, beta, poisson, ...) on fixed
+  2. writes jax_random_dists.json: jax.random's other samplers (gamma, beta, poisson, ...) on fixed
      keys, in random.json's format, so tinyjax's ports of them can be checked against real JAX.
 
 Run:  JAX_PLATFORMS=cpu python3 test/goldens/check_with_jax.py [--write DIR]
@@ -187,7 +187,7 @@ def write_dists(out_dir):
   about = (f"jax.random samplers computed by real JAX {jax.__version__} (jaxlib, XLA:CPU) with "
            "test/goldens/check_with_jax.py; format as random.json (float32 as uint32 bits); args use "
            "tinyjax's argument names; key is the raw uint32[2] key [0, 42]; 'keyData' is key_data(split(key(7))).")
-  path = os.path.join(out_dir, "random_jax_dists.json")
+  path = os.path.join(out_dir, "jax_random_dists.json")
   json.dump({"about": about, "cases": cases}, open(path, "w"))
   print(f"wrote {len(cases)} cases to {path}; not available in this JAX: {errors}")
 
