@@ -13,7 +13,7 @@ import { nonzero } from "./extras-sets.js";
 import { any as anyR } from "./reductions.js";
 import { moveaxis, ravel, reshape, stack, takeAlongAxis, tile } from "./shape.js";
 import { argsort } from "./sorting.js";
-import { astype, broadcastAll, clip, divmod, greater, less, logicalOr, mod, promote, where } from "./ufuncs.js";
+import { astype, broadcastAll, broadcastTo_, clip, divmod, greater, less, logicalOr, mod, promote, where } from "./ufuncs.js";
 
 /** x's value as a host array; a traced x is JAX's ConcretizationTypeError with the remedy in `what`. */
 export function concrete(x: JaxArray, what: string): JaxArray {
@@ -88,9 +88,7 @@ export function select(condlist: readonly ArrayLike[], choicelist: readonly Arra
   if (!condlist.length) throw new ValueError("select: condlist must be non-empty.");
   const d = isPlainObject(dflt) ? dflt.default ?? 0 : dflt;
   const [def, ...cs] = promote("select", [d, ...choicelist]);
-  const conds = condlist.map(asArray);
-  if (conds.some((c) => c.dtype !== "bool")) throw new ValueError("select: condlist entries must be boolean arrays.");
-  return conds.reduceRight((acc, c, i) => where(c, cs[i], acc), def);
+  return condlist.reduceRight<JaxArray>((acc, c, i) => where(c, cs[i], acc), def);
 }
 
 type Piece = ArrayLike | ((x: JaxArray, ...args: unknown[]) => ArrayLike);
@@ -101,7 +99,7 @@ export function piecewise(x: ArrayLike, condlist: readonly ArrayLike[] | JaxArra
   const nc = conds.length, nf = funclist.length;
   if (nf !== nc && nf !== nc + 1) throw new ValueError(`piecewise: with ${nc} condition(s), either ${nc} or ${nc + 1} functions are expected; got ${nf}.`);
   const val = (f: Piece) => astype(typeof f === "function" ? f(a, ...args) : f, a.dtype);
-  let out = S.broadcastInDim(val(nf === nc + 1 ? funclist[nc] : 0), a.shape, []);
+  let out = broadcastTo_(val(nf === nc + 1 ? funclist[nc] : 0), a.shape);
   conds.forEach((c, i) => { out = where(astype(c, "bool"), val(funclist[i]), out); });
   return out;
 }

@@ -16,7 +16,7 @@ import { arange, asArray, full, onesLike, zeros } from "./creation.js";
 import { cumsum, max as maxR, min as minR, sum } from "./reductions.js";
 import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes } from "./shape.js";
 import { topK } from "./sorting.js";
-import { astype, broadcastAll, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, negative, promote, subtract, toBool, where } from "./ufuncs.js";
+import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, negative, promote, subtract, toBool, where } from "./ufuncs.js";
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
 type Fill = ArrayLike | readonly number[] | undefined;
@@ -26,8 +26,9 @@ function staticCount(op: string, n: JaxArray): number {
   return n.item() as number;
 }
 const i32 = (x: ArrayLike) => astype(x, "int32");
-const first = (x: JaxArray, n: number) => S.slice(x, [0], [n]);
-const tail = (x: JaxArray, from: number) => S.slice(x, [from], [x.shape[0]]);
+/** x[:n] and x[from:] along axis 0. */
+const first = (x: JaxArray, n: number) => S.slice(x, x.shape.map(() => 0), x.shape.map((d, i) => (i ? d : n)));
+const tail = (x: JaxArray, from: number) => S.slice(x, x.shape.map((_, i) => (i ? 0 : from)), x.shape);
 const padWhere = (count: JaxArray, n: number, v: JaxArray, fill: ArrayLike) =>
   where(S.broadcastInDim(A.lt(arange(n), S.broadcastInDim(count, [n], [])), v.shape, [0]), v, astype(fill, v.dtype));
 
@@ -85,7 +86,7 @@ function uniqueImpl(x: JaxArray, o: UniqueOptions): { out: JaxArray[]; count: Ja
   const aux = gather(aux0, perm, 0);
   let mask: JaxArray;
   if (n) {
-    const hi = tail(aux, 1), lo = S.slice(aux, aux.shape.map(() => 0), [n - 1, ...aux.shape.slice(1)]);
+    const hi = tail(aux, 1), lo = first(aux, n - 1);
     let ne = A.ne(hi, lo);
     if (isFloat(x.dtype) && o.equalNan !== false) ne = logicalAnd(ne, logicalNot(logicalAnd(isnan(hi), isnan(lo))));
     const rowNe = ne.ndim > 1 ? R.reduceMax(i32(ne), [...Array(ne.ndim).keys()].slice(1)) : i32(ne);
@@ -105,9 +106,10 @@ function uniqueImpl(x: JaxArray, o: UniqueOptions): { out: JaxArray[]; count: Ja
   if (o.returnCounts) {
     if (!n) out.push(zeros([0], "int32"));
     else {
+      // Segment starts, with the padding (index 0 past the first) moved to the end: padded counts are 0.
       const starts = nonzero(mask, { size: size + 1 })[0], later = tail(starts, 1);
       const ends = where(A.ne(later, 0), later, n);
-      out.push(A.sub(ends, first(starts, size)));
+      out.push(A.sub(ends, S.concatenate([first(starts, 1), first(ends, size - 1)], 0)));
     }
   }
   return { out, count };
@@ -269,8 +271,8 @@ export function setxor1d(ar1: ArrayLike, ar2: ArrayLike, ...rest: unknown[]): Ja
   const [a, b] = setArgs("setxor1d", ar1, ar2);
   const p = uniqueSized(a), q = uniqueSized(b);
   const keep = S.concatenate([logicalAnd(p.valid, isin(p.u, b, { invert: true })), logicalAnd(q.valid, isin(q.u, a, { invert: true }))], 0);
-  const [notKeep, vals] = sortP([logicalNot(keep), S.concatenate([p.u, q.u], 0)], 0, 2);
-  return compact("setxor1d", vals, logicalNot(notKeep), o.size, o.fillValue, true);
+  const [drop, vals] = sortP([i32(logicalNot(keep)), S.concatenate([p.u, q.u], 0)], 0, 2);
+  return compact("setxor1d", vals, A.eq(drop, 0), o.size, o.fillValue, true);
 }
 
 /** lexsort(keys, axis=-1): int32 indices sorting by the last key, then the one before, ... (stable). */
@@ -306,4 +308,3 @@ export function argpartition(a: ArrayLike, kth: number, axis: number | { axis?: 
   const out = concatenate([bottom, topK(rest, n - k - 1)[1]], -1);
   return swapaxes(out, -1, ax);
 }
-void broadcastAll;

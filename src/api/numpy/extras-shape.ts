@@ -39,7 +39,7 @@ export function roll(a: ArrayLike, shift: Axes | JaxArray, axis?: Axes | null | 
     if (n === 0) return;
     if (Array.isArray(sh)) {
       const i = (((-sh[ns === 1 ? 0 : k] % n) + n) % n);
-      out = S.concatenate([S.slice(out, out.shape.map(() => 0).map((z, j) => (j === d ? i : z)), out.shape),
+      if (i) out = S.concatenate([S.slice(out, out.shape.map(() => 0).map((z, j) => (j === d ? i : z)), out.shape),
         S.slice(out, out.shape.map(() => 0), out.shape.map((s, j) => (j === d ? i : s)))], d);
     } else {
       const t = sh as JaxArray;
@@ -125,7 +125,7 @@ export const diagflat = (v: ArrayLike, k: number | { k?: number } = 0) => diag(r
 
 /** indices(dimensions, dtype=int32, sparse=false): a grid of index arrays, stacked, or a list of broadcastable ones when sparse. */
 export function indices(dimensions: readonly number[], ...rest: unknown[]): JaxArray | JaxArray[] {
-  const o = positionalOptions<{ dtype?: DType; sparse?: boolean }>("indices", typeof rest[0] === "string" || rest.length > 1 ? rest : rest, ["dtype", "sparse"]);
+  const o = positionalOptions<{ dtype?: DType; sparse?: boolean }>("indices", rest, ["dtype", "sparse"]);
   const dt = o.dtype ?? "int32", n = dimensions.length;
   const out = dimensions.map((d, i) => S.broadcastInDim(arange(d, dt), o.sparse ? dimensions.map((e, j) => (i === j ? e : 1)) : dimensions, [i]));
   if (o.sparse) return out;
@@ -265,7 +265,7 @@ export function insert(arr: ArrayLike, obj: ArrayLike | string, values: ArrayLik
     if (idx.ndim === 0) v = S.transpose(v, [...Array(v.ndim).keys()].map((i) => (i < ax! ? i + 1 : i === ax ? 0 : i)));
     idx = broadcastTo_(S.reshape(idx, [1]), [v.shape[ax]]);
   }
-  const k = idx.shape[0] === 1 ? v.shape[ax] : idx.shape[0];
+  const k = idx.shape[0];
   if (v.shape[ax] !== 1 && v.shape[ax] !== k) throw new ShapeError(`insert: ${v.shape[ax]} values along axis ${ax} for ${k} positions.`);
   idx = broadcastTo_(idx, [k]);
   idx = A.clamp(0, where(A.lt(idx, 0), A.add(idx, n), idx), n);
