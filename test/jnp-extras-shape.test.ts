@@ -231,6 +231,12 @@ test("data-dependent output lengths need concrete input or a static size, as in 
   assert.throws(() => jit((m: JArray) => jnp.choose(m, [[1, 2], [3, 4]]))(A([1, 0])), isA(ConcretizationTypeError, /wrap/));
   assert.throws(() => vmap((m: JArray) => jnp.flatnonzero(m))(A([[1, 0], [0, 1]])), conc);
   assert.equal(toNumbers(jit((m: JArray) => jnp.flatnonzero(m, { size: 2 }))(A([0, 1, 1]))), [1, 2]);
+  // Under grad the values are concrete (JAX reads a JVP tracer's primal): the first occurrence of each value gets its weight.
+  const gu = grad((t: JArray) => jnp.sum(jnp.multiply(jnp.unique(t) as JArray, A([1, 2, 3], "float32"))))(A([3, 1, 3, 2], "float32")) as JArray;
+  assert.equal(toNumbers(gu), [3, 1, 0, 2]);
+  const gc = grad((t: JArray) => jnp.sum(jnp.compress(t.gt(0), t).mul(t.get(jnp.nonzero(t.lt(0))[0]).sum())))(A([1, -2, 3], "float32")) as JArray;
+  assert.equal(toNumbers(gc), [-2, 4, -2]);
+  assert.throws(() => jit(grad((t: JArray) => jnp.sum(jnp.unique(t) as JArray)))(A([1, 2], "float32")), conc);
 });
 
 test("bad input: typed errors naming the op", () => {

@@ -2,24 +2,18 @@
 // compress) and the "in-place" ones JAX offers only functionally (place, put, fillDiagonal).
 import { NotImplementedError, ShapeError, ValueError } from "../../core/errors.js";
 import { fmtShape, normAxis } from "../../core/shape.js";
-import { Tracer } from "../../core/trace.js";
 import { isPlainObject } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import { gather, scatter } from "../../primitives/indexing.js";
 import * as S from "../../primitives/structural.js";
 import { arange, asArray, full } from "./creation.js";
-import { nonzero } from "./extras-sets.js";
+import { concreteValue as concrete, nonzero } from "./extras-sets.js";
 import { any as anyR } from "./reductions.js";
 import { moveaxis, ravel, reshape, stack, takeAlongAxis, tile } from "./shape.js";
 import { argsort } from "./sorting.js";
 import { astype, broadcastAll, broadcastTo_, clip, divmod, greater, less, logicalOr, mod, promote, where } from "./ufuncs.js";
 
-/** x's value as a host array; a traced x is JAX's ConcretizationTypeError with the remedy in `what`. */
-export function concrete(x: JaxArray, what: string): JaxArray {
-  if (x instanceof Tracer) x.concretizationError(what);
-  return x;
-}
 const isInt = (x: JaxArray) => x.dtype === "int32" || x.dtype === "uint32";
 const trueAnywhere = (x: JaxArray) => !!anyR(x).item();
 
@@ -32,8 +26,8 @@ export function ravelMultiIndex(multiIndex: readonly ArrayLike[], dims: readonly
   let idx = multiIndex.map(asArray);
   if (idx.some((i) => !isInt(i))) throw new ValueError("ravelMultiIndex: only integer indices are permitted.");
   if (m === "raise") {
-    idx.forEach((i) => concrete(i, "ravelMultiIndex with mode \"raise\" (use mode \"wrap\" or \"clip\" under jit)"));
-    if (idx.some((i, k) => trueAnywhere(logicalOr(less(i, 0), greater(i, dims[k] - 1))))) throw new ValueError("ravelMultiIndex: invalid entry in coordinates array.");
+    const ci = idx.map((i) => concrete(i, "ravelMultiIndex with mode \"raise\" (use mode \"wrap\" or \"clip\" under jit)"));
+    if (ci.some((i, k) => trueAnywhere(logicalOr(less(i, 0), greater(i, dims[k] - 1))))) throw new ValueError("ravelMultiIndex: invalid entry in coordinates array.");
   } else if (m === "clip") idx = idx.map((i, k) => clip(i, 0, dims[k] - 1));
   else if (m === "wrap") idx = idx.map((i, k) => mod(i, dims[k]));
   else throw new ValueError(`ravelMultiIndex: invalid mode ${JSON.stringify(m)}; use "raise", "wrap" or "clip".`);
@@ -73,8 +67,8 @@ export function choose(a: ArrayLike, choices: readonly ArrayLike[] | JaxArray, o
   if (!isInt(idx)) throw new ValueError(`choose: a must be integer typed, got ${idx.dtype}.`);
   const n = cs.length;
   if (mode === "raise") {
-    concrete(idx, "choose with mode \"raise\" (use mode \"wrap\" or \"clip\" under jit)");
-    if (trueAnywhere(logicalOr(less(idx, 0), greater(idx, n - 1)))) throw new ValueError(`choose: invalid entry in choice array (must be in [0, ${n - 1}]).`);
+    const ci = concrete(idx, "choose with mode \"raise\" (use mode \"wrap\" or \"clip\" under jit)");
+    if (trueAnywhere(logicalOr(less(ci, 0), greater(ci, n - 1)))) throw new ValueError(`choose: invalid entry in choice array (must be in [0, ${n - 1}]).`);
   } else if (mode === "wrap") idx = mod(idx, n);
   else if (mode === "clip") idx = clip(idx, 0, n - 1);
   else throw new ValueError(`choose: mode ${JSON.stringify(mode)} not understood; use "raise", "wrap" or "clip".`);
@@ -118,9 +112,10 @@ export function compress(condition: ArrayLike, a: ArrayLike, axis: number | null
   arr = S.slice(arr, arr.shape.map(() => 0), [n, ...arr.shape.slice(1)]);
   let res: JaxArray;
   if (o.size === undefined) {
-    const what = "compress without size (pass { size } to use it under jit/vmap/grad)";
-    concrete(c, what); concrete(extra, what);
-    if (extra.size && trueAnywhere(extra)) throw new ValueError("compress: condition contains true entries beyond the array's length.");
+    const what = "compress without size (pass { size } to use it under jit/vmap)";
+    concrete(c, what);
+    const ce = concrete(extra, what);
+    if (ce.size && trueAnywhere(ce)) throw new ValueError("compress: condition contains true entries beyond the array's length.");
     res = gather(arr, nonzero(c)[0], 0);
   } else {
     if (!(o.size >= 0 && o.size <= n)) throw new ValueError(`compress: size must be in [0, ${n}], got ${o.size}.`);

@@ -4,6 +4,7 @@
 import { ShapeError, ValueError } from "../../core/errors.js";
 import { fmtShape, normAxis } from "../../core/shape.js";
 import { Tracer } from "../../core/trace.js";
+import { JVPTracer } from "../../autodiff/jvp.js";
 import { isPlainObject, positionalOptions } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { isFloat } from "../../core/dtype.js";
@@ -20,11 +21,15 @@ import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod,
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
 type Fill = ArrayLike | readonly number[] | undefined;
-/** A count that sets an output length: concrete, or JAX's ConcretizationTypeError naming `size` as the remedy. */
-function staticCount(op: string, n: JaxArray): number {
-  if (n instanceof Tracer) n.concretizationError(`${op}: its output length depends on the data; pass a static { size } (and fillValue) to use it under jit/vmap/grad`);
-  return n.item() as number;
+/** x's value; under grad that of its primal, as JAX reads a JVP tracer's. Other tracers: ConcretizationTypeError naming `what`. */
+export function concreteValue(x: JaxArray, what: string): JaxArray {
+  while (x instanceof JVPTracer) x = x.primal;
+  if (x instanceof Tracer) x.concretizationError(what);
+  return x;
 }
+/** A count that sets an output length: concrete, or JAX's ConcretizationTypeError naming `size` as the remedy. */
+const staticCount = (op: string, n: JaxArray) =>
+  concreteValue(n, `${op}: its output length depends on the data; pass a static { size } (and fillValue) to use it under jit/vmap`).item() as number;
 const i32 = (x: ArrayLike) => astype(x, "int32");
 /** x[:n] and x[from:] along axis 0. */
 const first = (x: JaxArray, n: number) => S.slice(x, x.shape.map(() => 0), x.shape.map((d, i) => (i ? d : n)));

@@ -12,6 +12,7 @@ import { sort as sortP } from "../../primitives/sort.js";
 import * as S from "../../primitives/structural.js";
 import { arange, array, asArray, broadcastedIota, full, linspace, scalar, zeros, zerosLike } from "./creation.js";
 import { concatenate, diag, flip, ravel, reshape, split, swapaxes, tile, transpose } from "./shape.js";
+import { concreteValue } from "./extras-sets.js";
 import { argsort } from "./sorting.js";
 import { astype, broadcastTo_, greaterEqual, mod, multiply, power, promote, subtract, where } from "./ufuncs.js";
 
@@ -297,7 +298,8 @@ export function del(arr: ArrayLike, obj: ArrayLike | string, axis?: number | nul
   const o = obj instanceof JaxArray && obj.dtype === "bool" ? obj : typeof obj === "string" ? positions("delete", obj, n) : asArray(obj);
   if (o.dtype === "bool") {
     if (o.ndim !== 1 || o.shape[0] !== n) throw new ShapeError(`delete: a boolean obj must be 1-D of length ${n}, got shape ${fmtShape(o.shape)}.`);
-    const keep = (o.dataSync() as Uint8Array).reduce<number[]>((r, b, i) => (b ? r : [...r, i]), []);
+    const m = concreteValue(o, "delete with a boolean obj").dataSync(), keep: number[] = [];
+    m.forEach((bit, i) => { if (!bit) keep.push(i); });
     return gather(a, array(Int32Array.from(keep)), ax);
   }
   const idx = positions("delete", o, n);
@@ -308,7 +310,8 @@ export function del(arr: ArrayLike, obj: ArrayLike | string, axis?: number | nul
     const shiftBy = S.reduceSum(astype(A.ge(S.broadcastInDim(i, [m, n - m], [1]), S.broadcastInDim(sorted, [m, n - m], [0])), "int32"), [0]);
     return gather(a, A.add(i, shiftBy), ax);
   }
-  const drop = new Set(Array.from(idx.dataSync() as Int32Array, (i) => {
+  const what = "delete with traced indices (pass { assumeUniqueIndices: true } to use it under jit)";
+  const drop = new Set(Array.from(concreteValue(idx, what).dataSync() as Int32Array, (i) => {
     if (i < -n || i >= n) throw new ValueError(`delete: index ${i} is out of bounds for axis ${ax} with size ${n}.`);
     return i < 0 ? i + n : i;
   }));
