@@ -81,6 +81,8 @@ const cases: Record<string, () => Out> = {
   "compress_rows": () => jnp.compress([false, true, true], x2, 0), "compress_cols": () => jnp.compress([false, true], x2, { axis: 1 }),
   "compress_flat": () => jnp.compress([1, 0, 1, 1, 0], jnp.arange(5).mul(1.5)),
   "compress_sized": () => jnp.compress([false, true, false], x2, { axis: 0, size: 3, fillValue: -1 }),
+  "extract": () => jnp.extract(jnp.equal(jnp.mod(x2, 3), 0), x2.mul(2)),
+  "extract_sized": () => jnp.extract(jnp.equal(jnp.mod(x2, 3), 0), x2.mul(2), { size: 6 }),
   "place": () => { const p = jnp.arange(6).reshape([2, 3]); return jnp.place(p, p.gt(2), [44, 55], NI); },
   "put": () => jnp.put(jnp.arange(5), [0, 2], [-44, -55], null, NI), "put_wrap": () => jnp.put(jnp.arange(5), [7, -1], [1, 2], { mode: "wrap", inplace: false }),
   "put_clip": () => jnp.put(jnp.arange(5), [7, -9], [1, 2], "clip", NI),
@@ -263,7 +265,7 @@ test("bad input: typed errors naming the op", () => {
 });
 
 test("small functions: shape/ndim/size, copy, empty, permuteDims, matrixTranspose, atleast1d with several", () => {
-  assert.equal([jnp.shape(x3), jnp.ndim(x3), jnp.size(x3), jnp.size(x3, 1), jnp.ndim(3), jnp.shape([[1, 2]])], [[2, 3, 4], 3, 24, 3, 0, [1, 2]]);
+  assert.equal([jnp.shape(x3), jnp.ndim(x3), jnp.size(x3), jnp.size(x3, 1), jnp.ndim(3), jnp.size(x3, [0, -1]), jnp.shape([[1, 2]])], [[2, 3, 4], 3, 24, 3, 0, 8, [1, 2]]);
   const y = jnp.copy(x2);
   assert.ok(y !== x2);
   y.dispose();

@@ -151,6 +151,8 @@ case("compress_cols", np.compress([False, True], x2, axis=1))
 case("compress_flat", np.compress([1, 0, 1, 1, 0], np.arange(5) * 1.5).astype(np.float32))
 # JAX's sized compress: the selected rows in order, then rows of fill_value.
 case("compress_sized", np.array([[4, 5, 6, 7], [-1, -1, -1, -1], [-1, -1, -1, -1]]))
+case("extract", np.extract(x2 % 3 == 0, x2 * 2))
+case("extract_sized", np.array([0, 6, 12, 18, 0, 0]))
 p = np.arange(6).reshape(2, 3)
 np.place(p, p > 2, [44, 55])
 case("place", p)

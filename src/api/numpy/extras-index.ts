@@ -125,6 +125,9 @@ export function compress(condition: ArrayLike, a: ArrayLike, axis: number | null
   return moveaxis(res, 0, ax);
 }
 
+/** extract(condition, arr, { size, fillValue }): the elements of arr where condition (both flattened) is true. */
+export const extract = (condition: ArrayLike, arr: ArrayLike, o: { size?: number; fillValue?: ArrayLike } = {}) => compress(ravel(condition), ravel(arr), { ...o, axis: 0 });
+
 const tileTo = (v: JaxArray, n: number) => S.slice(tile(v, Math.ceil(n / v.size)), [0], [n]);
 function notInplace(op: string, o: { inplace?: boolean } | undefined, E: typeof ValueError = ValueError): void {
   if (o?.inplace !== false) throw new E(`${op}: JAX arrays are immutable and cannot be modified in place; pass { inplace: false } to get an updated array back.`);

@@ -195,10 +195,10 @@ export const emptyLike = zerosLike;
 export const copy = (a: ArrayLike) => { const x = asArray(a); return bind1(S.reshapeP, [x], { newSizes: [...x.shape] }); };
 export const ndim = (a: ArrayLike) => asArray(a).ndim;
 export const shape = (a: ArrayLike) => [...asArray(a).shape];
-/** size(a, axis?): the element count, or the length of one axis. */
-export function size(a: ArrayLike, axis?: number | null | { axis?: number | null }): number {
-  const x = asArray(a), ax = opt<number | null>(axis, "axis");
-  return ax == null ? x.size : x.shape[normAxis("size", ax, x.ndim)];
+/** size(a, axis?): the element count, or the product of the lengths of the given axes. */
+export function size(a: ArrayLike, axis?: Axes | null | { axis?: Axes | null }): number {
+  const x = asArray(a), ax = opt<Axes | null>(axis, "axis");
+  return ax == null ? x.size : list(ax).reduce((p, i) => p * x.shape[normAxis("size", i, x.ndim)], 1);
 }
 export function permuteDims(a: ArrayLike, axes: readonly number[] | { axes: readonly number[] }): JaxArray {
   return transpose(a, Array.isArray(axes) ? axes : (axes as { axes: readonly number[] }).axes);

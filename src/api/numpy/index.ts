@@ -19,7 +19,7 @@ export {
   atleast2d, atleast3d, dstack, columnStack, hsplit, vsplit, dsplit, arraySplit, logspace, geomspace, empty, emptyLike, copy, ndim, shape,
   size, permuteDims, matrixTranspose, append, resize, kron, insert, del as delete,
 } from "./extras-shape.js";
-export { ravelMultiIndex, unravelIndex, ix, choose, select, piecewise, compress, place, put, fillDiagonal } from "./extras-index.js";
+export { ravelMultiIndex, unravelIndex, ix, choose, select, piecewise, compress, extract, place, put, fillDiagonal } from "./extras-index.js";
 export {
   nonzero, argwhere, flatnonzero, unique, uniqueValues, uniqueCounts, uniqueInverse, uniqueAll, isin, searchsorted, digitize, bincount,
   histogram, histogramBinEdges, union1d, setdiff1d, intersect1d, setxor1d, lexsort, partition, argpartition,
