@@ -55,6 +55,9 @@ const cases: Record<string, () => Out> = {
   "array_split_list": () => jnp.arraySplit(x1, [3, 7]),
   "logspace_0_2_5": () => jnp.logspace(0, 2, 5), "logspace_base2": () => jnp.logspace(1, 3, 4, false, 2),
   "geomspace_1_1000_4": () => jnp.geomspace(1, 1000, 4), "geomspace_neg": () => jnp.geomspace(-1, -16, 5), "geomspace_down": () => jnp.geomspace(2, 0.5, { num: 3 }),
+  "logspace_arrays": () => jnp.logspace(A([0, 5]), A([5, 0]), { num: 5, base: A([2, 3]) }),
+  "geomspace_arrays": () => jnp.geomspace(A([1, 1000]), A([27, 1]), 4), "geomspace_axis1": () => jnp.geomspace([1, 2], [16, 32], { num: 5, axis: 1 }),
+  "vsplit_1d": () => jnp.vsplit(jnp.arange(1, 7), 2),
   "insert_scalar": () => jnp.insert(jnp.arange(5), 2, 99), "insert_list": () => jnp.insert(jnp.arange(5), [1, 3], [10, 20]),
   "insert_neg": () => jnp.insert(jnp.arange(5), [-1, 0], 7), "insert_row": () => jnp.insert(x2, 1, 5, 0), "insert_col": () => jnp.insert(x2, 2, [7, 8, 9], { axis: 1 }),
   "insert_slice": () => jnp.insert(jnp.arange(5), "1:4", [10, 20, 30]), "insert_end": () => jnp.insert(jnp.arange(5), 5, [8, 9]), "insert_flat": () => jnp.insert(x2, 3, -1),
@@ -164,6 +167,7 @@ test("jit matches eager (size-static data-dependent ops, traced shifts, insert, 
   cmp("insert_list", (x, v) => jnp.insert(x, [1, 3], v), jnp.arange(5), A([10, 20]));
   cmp("delete_cols", (x, i) => jnp.delete(x, i, { axis: 1, assumeUniqueIndices: true }), x2, A([0, 2]));
   cmp("histogram", (h) => jnp.histogram(h, 5), hd);
+  cmp("geomspace_arrays", (p, q) => jnp.geomspace(p, q, 4), A([1, 1000]), A([27, 1]));
   cmp("searchsorted_nan_right", (s, v) => jnp.searchsorted(s, v, "right"), na, nv);
   cmp("compress_sized", (cc, x) => jnp.compress(cc, x, { axis: 0, size: 3, fillValue: -1 }), A([false, true, false]), x2);
   cmp("place", (p) => jnp.place(p, p.gt(2), [44, 55], NI), jnp.arange(6).reshape([2, 3]));
@@ -256,7 +260,8 @@ test("bad input: typed errors naming the op", () => {
   assert.throws(() => jnp.searchsorted(x2, 1), isA(ShapeError, /searchsorted/));
   assert.throws(() => jnp.bincount(A([1.5])), isA(ValueError, /bincount.*integer/));
   assert.throws(() => jnp.partition(pa, 7), isA(ValueError, /partition: kth/));
-  assert.throws(() => jnp.vsplit(jnp.arange(4), 2), isA(ShapeError, /vsplit/));
+  assert.throws(() => jnp.vsplit(jnp.array(4), 2), isA(ShapeError, /vsplit/));
+  assert.throws(() => jnp.dsplit(x2, 2), isA(ShapeError, /dsplit/));
   assert.throws(() => jnp.insert(jnp.arange(3), A([0.5]), 1), isA(ValueError, /insert.*integer/));
   assert.throws(() => jnp.unique(jnp.zeros([0]), { size: 2 }), isA(ValueError, /fillValue/));
   assert.throws(() => jnp.compress([true, false, true], jnp.arange(2)), isA(ValueError, /compress/));

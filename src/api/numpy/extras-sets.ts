@@ -3,8 +3,6 @@
 // `fillValue` for the padding) to work under jit/vmap; everything else here traces.
 import { ShapeError, ValueError } from "../../core/errors.js";
 import { fmtShape, normAxis } from "../../core/shape.js";
-import { Tracer } from "../../core/trace.js";
-import { JVPTracer } from "../../autodiff/jvp.js";
 import { isPlainObject, positionalOptions } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { isFloat } from "../../core/dtype.js";
@@ -17,16 +15,11 @@ import { arange, asArray, full, onesLike, zeros } from "./creation.js";
 import { cumsum, max as maxR, min as minR, sum } from "./reductions.js";
 import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes } from "./shape.js";
 import { topK } from "./sorting.js";
+import { concreteValue, linspaceArrays } from "./extras-shape.js";
 import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, negative, promote, subtract, toBool, where } from "./ufuncs.js";
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
 type Fill = ArrayLike | readonly number[] | undefined;
-/** x's value; under grad that of its primal, as JAX reads a JVP tracer's. Other tracers: ConcretizationTypeError naming `what`. */
-export function concreteValue(x: JaxArray, what: string): JaxArray {
-  while (x instanceof JVPTracer) x = x.primal;
-  if (x instanceof Tracer) x.concretizationError(what);
-  return x;
-}
 /** A count that sets an output length: concrete, or JAX's ConcretizationTypeError naming `size` as the remedy. */
 const staticCount = (op: string, n: JaxArray) =>
   concreteValue(n, `${op}: its output length depends on the data; pass a static { size } (and fillValue) to use it under jit/vmap`).item() as number;
@@ -205,9 +198,7 @@ export function histogramBinEdges(a: ArrayLike, ...rest: unknown[]): JaxArray {
   let lo = astype(r[0], x.dtype), hi = astype(r[1], x.dtype);
   const same = equal(lo, hi);
   lo = where(same, A.sub(lo, 0.5), lo); hi = where(same, A.add(hi, 0.5), hi);
-  const t = divide(arange(bins + 1, x.dtype), bins);
-  const edges = A.add(S.broadcastInDim(lo, [bins + 1], []), A.mul(t, S.broadcastInDim(A.sub(hi, lo), [bins + 1], [])));
-  return S.concatenate([first(edges, bins), S.reshape(hi, [1])], 0);
+  return linspaceArrays(lo, hi, bins + 1);
 }
 /** histogram(a, bins=10, range?, weights?, density?): [counts, binEdges]; counts have the (float) dtype of the weights, as JAX's. */
 export function histogram(a: ArrayLike, ...rest: unknown[]): [JaxArray, JaxArray] {

@@ -2,7 +2,8 @@
 // grids, triangles, stacking/splitting variants, log-spaced ranges, kron, insert/delete.
 import { DType } from "../../core/dtype.js";
 import { ShapeError, ValueError } from "../../core/errors.js";
-import { bind1 } from "../../core/trace.js";
+import { bind1, Tracer } from "../../core/trace.js";
+import { JVPTracer } from "../../autodiff/jvp.js";
 import { fmtShape, normAxis, sizeOf } from "../../core/shape.js";
 import { isPlainObject, positionalOptions } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
@@ -10,12 +11,17 @@ import { gather, scatter } from "../../primitives/indexing.js";
 import * as A from "../../primitives/arith.js";
 import { sort as sortP } from "../../primitives/sort.js";
 import * as S from "../../primitives/structural.js";
-import { arange, array, asArray, broadcastedIota, full, linspace, scalar, zeros, zerosLike } from "./creation.js";
-import { concatenate, diag, flip, ravel, reshape, split, swapaxes, tile, transpose } from "./shape.js";
-import { concreteValue } from "./extras-sets.js";
+import { arange, array, asArray, broadcastedIota, full, zeros, zerosLike } from "./creation.js";
+import { concatenate, diag, flip, moveaxis, ravel, reshape, split, swapaxes, tile, transpose } from "./shape.js";
 import { argsort } from "./sorting.js";
-import { astype, broadcastTo_, greaterEqual, mod, multiply, power, promote, subtract, where } from "./ufuncs.js";
+import { add, astype, broadcastAll, broadcastTo_, divide, greaterEqual, log10, mod, multiply, power, promote, sign, subtract, where } from "./ufuncs.js";
 
+/** x's value; under grad that of its primal, as JAX reads a JVP tracer's. Other tracers: ConcretizationTypeError naming `what`. */
+export function concreteValue(x: JaxArray, what: string): JaxArray {
+  while (x instanceof JVPTracer) x = x.primal;
+  if (x instanceof Tracer) x.concretizationError(what);
+  return x;
+}
 type Axes = number | readonly number[];
 const list = (v: Axes) => (typeof v === "number" ? [v] : [...v]);
 /** The value of an optional trailing argument given bare or as { name }. */
@@ -160,7 +166,7 @@ function splitAt(op: string, x: ArrayLike, ios: Sections, minNd: number, axisFor
   return split(a, ios, axisFor(a.ndim));
 }
 export const hsplit = (x: ArrayLike, ios: Sections) => splitAt("hsplit", x, ios, 1, (nd) => (nd === 1 ? 0 : 1));
-export const vsplit = (x: ArrayLike, ios: Sections) => splitAt("vsplit", x, ios, 2, () => 0);
+export const vsplit = (x: ArrayLike, ios: Sections) => splitAt("vsplit", x, ios, 1, () => 0);
 export const dsplit = (x: ArrayLike, ios: Sections) => splitAt("dsplit", x, ios, 3, () => 2);
 /** arraySplit(x, sections, axis=0): like split, but sections need not divide the axis (the first ones get one more). */
 export function arraySplit(x: ArrayLike, ios: Sections, axis: number | { axis?: number } = 0): JaxArray[] {
@@ -172,19 +178,32 @@ export function arraySplit(x: ArrayLike, ios: Sections, axis: number | { axis?: 
   return split(a, cuts, ax);
 }
 
-type SpaceOpts = { num?: number; endpoint?: boolean; base?: number; dtype?: DType; axis?: number };
-/** logspace(start, stop, num=50, endpoint=true, base=10, dtype?): base ** linspace(start, stop). */
-export function logspace(start: number, stop: number, ...rest: unknown[]): JaxArray {
+/** JAX's linspace on arrays: start * (1 - t) + stop * t along a new axis (start/stop may be traced). */
+export function linspaceArrays(start: ArrayLike, stop: ArrayLike, num: number, endpoint = true, axis = 0): JaxArray {
+  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}.`);
+  const [s, e] = broadcastAll("linspace", promote("linspace", [start, stop], "float")), sh = s.shape;
+  const div = endpoint ? num - 1 : num, col = (x: JaxArray) => S.reshape(x, [1, ...sh]);
+  let out = num === 1 ? col(s) : zeros([0, ...sh], s.dtype);
+  if (num > 1) {
+    const t = S.reshape(divide(arange(div, s.dtype), div), [div, ...sh.map(() => 1)]);
+    out = add(multiply(s, subtract(1, t)), multiply(e, t));
+    if (endpoint) out = S.concatenate([out, col(e)], 0);
+  }
+  return moveaxis(out, 0, axis);
+}
+
+type SpaceOpts = { num?: number; endpoint?: boolean; base?: ArrayLike; dtype?: DType; axis?: number };
+/** logspace(start, stop, num=50, endpoint=true, base=10, dtype?, axis=0): base ** linspace(start, stop); arrays broadcast. */
+export function logspace(start: ArrayLike, stop: ArrayLike, ...rest: unknown[]): JaxArray {
   const o = positionalOptions<SpaceOpts>("logspace", rest, ["num", "endpoint", "base", "dtype", "axis"]);
-  const lin = linspace(start, stop, o.num ?? 50, { endpoint: o.endpoint ?? true });
-  const out = power(o.base ?? 10, lin);
+  const out = moveaxis(power(o.base ?? 10, linspaceArrays(start, stop, o.num ?? 50, o.endpoint ?? true)), 0, o.axis ?? 0);
   return o.dtype ? astype(out, o.dtype) : out;
 }
-/** geomspace(start, stop, num=50, endpoint=true, dtype?): a geometric progression (JAX's sign * 10**linspace(log10 ...)). */
-export function geomspace(start: number, stop: number, ...rest: unknown[]): JaxArray {
+/** geomspace(start, stop, num=50, endpoint=true, dtype?, axis=0): a geometric progression (JAX's sign * 10**linspace(log10 ...)). */
+export function geomspace(start: ArrayLike, stop: ArrayLike, ...rest: unknown[]): JaxArray {
   const o = positionalOptions<SpaceOpts>("geomspace", rest, ["num", "endpoint", "dtype", "axis"]);
-  const s = Math.sign(start);
-  const out = multiply(logspace(Math.log10(start / s), Math.log10(stop / s), o.num ?? 50, o.endpoint ?? true), s);
+  const [a, b] = promote("geomspace", [start, stop], "float"), sg = sign(a);
+  const out = moveaxis(multiply(sg, logspace(log10(divide(a, sg)), log10(divide(b, sg)), o.num ?? 50, o.endpoint ?? true)), 0, o.axis ?? 0);
   return o.dtype ? astype(out, o.dtype) : out;
 }
 
