@@ -113,6 +113,8 @@ const cases: Record<string, () => Out> = {
   "bincount_length": () => jnp.bincount(bx, { length: 4 }), "bincount_negative": () => jnp.bincount([-1, 0, 2], { length: 3 }),
   "histogram": () => jnp.histogram(hd, 5), "histogram_range": () => jnp.histogram(hd, 4, [1, 3]),
   "histogram_weights_density": () => jnp.histogram(hd, { bins: 3, weights: hw, density: true }), "histogram_edges": () => jnp.histogram(hd, [0, 1, 2.5, 10]),
+  "histogram_int_range": () => jnp.histogram([1, 2, 3, 10, 11, 15, 19, 25], { range: [0, 25], bins: 5 }),
+  "partition_nan": () => jnp.partition(A([3, NaN, 1, 2], "float32"), 1), "argpartition_nan": () => jnp.argpartition(A([3, NaN, 1, 2], "float32"), 1),
   "histogram_bin_edges": () => jnp.histogramBinEdges(hd, 6), "histogram_bin_edges_const": () => jnp.histogramBinEdges(A([2.0, 2.0], "float32"), 2),
   "setdiff1d": () => jnp.setdiff1d(s1, s2), "setdiff1d_size": () => jnp.setdiff1d(s1, s2, { size: 5 }),
   "setdiff1d_size_fill": () => jnp.setdiff1d(s1, s2, { size: 5, fillValue: -9 }),
@@ -188,6 +190,8 @@ test("vmap matches a loop (roll with per-row shifts, searchsorted, nonzero with 
   assert.equal(toNumbers(vmap(ss)(m) as JArray), loop(ss));
   const pt = (r: JArray) => jnp.partition(r, 1);
   assert.equal(toNumbers(vmap(pt)(m) as JArray), loop(pt));
+  const ex = (cc: JArray, r: JArray) => jnp.extract(cc, r, { size: 4, fillValue: 0 });
+  assert.equal(toNumbers(vmap(ex)(m.gt(0), m) as JArray), [0, 1, 2].flatMap((i) => toNumbers(ex(m.get(i).gt(0), m.get(i)))));
   const us = (r: JArray) => jnp.unique(r, { size: 4, fillValue: -1 }) as JArray;
   assert.equal(toNumbers(vmap(us)(m) as JArray), loop(us));
 });

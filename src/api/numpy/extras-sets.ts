@@ -13,10 +13,10 @@ import * as R from "../../primitives/reduce.js";
 import * as S from "../../primitives/structural.js";
 import { arange, asArray, full, onesLike, zeros } from "./creation.js";
 import { cumsum, max as maxR, min as minR, sum } from "./reductions.js";
-import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes } from "./shape.js";
-import { topK } from "./sorting.js";
+import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes, takeAlongAxis } from "./shape.js";
+import { argsort, topK } from "./sorting.js";
 import { concreteValue, linspaceArrays } from "./extras-shape.js";
-import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, negative, promote, subtract, toBool, where } from "./ufuncs.js";
+import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, promote, subtract, toBool, where } from "./ufuncs.js";
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
 type Fill = ArrayLike | readonly number[] | undefined;
@@ -289,16 +289,22 @@ function partitionArgs(op: string, a: ArrayLike, kth: number, axis: number | { a
   if (!Number.isInteger(kth) || kth < -n || kth >= n) throw new ValueError(`${op}: kth=${kth} is out of bounds for an axis of size ${n}.`);
   return [swapaxes(x, ax, -1), kth < 0 ? kth + n : kth, ax];
 }
+/**
+ * The kth+1 smallest along the last axis, ascending, ties in index order. (JAX negates and takes
+ * top_k, whose total order ranks the negated NaN lowest: NaN ends up in the top part, as here.)
+ */
+const bottomIdx = (x: JaxArray, k: number) => last(argsort(x, -1), k + 1);
+const last = (x: JaxArray, n: number) => S.slice(x, x.shape.map(() => 0), x.shape.map((d, i) => (i === x.ndim - 1 ? n : d)));
 /** partition(a, kth, axis=-1): JAX's layout: the kth+1 smallest ascending, then the rest descending. */
 export function partition(a: ArrayLike, kth: number, axis: number | { axis?: number } = -1): JaxArray {
   const [x, k, ax] = partitionArgs("partition", a, kth, axis), n = x.shape[x.ndim - 1];
-  const out = concatenate([negative(topK(negative(x), k + 1)[0]), topK(x, n - k - 1)[0]], -1);
+  const out = concatenate([takeAlongAxis(x, bottomIdx(x, k), -1), topK(x, n - k - 1)[0]], -1);
   return swapaxes(out, -1, ax);
 }
 /** argpartition(a, kth, axis=-1): indices of the kth+1 smallest (ascending), then the other indices in increasing order. */
 export function argpartition(a: ArrayLike, kth: number, axis: number | { axis?: number } = -1): JaxArray {
   const [x, k, ax] = partitionArgs("argpartition", a, kth, axis), n = x.shape[x.ndim - 1], d = x.ndim;
-  const bottom = topK(negative(x), k + 1)[1];
+  const bottom = bottomIdx(x, k);
   const hit = equal(S.broadcastInDim(bottom, [...bottom.shape, n], [...Array(d).keys()]), S.iota("int32", [...bottom.shape, n], d));
   const rest = A.sub(1, R.reduceMax(i32(hit), [d - 1]));
   const out = concatenate([bottom, topK(rest, n - k - 1)[1]], -1);

@@ -178,15 +178,18 @@ export function arraySplit(x: ArrayLike, ios: Sections, axis: number | { axis?: 
   return split(a, cuts, ax);
 }
 
-/** JAX's linspace on arrays: start * (1 - t) + stop * t along a new axis (start/stop may be traced). */
+/**
+ * linspace on arrays (start/stop may be traced), as (start * (div - i) + stop * i) / div along a new
+ * axis: exact where numpy's float64 samples are representable (histogram edges land on the data).
+ */
 export function linspaceArrays(start: ArrayLike, stop: ArrayLike, num: number, endpoint = true, axis = 0): JaxArray {
   if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}.`);
   const [s, e] = broadcastAll("linspace", promote("linspace", [start, stop], "float")), sh = s.shape;
   const div = endpoint ? num - 1 : num, col = (x: JaxArray) => S.reshape(x, [1, ...sh]);
   let out = num === 1 ? col(s) : zeros([0, ...sh], s.dtype);
   if (num > 1) {
-    const t = S.reshape(divide(arange(div, s.dtype), div), [div, ...sh.map(() => 1)]);
-    out = add(multiply(s, subtract(1, t)), multiply(e, t));
+    const i = S.reshape(arange(div, s.dtype), [div, ...sh.map(() => 1)]);
+    out = divide(add(multiply(s, subtract(div, i)), multiply(e, i)), div);
     if (endpoint) out = S.concatenate([out, col(e)], 0);
   }
   return moveaxis(out, 0, axis);
