@@ -286,6 +286,12 @@ test("small functions: shape/ndim/size, copy, empty, permuteDims, matrixTranspos
   assert.equal(toNumbers(jnp.matrixTranspose(x3)), toNumbers(jnp.swapaxes(x3, 1, 2)));
   const [p, q] = jnp.atleast1d(1, [2, 3]) as JArray[];
   assert.equal([p.shape, q.shape], [[1], [2]]);
+  // One-argument where is nonzero (JAX's docs: ravelMultiIndex of where(x % 2 == 0) over x.shape).
+  const xe = A([[2, 3, 4], [5, 6, 7]], "float32"), ind = jnp.where(jnp.equal(jnp.mod(xe, 2), 0));
+  assert.equal(ind.map(toNumbers), [[0, 0, 1], [0, 2, 1]]);
+  assert.equal(toNumbers(jnp.ravelMultiIndex(ind, xe.shape)), [0, 2, 4]);
+  assert.equal(jnp.where(A([0, 1, 1]), { size: 3, fillValue: -1 }).map(toNumbers), [[1, 2, -1]]);
+  assert.throws(() => jnp.where(A([true]), 1, undefined as never), isA(ValueError, /where: pass both/));
   const uc = jnp.uniqueCounts([2, 1, 2]);
   assert.equal([toNumbers(uc.values), toNumbers(uc.counts)], [[1, 2], [1, 2]]);
 });

@@ -16,7 +16,7 @@ import { cumsum, max as maxR, min as minR, sum } from "./reductions.js";
 import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes, takeAlongAxis } from "./shape.js";
 import { argsort, topK } from "./sorting.js";
 import { concreteValue, linspaceArrays } from "./extras-shape.js";
-import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, promote, subtract, toBool, where } from "./ufuncs.js";
+import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, promote, subtract, toBool, where, whereHooks } from "./ufuncs.js";
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
 type Fill = ArrayLike | readonly number[] | undefined;
@@ -57,6 +57,7 @@ export function argwhere(a: ArrayLike, opts: SizeOpts = {}): JaxArray {
   const r = S.concatenate(cols.map((c) => S.reshape(c, [c.shape[0], 1])), 1);
   return x.ndim === 0 ? S.slice(r, [0, 0], [r.shape[0], 0]) : r;
 }
+whereHooks.nonzero = nonzero;
 export const flatnonzero = (a: ArrayLike, opts: SizeOpts = {}) => nonzero(ravel(a), opts)[0];
 
 /** Stable sort order of the rows of x [n, ...] (lexicographic, first column most significant). */

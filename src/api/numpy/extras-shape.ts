@@ -212,7 +212,7 @@ export function geomspace(start: ArrayLike, stop: ArrayLike, ...rest: unknown[])
 
 /** empty(shape, dtype=float32): JAX has no uninitialised memory, so this is zeros. */
 export const empty = (shape: number | readonly number[], dtype?: DType | { dtype?: DType }) => zeros(shape, dtype);
-export const emptyLike = zerosLike;
+export const emptyLike = (x: ArrayLike, o?: Parameters<typeof zerosLike>[1]) => zerosLike(x, o);
 /** copy(a): a new array with a's values (its own buffer, so disposing one leaves the other). */
 export const copy = (a: ArrayLike) => { const x = asArray(a); return bind1(S.reshapeP, [x], { newSizes: [...x.shape] }); };
 export const ndim = (a: ArrayLike) => asArray(a).ndim;
