@@ -1,9 +1,9 @@
 // Data-dependent selections (nonzero, unique, set operations) and sorted-search helpers. As in JAX,
 // an output whose length depends on the data needs concrete inputs, or a static `size` (with
 // `fillValue` for the padding) to work under jit/vmap; everything else here traces.
-import { ShapeError, ValueError } from "../../core/errors.js";
+import { DeviceError, ShapeError, ValueError } from "../../core/errors.js";
 import { fmtShape, normAxis } from "../../core/shape.js";
-import { isPlainObject, positionalOptions } from "../../core/transform-args.js";
+import { isPlainObject } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { isFloat } from "../../core/dtype.js";
 import * as A from "../../primitives/arith.js";
@@ -15,14 +15,19 @@ import { arange, asArray, full, onesLike, zeros } from "./creation.js";
 import { cumsum, max as maxR, min as minR, sum } from "./reductions.js";
 import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes, takeAlongAxis } from "./shape.js";
 import { argsort, topK } from "./sorting.js";
-import { concreteValue, linspaceArrays } from "./extras-shape.js";
+import { concreteValue, linspaceArrays, posOpts } from "./extras-shape.js";
 import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, promote, subtract, toBool, where, whereHooks } from "./ufuncs.js";
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
 type Fill = ArrayLike | readonly number[] | undefined;
 /** A count that sets an output length: concrete, or JAX's ConcretizationTypeError naming `size` as the remedy. */
-const staticCount = (op: string, n: JaxArray) =>
-  concreteValue(n, `${op}: its output length depends on the data; pass a static { size } (and fillValue) to use it under jit/vmap`).item() as number;
+function staticCount(op: string, n: JaxArray): number {
+  const v = concreteValue(n, `${op}: its output length depends on the data; pass a static { size } (and fillValue) to use it under jit/vmap`);
+  try { return v.item() as number; } catch (e) {
+    // WebGPU reads only asynchronously: a static size avoids the read.
+    throw e instanceof DeviceError ? new DeviceError(`${op}: ${e.message} Or pass a static { size } (and fillValue).`) : e;
+  }
+}
 const i32 = (x: ArrayLike) => astype(x, "int32");
 /** x[:n] and x[from:] along axis 0. */
 const first = (x: JaxArray, n: number) => S.slice(x, x.shape.map(() => 0), x.shape.map((d, i) => (i ? d : n)));
@@ -73,7 +78,7 @@ const named = <K extends string>(xs: JaxArray[], keys: K[]) => Object.assign(xs,
 
 /** unique(ar, { returnIndex, returnInverse, returnCounts, axis, equalNan, size, fillValue }): sorted distinct values (rows along axis), then the requested extras. */
 export function unique(ar: ArrayLike, ...rest: unknown[]): JaxArray | JaxArray[] {
-  const { out } = uniqueImpl(asArray(ar), positionalOptions<UniqueOptions>("unique", rest, ["returnIndex", "returnInverse", "returnCounts", "axis"]));
+  const { out } = uniqueImpl(asArray(ar), posOpts<UniqueOptions>("unique", rest, ["returnIndex", "returnInverse", "returnCounts", "axis"]));
   return out.length === 1 ? out[0] : out;
 }
 function uniqueImpl(x: JaxArray, o: UniqueOptions): { out: JaxArray[]; count: JaxArray } {
@@ -123,7 +128,7 @@ export const uniqueAll = (x: ArrayLike, o: ApiOpts = {}) =>
 
 /** isin(element, testElements, assumeUnique=false, invert=false): elementwise membership (compare-all, as JAX's default). */
 export function isin(element: ArrayLike, testElements: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<{ assumeUnique?: boolean; invert?: boolean; method?: string }>("isin", rest, ["assumeUnique", "invert"]);
+  const o = posOpts<{ assumeUnique?: boolean; invert?: boolean; method?: string }>("isin", rest, ["assumeUnique", "invert"]);
   const [e, t] = promote("isin", [element, testElements]);
   const a = ravel(e), b = ravel(t);
   let r: JaxArray;
@@ -143,7 +148,7 @@ function sortLt(x: JaxArray, y: JaxArray): JaxArray {
 }
 /** searchsorted(a, v, side="left", sorter?): insertion points keeping a sorted (int32, v's shape; jittable). */
 export function searchsorted(a: ArrayLike, v: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<{ side?: "left" | "right"; sorter?: ArrayLike | null; method?: string }>("searchsorted", rest, ["side", "sorter"]);
+  const o = posOpts<{ side?: "left" | "right"; sorter?: ArrayLike | null; method?: string }>("searchsorted", rest, ["side", "sorter"]);
   const side = o.side ?? "left";
   if (side !== "left" && side !== "right") throw new ValueError(`searchsorted: side must be "left" or "right", got ${JSON.stringify(side)}.`);
   let [s, q] = promote("searchsorted", [a, v]);
@@ -169,7 +174,7 @@ export function digitize(x: ArrayLike, bins: ArrayLike, right: boolean | { right
 
 /** bincount(x, weights?, minlength=0, { length }): counts (or summed weights) per non-negative integer. */
 export function bincount(x: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<{ weights?: ArrayLike | null; minlength?: number; length?: number }>("bincount", rest, ["weights", "minlength"]);
+  const o = posOpts<{ weights?: ArrayLike | null; minlength?: number; length?: number }>("bincount", rest, ["weights", "minlength"]);
   let xs = asArray(x);
   if (xs.dtype === "bool") xs = i32(xs);
   if (xs.dtype !== "int32" && xs.dtype !== "uint32") throw new ValueError(`bincount: x must have an integer type, got ${xs.dtype}.`);
@@ -185,7 +190,7 @@ type HistOpts = { bins?: number | ArrayLike; range?: readonly ArrayLike[] | null
 const histNames: (keyof HistOpts)[] = ["bins", "range", "weights", "density"];
 /** histogramBinEdges(a, bins=10, range?, weights?): bins + 1 evenly spaced edges over range (default [min, max]). */
 export function histogramBinEdges(a: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<HistOpts>("histogramBinEdges", rest, histNames);
+  const o = posOpts<HistOpts>("histogramBinEdges", rest, histNames);
   const [x] = promote("histogramBinEdges", [a], "float");
   const bins = o.bins ?? 10;
   if (typeof bins !== "number") {
@@ -203,7 +208,7 @@ export function histogramBinEdges(a: ArrayLike, ...rest: unknown[]): JaxArray {
 }
 /** histogram(a, bins=10, range?, weights?, density?): [counts, binEdges]; counts have the (float) dtype of the weights, as JAX's. */
 export function histogram(a: ArrayLike, ...rest: unknown[]): [JaxArray, JaxArray] {
-  const o = positionalOptions<HistOpts>("histogram", rest, histNames);
+  const o = posOpts<HistOpts>("histogram", rest, histNames);
   const [x0, w0] = o.weights == null ? [promote("histogram", [a], "float")[0], null] : promote("histogram", [a, o.weights], "float");
   const x = ravel(x0);
   if (w0 && (w0.ndim !== x0.ndim || w0.shape.some((d, i) => d !== x0.shape[i]))) throw new ShapeError(`histogram: weights ${fmtShape(w0.shape)} must have a's shape ${fmtShape(x0.shape)}.`);
@@ -240,7 +245,7 @@ export const union1d = (ar1: ArrayLike, ar2: ArrayLike, o: SizeOpts = {}) => uni
 
 /** setdiff1d(ar1, ar2, assumeUnique=false, { size, fillValue=0 }): sorted values of ar1 not in ar2. */
 export function setdiff1d(ar1: ArrayLike, ar2: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<SetOpts>("setdiff1d", rest, ["assumeUnique"]);
+  const o = posOpts<SetOpts>("setdiff1d", rest, ["assumeUnique"]);
   const [a, b] = setArgs("setdiff1d", ar1, ar2);
   if (!a.size) return full([o.size ?? 0], o.fillValue ?? 0, a.dtype);
   const { u, valid } = uniqueSized(a);
@@ -249,7 +254,7 @@ export function setdiff1d(ar1: ArrayLike, ar2: ArrayLike, ...rest: unknown[]): J
 
 /** intersect1d(ar1, ar2, assumeUnique=false, returnIndices=false, { size, fillValue }): sorted common values (and first indices in each). */
 export function intersect1d(ar1: ArrayLike, ar2: ArrayLike, ...rest: unknown[]): JaxArray | JaxArray[] {
-  const o = positionalOptions<SetOpts & { returnIndices?: boolean }>("intersect1d", rest, ["assumeUnique", "returnIndices"]);
+  const o = posOpts<SetOpts & { returnIndices?: boolean }>("intersect1d", rest, ["assumeUnique", "returnIndices"]);
   const [a, b] = setArgs("intersect1d", ar1, ar2);
   const { u, idx, valid } = uniqueSized(a);
   const mask = logicalAnd(valid, isin(u, b));
@@ -264,7 +269,7 @@ export function intersect1d(ar1: ArrayLike, ar2: ArrayLike, ...rest: unknown[]):
 
 /** setxor1d(ar1, ar2, assumeUnique=false, { size, fillValue }): sorted values in exactly one of the inputs. */
 export function setxor1d(ar1: ArrayLike, ar2: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<SetOpts>("setxor1d", rest, ["assumeUnique"]);
+  const o = posOpts<SetOpts>("setxor1d", rest, ["assumeUnique"]);
   const [a, b] = setArgs("setxor1d", ar1, ar2);
   const p = uniqueSized(a), q = uniqueSized(b);
   const keep = S.concatenate([logicalAnd(p.valid, isin(p.u, b, { invert: true })), logicalAnd(q.valid, isin(q.u, a, { invert: true }))], 0);

@@ -22,6 +22,11 @@ export function concreteValue(x: JaxArray, what: string): JaxArray {
   if (x instanceof Tracer) x.concretizationError(what);
   return x;
 }
+/** JAX's positional values, optionally followed by its keyword arguments as one options object. */
+export function posOpts<T extends object>(op: string, rest: unknown[], names: (keyof T & string)[]): T {
+  const last = rest[rest.length - 1];
+  return rest.length > 1 && isPlainObject(last) ? { ...positionalOptions<T>(op, rest.slice(0, -1), names), ...last } : positionalOptions<T>(op, rest, names);
+}
 type Axes = number | readonly number[];
 const list = (v: Axes) => (typeof v === "number" ? [v] : [...v]);
 /** The value of an optional trailing argument given bare or as { name }. */
@@ -91,7 +96,7 @@ export function meshgrid(...args: (ArrayLike | MeshgridOptions)[]): JaxArray[] {
 
 /** tri(N, M?, k=0, dtype=float32): ones at and below the k-th diagonal. */
 export function tri(N: number, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<{ M?: number | null; k?: number; dtype?: DType }>("tri", rest, ["M", "k", "dtype"]);
+  const o = posOpts<{ M?: number | null; k?: number; dtype?: DType }>("tri", rest, ["M", "k", "dtype"]);
   const M = o.M ?? N, sh = [N, M];
   const mask = greaterEqual(A.add(broadcastedIota("int32", sh, 0), o.k ?? 0), broadcastedIota("int32", sh, 1));
   return astype(mask, o.dtype ?? "float32");
@@ -104,7 +109,7 @@ function triPairs(op: string, n: number, k: number, m: number, lower: boolean): 
   return [array(Int32Array.from(r)), array(Int32Array.from(c))];
 }
 type TriOpts = { k?: number; m?: number | null };
-const triOpts = (op: string, rest: unknown[]) => positionalOptions<TriOpts>(op, rest, ["k", "m"]);
+const triOpts = (op: string, rest: unknown[]) => posOpts<TriOpts>(op, rest, ["k", "m"]);
 /** trilIndices(n, k=0, m?): row and column indices of the lower triangle (int32). */
 export function trilIndices(n: number, ...rest: unknown[]) { const o = triOpts("trilIndices", rest); return triPairs("trilIndices", n, o.k ?? 0, o.m ?? n, true); }
 export function triuIndices(n: number, ...rest: unknown[]) { const o = triOpts("triuIndices", rest); return triPairs("triuIndices", n, o.k ?? 0, o.m ?? n, false); }
@@ -132,7 +137,7 @@ export const diagflat = (v: ArrayLike, k: number | { k?: number } = 0) => diag(r
 
 /** indices(dimensions, dtype=int32, sparse=false): a grid of index arrays, stacked, or a list of broadcastable ones when sparse. */
 export function indices(dimensions: readonly number[], ...rest: unknown[]): JaxArray | JaxArray[] {
-  const o = positionalOptions<{ dtype?: DType; sparse?: boolean }>("indices", rest, ["dtype", "sparse"]);
+  const o = posOpts<{ dtype?: DType; sparse?: boolean }>("indices", rest, ["dtype", "sparse"]);
   const dt = o.dtype ?? "int32", n = dimensions.length;
   const out = dimensions.map((d, i) => S.broadcastInDim(arange(d, dt), o.sparse ? dimensions.map((e, j) => (i === j ? e : 1)) : dimensions, [i]));
   if (o.sparse) return out;
@@ -198,13 +203,13 @@ export function linspaceArrays(start: ArrayLike, stop: ArrayLike, num: number, e
 type SpaceOpts = { num?: number; endpoint?: boolean; base?: ArrayLike; dtype?: DType; axis?: number };
 /** logspace(start, stop, num=50, endpoint=true, base=10, dtype?, axis=0): base ** linspace(start, stop); arrays broadcast. */
 export function logspace(start: ArrayLike, stop: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<SpaceOpts>("logspace", rest, ["num", "endpoint", "base", "dtype", "axis"]);
+  const o = posOpts<SpaceOpts>("logspace", rest, ["num", "endpoint", "base", "dtype", "axis"]);
   const out = moveaxis(power(o.base ?? 10, linspaceArrays(start, stop, o.num ?? 50, o.endpoint ?? true)), 0, o.axis ?? 0);
   return o.dtype ? astype(out, o.dtype) : out;
 }
 /** geomspace(start, stop, num=50, endpoint=true, dtype?, axis=0): a geometric progression (JAX's sign * 10**linspace(log10 ...)). */
 export function geomspace(start: ArrayLike, stop: ArrayLike, ...rest: unknown[]): JaxArray {
-  const o = positionalOptions<SpaceOpts>("geomspace", rest, ["num", "endpoint", "dtype", "axis"]);
+  const o = posOpts<SpaceOpts>("geomspace", rest, ["num", "endpoint", "dtype", "axis"]);
   const [a, b] = promote("geomspace", [start, stop], "float"), sg = sign(a);
   const out = moveaxis(multiply(sg, logspace(log10(divide(a, sg)), log10(divide(b, sg)), o.num ?? 50, o.endpoint ?? true)), 0, o.axis ?? 0);
   return o.dtype ? astype(out, o.dtype) : out;
