@@ -38,7 +38,9 @@ test("a bare axis is the options' axis: reductions, cumulative ops, softmax, met
   assert.equal(toNumbers(jnp.round(jnp.array([1.234, 5.675, -2.5, 0.125]), 1)), [1.2, 5.7, -2.5, 0.1].map(Math.fround));
   assert.equal(toNumbers(jnp.round(jnp.array([1.234, 5.675]), 2)), [1.23, 5.68].map(Math.fround));
   assert.equal(toNumbers(jnp.round(jnp.array([0.5, 1.5, 2.5]))), [0, 2, 2]);
-  assert.throws(() => (jnp.where as any)(jnp.array([true])), (e: unknown) => e instanceof ValueError && /where: takes a condition and both x and y/.test(String(e)));
+  // One-argument where is JAX's nonzero; x without y is an error.
+  assert.equal(toNumbers(jnp.where(jnp.array([false, true]))[0]), [1]);
+  assert.throws(() => (jnp.where as any)(jnp.array([true]), 1), (e: unknown) => e instanceof ValueError && /where: pass both x and y/.test(String(e)));
   // numpy's positional rtol, atol (and equal_nan) for isclose/allclose.
   same(jnp.isclose(1, 1.05, 0.1), jnp.isclose(1, 1.05, { rtol: 0.1 }), "isclose rtol");
   assert.is(jnp.allclose(1, 1.05, 0, 0.1).item(), true);

@@ -14,5 +14,15 @@ export { sort, argsort } from "./sorting.js";
 export { matmul, dot, vdot, inner, outer, tensordot, einsum } from "./linalg.js";
 export { allclose, isclose, arrayEqual } from "./compare.js";
 export * as linalg from "./linalg-extra.js";
+export {
+  roll, rot90, meshgrid, tri, trilIndices, triuIndices, trilIndicesFrom, triuIndicesFrom, diagIndices, diagIndicesFrom, diagflat, indices,
+  atleast2d, atleast3d, dstack, columnStack, hsplit, vsplit, dsplit, arraySplit, logspace, geomspace, empty, emptyLike, copy, ndim, shape,
+  size, permuteDims, matrixTranspose, append, resize, kron, insert, del as delete,
+} from "./extras-shape.js";
+export { ravelMultiIndex, unravelIndex, ix, choose, select, piecewise, compress, extract, place, put, fillDiagonal } from "./extras-index.js";
+export {
+  nonzero, argwhere, flatnonzero, unique, uniqueValues, uniqueCounts, uniqueInverse, uniqueAll, isin, searchsorted, digitize, bincount,
+  histogram, histogramBinEdges, union1d, setdiff1d, intersect1d, setxor1d, lexsort, partition, argpartition,
+} from "./extras-sets.js";
 export const float32 = "float32", float64 = "float64", int32 = "int32", uint32 = "uint32", bool_ = "bool";
 export const pi = Math.PI, e = Math.E, inf = Infinity, nan = NaN;

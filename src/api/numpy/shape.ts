@@ -115,9 +115,12 @@ export function broadcastArrays(...xs: ArrayLike[]): JaxArray[] {
   return broadcastAll("broadcast_arrays", xs.map(asArray));
 }
 
-export function atleast1d(x: ArrayLike): JaxArray {
-  const a = asArray(x);
-  return a.ndim === 0 ? S.reshape(a, [1]) : a;
+/** atleast1d(...arys): one array back for one input, else a list (as JAX). */
+export function atleast1d(x: ArrayLike): JaxArray;
+export function atleast1d(...xs: ArrayLike[]): JaxArray | JaxArray[];
+export function atleast1d(...xs: ArrayLike[]): JaxArray | JaxArray[] {
+  const out = xs.map((x) => { const a = asArray(x); return a.ndim === 0 ? S.reshape(a, [1]) : a; });
+  return out.length === 1 ? out[0] : out;
 }
 
 export function concatenate(arrays: readonly ArrayLike[], axis: AxisArg = 0): JaxArray {

@@ -7,6 +7,7 @@ import { DTypeError, NotImplementedError, ValueError } from "../../core/errors.j
 import { Primitive } from "../../core/primitive.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
 import { bind1 } from "../../core/trace.js";
+import { isPlainObject } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import * as M from "../../primitives/math.js";
@@ -273,13 +274,17 @@ export function logaddexp(x: ArrayLike, y: ArrayLike): JaxArray {
   return A.select(A.ne(d, d), A.add(a, b), r); // inf - inf is nan: fall back to a + b
 }
 
-export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): JaxArray {
-  if (x === undefined || y === undefined) {
-    throw new ValueError("where: takes a condition and both x and y (where(cond, x, y)). The one-argument form, numpy's " +
-      "nonzero(cond), has a data-dependent shape, which tinyjax does not support; use where(cond, x, y) or a mask.");
-  }
+type NonzeroOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
+/** Set by extras-sets.ts (which imports this module) so that one-argument where can be nonzero. */
+export const whereHooks: { nonzero?: (c: ArrayLike, o?: NonzeroOpts) => JaxArray[] } = {};
+/** where(cond, x, y) elementwise; where(cond, { size, fillValue }) is nonzero(cond, ...), as JAX's. */
+export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): JaxArray;
+export function where(cond: ArrayLike, opts?: NonzeroOpts): JaxArray[];
+export function where(cond: ArrayLike, x?: ArrayLike | NonzeroOpts, y?: ArrayLike): JaxArray | JaxArray[] {
+  if (y === undefined && (x === undefined || isPlainObject(x))) return whereHooks.nonzero!(cond, x as NonzeroOpts);
+  if (x === undefined || y === undefined) throw new ValueError("where: pass both x and y (where(cond, x, y)), or neither (where(cond) is nonzero(cond)).");
   const c = toBool(asArray(cond));
-  const [a, b] = promote("where", [x, y]);
+  const [a, b] = promote("where", [x as ArrayLike, y]);
   const [cc, aa, bb] = broadcastAll("where", [c, a, b]);
   return A.select(cc, aa, bb);
 }
