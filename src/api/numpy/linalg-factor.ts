@@ -4,6 +4,7 @@ import { NotImplementedError, ValueError } from "../../core/errors.js";
 import { positionalOptions } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as F from "../../primitives/linalg-factor.js";
+import { checkFloatMatrix } from "../../primitives/linalg-decomp.js";
 import { named } from "./named.js";
 import { promote } from "./ufuncs.js";
 import * as U from "./ufuncs.js";
@@ -32,6 +33,7 @@ export function eigh(a: ArrayLike, ...rest: unknown[]): EighResult {
   const uplo = o.UPLO ?? "L";
   if (uplo !== "L" && uplo !== "U") throw new ValueError(`eigh: UPLO must be "L" or "U", got ${JSON.stringify(uplo)}.`);
   let x = float("eigh", a);
+  checkFloatMatrix("eigh", x.aval, true);
   // As JAX: symmetrize in traced ops, so derivatives see a symmetric perturbation.
   if (o.symmetrizeInput ?? true) x = U.divide(U.add(x, swapaxes(x, -1, -2)), 2);
   const [v, w] = F.eigh(x, uplo === "L");
