@@ -80,6 +80,8 @@ suite("webgpu-transforms", () => {
     { name: "bool arrays", f: (x) => { const b = jnp.greater(x, 0); return [b, jnp.logicalNot(b), jnp.where(b, x, 0), jnp.concatenate([b, b]), b.get("::-1"), jnp.sum(b)]; }, inputs: () => [f32([9])] },
     // stacks of small matrices
     { name: "solve, det, cholesky stacks", f: (a, b) => { const s = jnp.add(jnp.matmul(a, jnp.swapaxes(a, 1, 2)), jnp.multiply(jnp.eye(4), 4)); return [jnp.linalg.solve(s, b), jnp.linalg.det(s), jnp.linalg.cholesky(s)]; }, inputs: () => [f32([5, 4, 4]), f32([5, 4, 2], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-4 } },
+    // qr, eigh, svd run their reference on the host (HOST_ONLY): products that are sign-independent
+    { name: "qr, eigh, svd stacks (host)", f: (a) => { const [q, r] = jnp.linalg.qr(a), [w, v] = jnp.linalg.eigh(a), [u, s, vh] = jnp.linalg.svd(a, false); return [jnp.matmul(q, r), w, jnp.matmul(jnp.multiply(v, jnp.expandDims(w, -2)), jnp.swapaxes(v, 1, 2)), s, jnp.matmul(jnp.multiply(u, jnp.expandDims(s, -2)), vh)]; }, inputs: () => [f32([3, 4, 4])], tol: { rtol: 1e-4, atol: 1e-4 } },
   ];
 
   test("webgpu primitive families", async () => {
