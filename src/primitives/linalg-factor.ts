@@ -90,7 +90,7 @@ function householderQr(a: Float64Array, m: number, n: number, qc: number, q: Hos
     }
   }
   q.data.set(Q, s * m * qc);
-  for (let i = 0; i < qc; i++) for (let c = 0; c < n; c++) r.data[s * qc * n + i * n + c] = i < m ? a[i * n + c] : 0;
+  r.data.set(a.subarray(0, qc * n), s * qc * n);
 }
 
 /** Rotates columns p, q of the row-major (rows x ld) matrix x by (c, s). */
