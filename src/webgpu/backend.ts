@@ -27,13 +27,12 @@ import { Kernel, META_SLOTS } from "./wgsl/builder.js";
 const ALIASING = new Set(["reshape", "stop_gradient"]);
 
 /**
- * Primitives with no shader, which always run their reference implementation on the host (see
- * onHost): the iterative factorizations (Jacobi sweeps until convergence, in float64, on matrices
- * that are small in practice), whose results a few readbacks cost less than shaders would. Any primitive with a float64 operand or result runs there too (WGSL
+ * Primitives with no shader, which always run their reference implementation on the host (a
+ * stopgap; see onHost): none. Any primitive with a float64 operand or result runs there too (WGSL
  * has no f64), as do sort with more keys than the storage-buffer limit allows and dot_general on
  * bool or beyond the workgroup-count limits.
  */
-export const HOST_ONLY: string[] = ["qr", "eigh", "svd"];
+export const HOST_ONLY: string[] = [];
 /** Dispatches per command buffer before it is submitted anyway. */
 const MAX_BATCH = 1024;
 /** Arrays written from the host up to this size keep a host copy, so dataSync() works on them. */
