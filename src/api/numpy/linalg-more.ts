@@ -54,7 +54,7 @@ export function lstsq(a: ArrayLike, b: ArrayLike, ...rest: unknown[]): LstsqResu
   const o = positionalOptions<{ rcond?: number | null; numpyResid?: boolean }>("lstsq", rest, ["rcond"]);
   const [A, B0] = promote("lstsq", [a, b], "float");
   if (A.ndim !== 2 || B0.ndim < 1 || B0.ndim > 2 || A.shape[0] !== B0.shape[0]) {
-    throw new ShapeError(`lstsq: needs a 2-D a (m, n) and b (m,) or (m, k) with the same m, got [${A.shape}] and [${B0.shape}].`);
+    throw new ShapeError(`lstsq: needs a (m, n) and b (m,) or (m, k), got [${A.shape}] and [${B0.shape}].`);
   }
   const [m, n] = A.shape, B = B0.ndim === 1 ? Sh.expandDims(B0, 1) : B0;
   let x: JaxArray, rank: JaxArray, s: JaxArray;
@@ -89,7 +89,7 @@ export function matrixRank(M: ArrayLike, ...rest: unknown[]): JaxArray {
 /** Condition number in the p-norm (default 2: ratio of extreme singular values); NaN becomes inf. */
 export function cond(x: ArrayLike, p: number | "fro" | "nuc" | null = null): JaxArray {
   const a = promote("cond", [x], "float")[0];
-  if (a.ndim < 2 || a.shape[a.ndim - 1] === 0 || a.shape[a.ndim - 2] === 0) throw new ShapeError(`cond: needs a non-empty array of at least 2 dimensions, got [${a.shape}].`);
+  if (a.ndim < 2 || a.shape[a.ndim - 1] === 0 || a.shape[a.ndim - 2] === 0) throw new ShapeError(`cond: needs non-empty (..., m, n) matrices, got [${a.shape}].`);
   let r: JaxArray;
   if (p === null || p === 2 || p === -2) {
     const s = svdvals(a), hi = Sh.take(s, 0, -1), lo = Sh.take(s, -1, -1);
@@ -108,7 +108,7 @@ export function multiDot(arrays: readonly ArrayLike[]): JaxArray {
   if (xs.length < 2) throw new ValueError(`multi_dot: needs at least two arrays, got ${xs.length}.`);
   const bad = xs.some((x, i) => x.ndim !== 2 && !(x.ndim === 1 && (i === 0 || i === xs.length - 1)));
   if (bad || xs.some((x, i) => i > 0 && xs[i - 1].shape[xs[i - 1].ndim - 1] !== x.shape[0])) {
-    throw new ShapeError(`multi_dot: arrays must be 2-D (the first and last may be 1-D) with matching inner sizes, got ${xs.map((x) => `[${x.shape}]`).join(", ")}.`);
+    throw new ShapeError(`multi_dot: needs 2-D arrays (first and last may be 1-D) that chain, got ${xs.map((x) => `[${x.shape}]`)}.`);
   }
   return xs.reduce((acc, x) => matmul(acc, x));
 }
@@ -127,7 +127,7 @@ export interface VectorNormOptions { axis?: number | readonly number[] | null; k
 export function vectorNorm(x: ArrayLike, ...rest: unknown[]): JaxArray {
   const o = positionalOptions<VectorNormOptions>("vector_norm", rest, ["axis", "keepdims", "ord"]);
   const a = promote("vector_norm", [x], "float")[0], r = { axis: o.axis ?? null, keepdims: !!o.keepdims }, ord = o.ord ?? 2;
-  if (typeof ord !== "number") throw new ValueError(`vector_norm: invalid order ${JSON.stringify(ord)}; use a number (Infinity for the max norm).`);
+  if (typeof ord !== "number") throw new ValueError(`vector_norm: ord must be a number (Infinity for max), got ${JSON.stringify(ord)}.`);
   const abs = U.abs(a);
   if (ord === 2) return U.sqrt(sum(U.square(abs), r));
   if (ord === Infinity) return max(abs, { ...r, initial: 0 });
@@ -172,7 +172,7 @@ export function tensorinv(a: ArrayLike, ind = 2): JaxArray {
   const x = asArray(a);
   if (!Number.isInteger(ind) || ind <= 0) throw new ValueError(`tensorinv: ind must be a positive integer, got ${ind}.`);
   const head = x.shape.slice(0, ind), tail = x.shape.slice(ind);
-  if (prod(head) !== prod(tail)) throw new ShapeError(`tensorinv: the first ${ind} dimensions of [${x.shape}] must have the same product as the rest.`);
+  if (prod(head) !== prod(tail)) throw new ShapeError(`tensorinv: [${x.shape}] needs prod(shape[:${ind}]) == prod(shape[${ind}:]).`);
   return Sh.reshape(inv(Sh.reshape(x, [prod(head), prod(tail)])), [...tail, ...head]);
 }
 
@@ -183,7 +183,7 @@ export function tensorsolve(a: ArrayLike, b: ArrayLike, axes: readonly number[] 
   if (axes) x = Sh.moveaxis(x, [...axes], axes.map(() => x.ndim - 1));
   const out = x.shape.slice(y.ndim);
   if (x.shape.slice(0, y.ndim).join() !== y.shape.join() || y.size !== prod(out)) {
-    throw new ShapeError(`tensorsolve: a (axes moved: [${x.shape}]) must start with b's shape [${y.shape}] and the rest have the same size.`);
+    throw new ShapeError(`tensorsolve: a [${x.shape}] must be b's shape [${y.shape}] then axes of the same total size.`);
   }
   return Sh.reshape(solve(Sh.reshape(x, [y.size, prod(out)]), Sh.ravel(y)), out);
 }

@@ -22,7 +22,7 @@ export function polyfit(x: ArrayLike, y: ArrayLike, deg: number, ...rest: unknow
   const [X, Y] = promote("polyfit", [x, y], "float");
   if (!Number.isInteger(deg) || deg < 0) throw new ValueError(`polyfit: deg must be a non-negative integer, got ${deg}.`);
   if (X.ndim !== 1 || X.size === 0 || Y.ndim < 1 || Y.ndim > 2 || X.shape[0] !== Y.shape[0]) {
-    throw new ShapeError(`polyfit: needs a non-empty 1-D x and y of shape (n,) or (n, k) with the same n, got [${X.shape}] and [${Y.shape}].`);
+    throw new ShapeError(`polyfit: needs x (n,) with n > 0 and y (n,) or (n, k), got [${X.shape}] and [${Y.shape}].`);
   }
   const n = X.shape[0], order = deg + 1;
   const rcond = o.rcond ?? n * (X.dtype === "float64" ? 2 ** -52 : 2 ** -23);
@@ -42,7 +42,7 @@ export function polyfit(x: ArrayLike, y: ArrayLike, deg: number, ...rest: unknow
   if (!o.cov) return c;
   const sc = expandDims(scale, 1);
   const vbase = U.divide(inv(matmul(swapaxes(lhs, 0, 1), lhs)), U.multiply(sc, swapaxes(sc, 0, 1)));
-  if (o.cov !== "unscaled" && n <= order) throw new ValueError(`polyfit: the number of data points (${n}) must exceed order (${order}) to scale the covariance matrix.`);
+  if (o.cov !== "unscaled" && n <= order) throw new ValueError(`polyfit: scaling the covariance needs more points (${n}) than deg + 1 (${order}); or pass cov: "unscaled".`);
   const fac = o.cov === "unscaled" ? array(1, X.dtype) : atleast1d(U.divide(resid, n - order));
   return [c, Y.ndim === 1 ? U.multiply(vbase, fac) : U.multiply(expandDims(vbase, 2), fac)];
 }
