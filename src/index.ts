@@ -22,7 +22,7 @@ export { makeJaxpr } from "./jaxpr/make.js";
 export { ClosedJaxpr, Jaxpr } from "./jaxpr/jaxpr.js";
 export { vmap } from "./batching/vmap.js";
 export { jit } from "./jit/jit.js";
-export * as random from "./api/random.js";
+export * as random from "./api/random-all.js";
 export * as optax from "./api/optax/index.js";
 export * as linen from "./api/linen/index.js";
 export * as haiku from "./api/haiku/index.js";

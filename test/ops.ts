@@ -75,6 +75,10 @@ export const cases: Case[] = [
   { name: "linalg.det", f: (a) => jnp.linalg.det(a), inputs: () => [u(-1, 1, 1, [2, 3, 3])] },
   { name: "linalg.cholesky", f: (a) => jnp.linalg.cholesky(jnp.add(jnp.matmul(a, jnp.swapaxes(a, -1, -2)), jnp.multiply(jnp.eye(3, 3, { dtype: "float64" }), 3))),
     inputs: () => [u(-1, 1, 1, [3, 3])] },
+  // Sign-independent functions of the factors (vectors are unique up to sign)
+  un("linalg.qr", (a) => { const [q, r] = jnp.linalg.qr(jnp.transpose(a)); return jnp.concatenate([jnp.ravel(q), jnp.ravel(r)]); }),
+  un("linalg.eigh", (a) => { const [w, v] = jnp.linalg.eigh(jnp.matmul(a, jnp.transpose(a))); return jnp.concatenate([w, jnp.ravel(jnp.multiply(v, v))]); }),
+  un("linalg.svd", (a) => { const [u, s, vh] = jnp.linalg.svd(a, false); return jnp.concatenate([s, jnp.ravel(jnp.matmul(jnp.multiply(u, jnp.array([1, 2, 3], { dtype: "float64" })), vh))]); }),
   un("trace/diagonal", (x) => jnp.add(jnp.trace(x, 1), jnp.sum(jnp.diagonal(x, -1)))),
   un("tril/triu", (x) => jnp.add(jnp.tril(x), jnp.triu(x, 2))),
   un("lax.erf", lax.erf), un("lax.logistic", lax.logistic), un("lax.integerPow", (x) => lax.integerPow(x, 4)),

@@ -80,6 +80,9 @@ suite("webgpu-transforms", () => {
     { name: "bool arrays", f: (x) => { const b = jnp.greater(x, 0); return [b, jnp.logicalNot(b), jnp.where(b, x, 0), jnp.concatenate([b, b]), b.get("::-1"), jnp.sum(b)]; }, inputs: () => [f32([9])] },
     // stacks of small matrices
     { name: "solve, det, cholesky stacks", f: (a, b) => { const s = jnp.add(jnp.matmul(a, jnp.swapaxes(a, 1, 2)), jnp.multiply(jnp.eye(4), 4)); return [jnp.linalg.solve(s, b), jnp.linalg.det(s), jnp.linalg.cholesky(s)]; }, inputs: () => [f32([5, 4, 4]), f32([5, 4, 2], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-4 } },
+    // qr, eigh, svd: products that do not depend on the vectors' signs
+    { name: "qr complete, svd full (tall, wide)", f: (a, b) => [a, b].flatMap((x) => { const [q, r] = jnp.linalg.qr(x, "complete"), [u, s, vh] = jnp.linalg.svd(x); return [jnp.matmul(q, r), s, jnp.matmul(jnp.swapaxes(q, 1, 2), q), jnp.matmul(u, jnp.swapaxes(u, 1, 2)), jnp.matmul(jnp.swapaxes(vh, 1, 2), vh)]; }), inputs: () => [f32([2, 5, 3]), f32([2, 3, 5], -1, 1, 2)], tol: { rtol: 1e-4, atol: 1e-4 } },
+    { name: "qr, eigh, svd stacks (host)", f: (a) => { const [q, r] = jnp.linalg.qr(a), [w, v] = jnp.linalg.eigh(a), [u, s, vh] = jnp.linalg.svd(a, false); return [jnp.matmul(q, r), w, jnp.matmul(jnp.multiply(v, jnp.expandDims(w, -2)), jnp.swapaxes(v, 1, 2)), s, jnp.matmul(jnp.multiply(u, jnp.expandDims(s, -2)), vh)]; }, inputs: () => [f32([3, 4, 4])], tol: { rtol: 1e-4, atol: 1e-4 } },
   ];
 
   test("webgpu primitive families", async () => {

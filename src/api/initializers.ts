@@ -107,3 +107,4 @@ export const xavierUniform = glorotUniform;
 export const xavierNormal = glorotNormal;
 export const kaimingUniform = heUniform;
 export const kaimingNormal = heNormal;
+export { orthogonal } from "./initializers-orthogonal.js";

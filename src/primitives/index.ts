@@ -10,12 +10,13 @@ import * as structural from "./structural.js";
 import * as prng from "./prng.js";
 import * as sort from "./sort.js";
 import * as decomp from "./linalg-decomp.js";
+import * as factor from "./linalg-factor.js";
 import * as softmax from "./softmax.js";
 import * as conv from "./conv.js";
 
 export function allPrimitives(): Primitive[] {
   const seen = new Set<Primitive>();
-  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort, decomp, softmax, conv]) {
+  for (const mod of [arith, indexing, layout, linalg, math, reduce, structural, prng, sort, decomp, factor, softmax, conv]) {
     for (const v of Object.values(mod)) if (v instanceof Primitive) seen.add(v);
   }
   return [...seen];

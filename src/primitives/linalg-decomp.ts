@@ -14,12 +14,16 @@ import { mul, sub } from "./arith.js";
 import { batchAtFront, batchSize, broadcastInDim, reduceSum, transpose } from "./layout.js";
 import { dotGeneral } from "./linalg.js";
 
-function checkSquare(op: string, a: ShapedArray): number {
+/** Checks a (..., m, n) float stack (square with `square`); returns n. */
+export function checkFloatMatrix(op: string, a: ShapedArray, square = false): number {
   const n = a.shape[a.ndim - 1];
-  if (a.ndim < 2 || a.shape[a.ndim - 2] !== n) throw new ShapeError(`${op}: expected a (..., n, n) stack of square matrices, got ${fmtShape(a.shape)}.`);
+  if (a.ndim < 2 || (square && a.shape[a.ndim - 2] !== n)) {
+    throw new ShapeError(`${op}: expected a (..., ${square ? "n, n) stack of square matrices" : "m, n) stack of matrices"}, got ${fmtShape(a.shape)}.`);
+  }
   if (a.dtype !== "float32" && a.dtype !== "float64") throw new DTypeError(`${op}: needs a float array, got ${a.dtype}. Convert with astype("float32").`);
   return n;
 }
+const checkSquare = (op: string, a: ShapedArray) => checkFloatMatrix(op, a, true);
 
 /** LU factorization with partial pivoting of one n x n matrix in place; returns the sign of the permutation (0 if singular). */
 function luInPlace(m: Float64Array, n: number, perm: Int32Array): number {
@@ -113,7 +117,7 @@ export const detP: Primitive<{}> = new Primitive<{}>("det", {
     // d det = det * trace(a^-1 da)
     const d = det(a);
     const n = a.shape[a.ndim - 1];
-    const eye = broadcastInDim(eyeConst(n, a.dtype), a.shape, [a.ndim - 2, a.ndim - 1]);
+    const eye = broadcastInDim(constMatrix(n, n, a.dtype, (i, j) => +(i === j)), a.shape, [a.ndim - 2, a.ndim - 1]);
     const tr = reduceSum(mul(solve(a, ta), eye), [a.ndim - 2, a.ndim - 1]);
     return [[d], [mul(d, tr)]];
   },
@@ -148,22 +152,17 @@ export const choleskyP: Primitive<{}> = new Primitive<{}>("cholesky", {
     const n = a.shape[a.ndim - 1];
     const linvDa = solve(l, ta);
     const inner = mT(solve(l, mT(linvDa)));
-    const phi = mul(inner, broadcastInDim(lowerHalf(n, a.dtype), a.shape, [a.ndim - 2, a.ndim - 1]));
+    const phi = mul(inner, broadcastInDim(constMatrix(n, n, a.dtype, (i, j) => (i === j ? 0.5 : +(i > j))), a.shape, [a.ndim - 2, a.ndim - 1]));
     return [[l], [matmul(l, phi)]];
   },
   batch: ([a], [d]) => [[cholesky(batchAtFront(a, d, a.shape[d!]))], [0]],
 });
 
-function eyeConst(n: number, dtype: string): JaxArray {
-  const d = new (typedArrayFor(dtype as DType))(n * n);
-  for (let i = 0; i < n; i++) d[i * n + i] = 1;
-  return fromHost(getBackend(), d as any, new ShapedArray([n, n], dtype as DType));
-}
-
-function lowerHalf(n: number, dtype: string): JaxArray {
-  const d = new (typedArrayFor(dtype as DType))(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) d[i * n + j] = i === j ? 0.5 : 1;
-  return fromHost(getBackend(), d as any, new ShapedArray([n, n], dtype as DType));
+/** An (n, m) constant matrix with entries f(i, j). */
+export function constMatrix(n: number, m: number, dtype: string, f: (i: number, j: number) => number): JaxArray {
+  const d = new (typedArrayFor(dtype as DType))(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) d[i * m + j] = f(i, j);
+  return fromHost(getBackend(), d as any, new ShapedArray([n, m], dtype as DType));
 }
 
 export const solve = (a: JaxArray, b: JaxArray): JaxArray => bind1(solveP, [a, b]);

@@ -11,6 +11,7 @@ import { linalgLowerings } from "./lower-linalg.js";
 import { indexingLowerings } from "./lower-indexing.js";
 import { sortLowerings } from "./lower-sort.js";
 import { decompLowerings } from "./lower-decomp.js";
+import { factorLowerings } from "./lower-factor.js";
 import { convLowerings } from "./lower-conv.js";
 
 export interface GpuArg {
@@ -45,5 +46,6 @@ export const lowerings: Record<string, Lowering> = {
   ...indexingLowerings,
   ...sortLowerings,
   ...decompLowerings,
+  ...factorLowerings,
   ...convLowerings,
 };

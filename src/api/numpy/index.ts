@@ -13,7 +13,6 @@ export * from "./shape.js";
 export { sort, argsort } from "./sorting.js";
 export { matmul, dot, vdot, inner, outer, tensordot, einsum } from "./linalg.js";
 export { allclose, isclose, arrayEqual } from "./compare.js";
-export * as linalg from "./linalg-extra.js";
 export {
   roll, rot90, meshgrid, tri, trilIndices, triuIndices, trilIndicesFrom, triuIndicesFrom, diagIndices, diagIndicesFrom, diagflat, indices,
   atleast2d, atleast3d, dstack, columnStack, hsplit, vsplit, dsplit, arraySplit, logspace, geomspace, empty, emptyLike, copy, ndim, shape,
@@ -24,5 +23,7 @@ export {
   nonzero, argwhere, flatnonzero, unique, uniqueValues, uniqueCounts, uniqueInverse, uniqueAll, isin, searchsorted, digitize, bincount,
   histogram, histogramBinEdges, union1d, setdiff1d, intersect1d, setxor1d, lexsort, partition, argpartition,
 } from "./extras-sets.js";
+export * as linalg from "./linalg-ns.js";
+export { polyfit } from "./polyfit.js";
 export const float32 = "float32", float64 = "float64", int32 = "int32", uint32 = "uint32", bool_ = "bool";
 export const pi = Math.PI, e = Math.E, inf = Infinity, nan = NaN;

@@ -1,11 +1,13 @@
 // jnp.linalg: the parts built from existing primitives.
-import { NotImplementedError, ShapeError, ValueError } from "../../core/errors.js";
+import { ShapeError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { broadcastShapes } from "../../core/shape.js";
 import * as D from "../../primitives/linalg-decomp.js";
 import { asArray, eye } from "./creation.js";
 import { matmul } from "./linalg.js";
-import { broadcastTo, expandDims, squeeze, swapaxes } from "./shape.js";
+import { broadcastTo, expandDims, moveaxis, squeeze, swapaxes } from "./shape.js";
+import { svdvals } from "./linalg-factor.js";
+import { named } from "./named.js";
 import { promote } from "./ufuncs.js";
 import { max, min, sum } from "./reductions.js";
 import * as U from "./ufuncs.js";
@@ -16,8 +18,7 @@ export interface NormOptions { ord?: Ord; axis?: number | readonly number[] | nu
 /**
  * numpy's norm: norm(x), norm(x, ord, axis?, keepdims?) or norm(x, { ord, axis, keepdims }).
  * Without axis, a 1-D x takes a vector norm, a 2-D x a matrix norm, and with ord unset any x the
- * 2-norm of all its elements. ord 2 and "nuc" of a matrix need singular values, which tinyjax
- * does not compute yet: they raise instead of returning a different norm.
+ * 2-norm of all its elements. Matrix ord 2, -2 and "nuc" come from the singular values.
  */
 export function norm(x: ArrayLike, ordOrOpts?: Ord | NormOptions, axisArg?: number | readonly number[] | null, keepdimsArg?: boolean): JaxArray {
   const o: NormOptions = ordOrOpts !== null && typeof ordOrOpts === "object" ? ordOrOpts : { ord: ordOrOpts, axis: axisArg, keepdims: keepdimsArg };
@@ -51,8 +52,12 @@ export function norm(x: ArrayLike, ordOrOpts?: Ord | NormOptions, axisArg?: numb
     const out = pick(sums, { axis: outer, keepdims: true });
     return keepdims ? out : squeeze(out, [r, c]);
   }
-  throw new NotImplementedError(`linalg.norm: the matrix norm ord=${JSON.stringify(ord)} needs singular values (SVD), which tinyjax does not have yet. ` +
-    `Use ord "fro", 1, -1, Infinity or -Infinity.`);
+  if (ord !== 2 && ord !== -2 && ord !== "nuc") {
+    throw new ValueError(`linalg.norm: invalid matrix norm ord=${JSON.stringify(ord)}; use "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity.`);
+  }
+  const s = svdvals(moveaxis(a, [r, c], [-2, -1]));
+  const out = (ord === 2 ? max : ord === -2 ? min : sum)(s, -1);
+  return keepdims ? expandDims(out, [r, c].sort()) : out;
 }
 
 const mT = (x: JaxArray) => swapaxes(x, -1, -2);
@@ -87,10 +92,10 @@ export function inv(a: ArrayLike): JaxArray {
 
 export function det(a: ArrayLike): JaxArray { return D.det(floatSquare("det", a)); }
 
-/** [sign, log|det|] (computed from det: may overflow for very large or small determinants). */
-export function slogdet(a: ArrayLike): [JaxArray, JaxArray] {
+/** [sign, logabsdet] (also by name; computed from det: may overflow for very large or small determinants). */
+export function slogdet(a: ArrayLike): [JaxArray, JaxArray] & { sign: JaxArray; logabsdet: JaxArray } {
   const d = det(a);
-  return [U.sign(d), U.log(U.abs(d))];
+  return named([U.sign(d), U.log(U.abs(d))], ["sign", "logabsdet"]);
 }
 
 /** The lower Cholesky factor L (a = L Lᵀ), or its transpose with `upper` (JAX's cholesky(a, upper=...)). */
