@@ -352,30 +352,6 @@ export function doubleSidedMaxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayL
 
 export const doublesidedMaxwell = doubleSidedMaxwell;
 
-/**
- * A random orthogonal n x m matrix (semi-orthogonal when n != m), batched by `shape`: JAX's
- * Q * sign(diag R) of a QR of normal draws. That product is the unique QR factor with a positive
- * diagonal, which Gram-Schmidt gives directly (to rounding), so no Householder QR is needed.
- */
-export function orthogonal(key: ArrayLike, n: number, ...rest: Opt[]): JaxArray {
-  const o = opts<SD & { m?: number }>("orthogonal", rest, ["shape", "dtype", "m"]);
-  const k = checkKey("orthogonal", key);
-  const dtype = floatDtype("orthogonal", o.dtype);
-  const s = shapeOf("orthogonal", o.shape);
-  const rows = concreteInt("orthogonal", n), cols = o.m === undefined || o.m === null ? rows : concreteInt("orthogonal", o.m);
-  const big = Math.max(rows, cols), small = Math.min(rows, cols);
-  const z = normal(k, [...s, big, small], dtype);
-  const col = (x: JaxArray, j: number) => jnp.take(x, [j], -1);
-  const qs: JaxArray[] = [];
-  for (let j = 0; j < small; j++) {
-    let v = col(z, j);
-    for (const q of qs) v = jnp.subtract(v, jnp.multiply(jnp.sum(jnp.multiply(q, v), { axis: -2, keepdims: true }), q));
-    qs.push(jnp.divide(v, jnp.sqrt(jnp.sum(jnp.multiply(v, v), { axis: -2, keepdims: true }))));
-  }
-  const q = small ? jnp.concatenate(qs, -1) : z;
-  return rows < cols ? jnp.swapaxes(q, -1, -2) : q;
-}
-
 /** Multivariate normal samples: mean + factor @ normal, factor from `method` ("cholesky"; "eigh" and
  * "svd" need a symmetric eigensolver tinyjax does not have yet). Shape [...shape, n]. */
 export function multivariateNormal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, ...rest: Opt[]): JaxArray {

@@ -8,33 +8,13 @@ import * as lax from "../lax.js";
 import * as random from "../random.js";
 import { sigmoid } from "../nn.js";
 import { Initializer, lecunNormal, ones, zeros } from "../initializers.js";
+import { orthogonal } from "../initializers-orthogonal.js";
 import { flatten, unflatten } from "../../core/pytree.js";
 import { Module, ModuleOptions } from "./module.js";
 import { Dense } from "./layers.js";
-import { fields, prod } from "./fields.js";
+import { fields } from "./fields.js";
 
 type Fn = (x: JaxArray) => JaxArray;
-
-/** jax.nn.initializers.orthogonal: a uniformly random orthogonal matrix (QR of a normal one, R's diagonal made positive). */
-export function orthogonal(scale = 1, columnAxis = -1): Initializer {
-  return (key, shape, dtype = "float32") => {
-    const ca = columnAxis < 0 ? columnAxis + shape.length : columnAxis, nCols = shape[ca], nRows = prod(shape) / nCols;
-    const wide = nRows < nCols, [m, n] = wide ? [nCols, nRows] : [nRows, nCols];
-    // Gram-Schmidt, orthogonalized twice, gives the Q whose R has a positive diagonal: JAX's sign-fixed QR.
-    const cols = jnp.transpose(random.normal(key, [m, n], { dtype }));
-    let q: JaxArray | null = null;
-    for (let j = 0; j < n; j++) {
-      let v = jnp.reshape(cols.get(j), [1, m]);
-      if (q) for (let r = 0; r < 2; r++) v = jnp.subtract(v, jnp.matmul(jnp.matmul(v, jnp.transpose(q)), q));
-      v = jnp.divide(v, jnp.sqrt(jnp.sum(jnp.square(v))));
-      q = q ? jnp.concatenate([q, v], 0) : v;
-    }
-    // q holds Q's columns as rows: [n, m]; the result is [nRows, nCols] before the reshape.
-    const mat = wide ? q! : jnp.transpose(q!);
-    const rest = shape.filter((_, i) => i !== ca);
-    return jnp.multiply(jnp.moveaxis(jnp.reshape(mat, [...rest, nCols]), -1, ca), scale);
-  };
-}
 
 interface CellOptions extends ModuleOptions {
   features: number; gateFn?: Fn; activationFn?: Fn; kernelInit?: Initializer; recurrentKernelInit?: Initializer;
