@@ -17,6 +17,7 @@ import * as M from "../primitives/math.js";
 import * as S from "../primitives/structural.js";
 import * as jnp from "./numpy/index.js";
 import { cholesky } from "./numpy/linalg-extra.js";
+import { eigh, svd } from "./numpy/linalg-factor.js";
 import { bernoulli, exponential, normal, split, uniform } from "./random.js";
 import { lgamma, randomGammaGrad } from "./random-special.js";
 import { bc, c, checkKey, checkShape, concreteInt, floatDtype, Shape, shapeOf, toDtype } from "./random-util.js";
@@ -352,16 +353,14 @@ export function doubleSidedMaxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayL
 
 export const doublesidedMaxwell = doubleSidedMaxwell;
 
-/** Multivariate normal samples: mean + factor @ normal, factor from `method` ("cholesky"; "eigh" and
- * "svd" need a symmetric eigensolver tinyjax does not have yet). Shape [...shape, n]. */
+/** Multivariate normal samples: mean + factor @ normal, factor from `method`: "cholesky" (the
+ * default), or JAX's V·sqrt(w) from eigh / U·sqrt(s) from svd, which also take semi-definite cov.
+ * Shape [...shape, n]. */
 export function multivariateNormal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, ...rest: Opt[]): JaxArray {
   const o = opts("multivariateNormal", rest, SDM);
   const k = checkKey("multivariateNormal", key);
   const method = o.method ?? "cholesky";
   if (!["svd", "eigh", "cholesky"].includes(method)) throw new ValueError(`multivariateNormal: method must be one of {'svd', 'eigh', 'cholesky'}, got ${JSON.stringify(method)}.`);
-  if (method !== "cholesky") {
-    throw new NotImplementedError(`multivariateNormal: method=${JSON.stringify(method)} needs linalg.${method}, which tinyjax does not have yet; use method "cholesky" (positive-definite cov).`);
-  }
   let [mu, cv] = jnp.promote("multivariateNormal", [mean, cov], "float");
   const dtype = floatDtype("multivariateNormal", o.dtype ?? mu.dtype);
   if (mu.ndim < 1) throw new ValueError(`multivariate_normal requires mean.ndim >= 1, got mean.ndim == 0.`);
@@ -377,7 +376,12 @@ export function multivariateNormal(key: ArrayLike, mean: ArrayLike, cov: ArrayLi
     s = shapeOf("multivariateNormal", o.shape);
     checkShape("normal", s, mb, cb);
   }
-  const factor = cholesky(cv);
+  let factor: JaxArray;
+  if (method === "cholesky") factor = cholesky(cv);
+  else {
+    const [vecs, vals] = method === "eigh" ? (([w, v]) => [v, w])(eigh(cv)) : svd(cv);
+    factor = jnp.multiply(vecs, jnp.expandDims(jnp.sqrt(vals), -2));
+  }
   const z = normal(k, [...s, n], dtype);
   const fz = jnp.matmul(factor, jnp.expandDims(z, -1));
   return jnp.add(mu, jnp.squeeze(fz, -1));
