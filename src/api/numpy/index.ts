@@ -14,5 +14,8 @@ export { sort, argsort } from "./sorting.js";
 export { matmul, dot, vdot, inner, outer, tensordot, einsum } from "./linalg.js";
 export { allclose, isclose, arrayEqual } from "./compare.js";
 export * as linalg from "./linalg-extra.js";
+export * from "./extras-math.js";
+export * from "./extras-stats.js";
+export * from "./extras-calc.js";
 export const float32 = "float32", float64 = "float64", int32 = "int32", uint32 = "uint32", bool_ = "bool";
 export const pi = Math.PI, e = Math.E, inf = Infinity, nan = NaN;
