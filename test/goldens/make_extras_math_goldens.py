@@ -250,6 +250,24 @@ case("angle deg int", "angle", [xi, True], np.angle(xi, deg=True), F)
 case("isposinf", "isposinf", [e], np.isposinf(e), "bool")
 case("isneginf", "isneginf", [e], np.isneginf(e), "bool")
 
+# ---- kron, window functions, poly/polydiv
+ka, kb = f32(2, 3), f32(3, 2)
+case("kron", "kron", [ka, kb], np.kron(ka, kb), F)
+case("kron ranks", "kron", [v[:3].copy(), ka], np.kron(v[:3], ka), F)
+case("kron int", "kron", [xi[:2, :2].copy(), xi[2:, 3:].copy()], np.kron(xi[:2, :2], xi[2:, 3:]), "int32")
+for fn in ["bartlett", "blackman", "hamming", "hanning"]:
+    for M in [0, 1, 6, 7]:
+        case(f"{fn} {M}", fn, [M], getattr(np, fn)(M), F, tol=1e-6)
+case("kaiser 7", "kaiser", [7, 5.0], np.kaiser(7, 5.0), F)
+case("kaiser 1", "kaiser", [1, 5.0], np.kaiser(1, 5.0), F)
+rts = np.array([1.0, -2.0, 0.5], np.float32)
+case("poly", "poly", [rts], np.poly(rts), F)
+case("poly empty", "poly", [np.zeros(0, np.float32)], np.poly(np.zeros(0)), F)
+u5 = np.array([2.0, -3.0, 1.0, 4.0, 0.5], np.float32)
+dv = np.array([1.5, 0.5, -1.0], np.float32)
+qd, rd = np.polydiv(u5, dv)
+case("polydiv", "polydiv", [u5, dv], (qd, np.concatenate([np.zeros(len(u5) - len(rd)), rd])), (F, F), tol=1e-5)
+
 out = {"cases": cases}
 path = os.path.join(os.path.dirname(__file__), "extras_math.json")
 with open(path, "w") as fh:

@@ -14,6 +14,7 @@ import { matmul } from "./linalg.js";
 import { positionalOptions } from "./options.js";
 import * as R from "./reductions.js";
 import { concatenate, moveaxis, stack, take } from "./shape.js";
+import { i0 } from "./extras-math.js";
 import { abs, add, broadcastAll, broadcastTo_, divide, equal, greater, less, logicalAnd, mod, multiply, promote, subtract, where } from "./ufuncs.js";
 
 type Rest = unknown[];
@@ -80,17 +81,12 @@ export function gradient(f: ArrayLike, ...args: unknown[]): JaxArray | JaxArray[
   const out = axes.map((ax, j) => {
     const h = sp.length === 0 ? scalar(1, a.dtype) : sp.length === 1 ? sp[0] : sp[j];
     const F = (s: number, e?: number) => sl(a, ax, s, e);
-    if (h.ndim === 0) {
-      const hb = (y: JaxArray) => A.div(y, broadcastTo_(h, y.shape));
-      const inner = hb(A.mul(A.sub(F(2), F(0, -2)), 0.5));
-      const lo = order === 1 ? A.sub(F(1, 2), F(0, 1)) : A.add(A.add(A.mul(F(0, 1), -1.5), A.mul(F(1, 2), 2)), A.mul(F(2, 3), -0.5));
-      const hi = order === 1 ? A.sub(F(-1), F(-2, -1)) : A.add(A.add(A.mul(F(-3, -2), 0.5), A.mul(F(-2, -1), -2)), A.mul(F(-1), 1.5));
-      return S.concatenate([hb(lo), inner, hb(hi)], ax);
+    if (h.ndim > 1 || (h.ndim === 1 && h.shape[0] !== a.shape[ax])) {
+      throw new ShapeError(`gradient: spacing must be a scalar or 1-d coordinates of length ${a.shape[ax]} (axis ${ax}), got shape [${h.shape}].`);
     }
-    if (h.ndim !== 1 || h.shape[0] !== a.shape[ax]) {
-      throw new ShapeError(`gradient: a coordinate array must be 1-d with one entry per point (${a.shape[ax]} along axis ${ax}), got shape [${h.shape}].`);
-    }
-    const X = (s: number, e?: number) => { const v = sl(h, 0, s, e); return broadcastTo_(S.broadcastInDim(v, a.shape.map((d, i) => (i === ax ? v.shape[0] : 1)), [ax]), F(s, e).shape); };
+    // Spacing between points s..e and s2..e2: a scalar h, or differences of coordinates along ax.
+    const X = (s: number, e?: number) => { const v = sl(h, 0, s, e); return S.broadcastInDim(v, F(s, e).shape, [ax]); };
+    const dd = (s: number, e: number | undefined, s2: number, e2: number | undefined) => (h.ndim ? A.sub(X(s, e), X(s2, e2)) : h);
     // Three-point weights for f at x0 < x1 < x2 (spacings d1, d2), evaluated at x0, x1 or x2.
     const w3 = (d1: JaxArray, d2: JaxArray, where: 0 | 1 | 2) => {
       const s = A.add(d1, d2);
@@ -99,7 +95,6 @@ export function gradient(f: ArrayLike, ...args: unknown[]): JaxArray | JaxArray[
       return [A.div(d2, A.mul(d1, s)), A.neg(A.div(s, A.mul(d1, d2))), A.div(A.add(A.add(d2, d2), d1), A.mul(d2, s))];
     };
     const comb = (w: JaxArray[], fs: JaxArray[]) => A.add(A.add(A.mul(w[0], fs[0]), A.mul(w[1], fs[1])), A.mul(w[2], fs[2]));
-    const dd = (s: number, e: number | undefined, s2: number, e2: number | undefined) => A.sub(X(s, e), X(s2, e2));
     const inner = comb(w3(dd(1, -1, 0, -2), dd(2, undefined, 1, -1), 1), [F(0, -2), F(1, -1), F(2)]);
     let lo: JaxArray, hi: JaxArray;
     if (order === 1) {
@@ -317,4 +312,55 @@ export function polyint(pIn: ArrayLike, m = 1, kIn: ArrayLike = 0): JaxArray {
   const n = p.shape[0] + m;
   const c = Array.from({ length: n }, (_, i) => { let f = 1; for (let t = 0; t < m; t++) f *= Math.max(1, n - 1 - i - t); return f; });
   return A.div(S.concatenate([p, ks], 0), asArray(c).astype(p.dtype));
+}
+
+/** poly(zeros): the monic polynomial with these (real) roots. */
+export function poly(zerosIn: ArrayLike): JaxArray {
+  let [z] = promote("poly", [zerosIn], "float");
+  if (z.ndim === 0) z = S.reshape(z, [1]);
+  if (z.ndim === 2 && z.shape[0] === z.shape[1] && z.shape[0]) throw new NotImplementedError("poly: a matrix argument needs complex eigenvalues, which tinyjax lacks; pass its roots.");
+  if (z.ndim !== 1) throw new ShapeError(`poly: the roots must be a 1-d array, got shape [${z.shape}].`);
+  let c = broadcastTo_(scalar(1, z.dtype), [1]);
+  for (let i = 0; i < z.shape[0]; i++) c = polysub(S.pad(c, scalar(0, c.dtype), [[0, 1, 0]]), A.mul(S.pad(c, scalar(0, c.dtype), [[1, 0, 0]]), broadcastTo_(at(sl(z, 0, i, i + 1), 0), [c.shape[0] + 1])));
+  return z.shape[0] ? c : S.reshape(c, []);
+}
+
+/** polydiv(u, v) -> [quotient, remainder] by long division (the remainder keeps u's length, as JAX). */
+export function polydiv(uIn: ArrayLike, vIn: ArrayLike): [JaxArray, JaxArray] {
+  let [u, v] = promote("polydiv", [uIn, vIn], "float").map((p) => vec("polydiv", p));
+  const m = u.shape[0] - 1, n = v.shape[0] - 1;
+  const scale = A.div(scalar(1, v.dtype), at(sl(v, 0, 0, 1), 0));
+  const q: JaxArray[] = [];
+  for (let i = 0; i <= m - n; i++) {
+    const d = A.mul(scale, at(sl(u, 0, i, i + 1), 0));
+    q.push(d);
+    u = A.sub(u, A.mul(broadcastTo_(d, u.shape), S.pad(v, scalar(0, v.dtype), [[i, m - n - i, 0]])));
+  }
+  return [q.length ? stack(q) : broadcastTo_(scalar(0, u.dtype), [1]), u];
+}
+
+/** kron(a, b): the Kronecker product (block matrix of a's entries times b). */
+export function kron(x: ArrayLike, y: ArrayLike): JaxArray {
+  let [a, b] = promote("kron", [x, y]);
+  const nd = Math.max(a.ndim, b.ndim);
+  a = S.reshape(a, [...Array(nd - a.ndim).fill(1), ...a.shape]); b = S.reshape(b, [...Array(nd - b.ndim).fill(1), ...b.shape]);
+  const r = multiply(S.reshape(a, a.shape.flatMap((d) => [d, 1])), S.reshape(b, b.shape.flatMap((d) => [1, d])));
+  return S.reshape(r, a.shape.map((d, i) => d * b.shape[i]));
+}
+
+// ---- window functions (float32, computed in float64 on the host: M is static)
+const win = (op: string, M: number, f: (n: number) => number) => {
+  if (!Number.isInteger(M)) throw new ValueError(`${op}: M must be an integer, got ${M}.`);
+  return asArray(Array.from({ length: Math.max(0, M) }, (_, n) => (M === 1 ? 1 : f(n)))).astype("float32");
+};
+export const bartlett = (M: number) => win("bartlett", M, (n) => 1 - Math.abs(2 * n + 1 - M) / (M - 1));
+export const blackman = (M: number) => win("blackman", M, (n) => 0.42 - 0.5 * Math.cos((2 * Math.PI * n) / (M - 1)) + 0.08 * Math.cos((4 * Math.PI * n) / (M - 1)));
+export const hamming = (M: number) => win("hamming", M, (n) => 0.54 - 0.46 * Math.cos((2 * Math.PI * n) / (M - 1)));
+export const hanning = (M: number) => win("hanning", M, (n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (M - 1)));
+/** kaiser(M, beta): i0(beta sqrt(1 - ((n - a) / a)^2)) / i0(beta) with a = (M - 1) / 2. */
+export function kaiser(M: number, beta: ArrayLike): JaxArray {
+  const r = win("kaiser", M, (n) => Math.sqrt(Math.max(0, 1 - ((n - (M - 1) / 2) / ((M - 1) / 2)) ** 2)));
+  if (M <= 1) return r;
+  const b = promote("kaiser", [beta], "float")[0];
+  return divide(i0(multiply(b, r)), i0(b));
 }
