@@ -6,7 +6,7 @@ import { DType, isFloat } from "../../core/dtype.js";
 import { DTypeError } from "../../core/errors.js";
 import { broadcastShapes as bShapes } from "../../core/shape.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
-import { whileLoop } from "../../control/loops.js";
+import { foriLoop } from "../../control/loops.js";
 import * as A from "../../primitives/arith.js";
 import * as M from "../../primitives/math.js";
 import { bitcastConvertTypeP } from "../../primitives/prng.js";
@@ -192,10 +192,14 @@ function intPair(op: string, x1: ArrayLike, x2: ArrayLike): [JaxArray, JaxArray]
   return [A.abs(a), A.abs(b)];
 }
 
-/** Greatest common divisor (Euclid's algorithm in a lax.whileLoop, as JAX). */
+/**
+ * Greatest common divisor by Euclid's algorithm. 47 steps cover every int32 pair (consecutive
+ * Fibonacci numbers are the worst case); a fixed trip count needs no host read of a loop condition,
+ * which WebGPU cannot do synchronously.
+ */
 export function gcd(x1: ArrayLike, x2: ArrayLike): JaxArray {
   const [a, b] = intPair("gcd", x1, x2);
-  const [g] = whileLoop(([, y]: JaxArray[]) => R.any(A.ne(y, k(y, 0))), ([x, y]: JaxArray[]) => {
+  const [g] = foriLoop(0, 47, (_: JaxArray, [x, y]: JaxArray[]) => {
     const nz = A.ne(y, k(y, 0));
     const p = A.select(nz, y, x), q = A.select(nz, A.rem(x, A.select(nz, y, k(y, 1))), k(y, 0));
     return [A.max(p, q), A.min(p, q)];
