@@ -9,7 +9,8 @@ import { CLOSE, compare, onWasm, suite } from "./webgpu-setup.js";
 interface Enc { dtype: "float32" | "float64" | "int32" | "bool"; shape: number[]; data: (number | string)[] }
 interface Case { name: string; fn: string; args: unknown[]; kw: Record<string, unknown>; want: Enc | Enc[] }
 const cases = (JSON.parse(fs.readFileSync(new URL("../../test/goldens/extras_math.json", import.meta.url), "utf8")) as { cases: Case[] }).cases
-  .filter((c) => !JSON.stringify(c).includes("float64"));
+  // bincount without `length` reads x's values synchronously, which WebGPU cannot.
+  .filter((c) => !JSON.stringify(c).includes("float64") && !(c.fn === "bincount" && !("length" in c.kw)));
 const dec = (v: number | string) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
 const arg = (v: unknown): unknown => {
   if (v && typeof v === "object" && "arr" in v) { const e = (v as { arr: Enc }).arr; return jnp.array(e.data.map(dec), { dtype: e.dtype }).reshape(e.shape); }

@@ -27,6 +27,9 @@ function sl(x: JaxArray, axis: number, start: number, stop?: number): JaxArray {
   const n = x.shape[axis], b = (v: number) => Math.max(0, Math.min(n, v < 0 ? n + v : v));
   return S.slice(x, x.shape.map((_, i) => (i === axis ? b(start) : 0)), x.shape.map((d, i) => (i === axis ? b(stop ?? n) : d)));
 }
+const count = (op: string, what: string, v: number) => {
+  if (!Number.isInteger(v) || v < 0) throw new ValueError(`${op}: ${what} must be a non-negative integer, got ${v}.`);
+};
 /** x[..., i] (the last axis dropped). */
 const at = (x: JaxArray, i: number) => S.reshape(sl(x, x.ndim - 1, i, i + 1), x.shape.slice(0, -1));
 
@@ -36,7 +39,7 @@ export function diff(x: ArrayLike, ...rest: Rest): JaxArray {
   const o = opts<DiffOptions>("diff", rest, ["n", "axis", "prepend", "append"]);
   let a = asArray(x);
   const n = o.n ?? 1;
-  if (!Number.isInteger(n) || n < 0) throw new ValueError(`diff: the order n must be a non-negative integer, got ${n}.`);
+  count("diff", "the order n", n);
   if (n === 0) return a;
   if (a.ndim === 0) throw new ValueError("diff: needs an array with at least one axis, got a scalar.");
   const axis = normAxis("diff", o.axis ?? -1, a.ndim);
@@ -75,14 +78,14 @@ export function gradient(f: ArrayLike, ...args: unknown[]): JaxArray | JaxArray[
   const axes = o.axis == null ? a.shape.map((_, i) => i) : (typeof o.axis === "number" ? [o.axis] : [...o.axis]).map((ax) => normAxis("gradient", ax, a.ndim));
   if (!axes.length) return [];
   if (axes.some((ax) => a.shape[ax] < order + 1)) {
-    throw new ValueError(`gradient: shape [${a.shape}] is too small along the axes [${axes}]; needs at least ${order + 1} points per axis.`);
+    throw new ValueError(`gradient: shape [${a.shape}] needs at least ${order + 1} points along axes [${axes}].`);
   }
-  if (sp.length > 1 && sp.length !== axes.length) throw new ValueError(`gradient: got ${sp.length} spacings for ${axes.length} axes; pass none, one, or one per axis.`);
+  if (sp.length > 1 && sp.length !== axes.length) throw new ValueError(`gradient: got ${sp.length} spacings for ${axes.length} axes; pass 0, 1 or one per axis.`);
   const out = axes.map((ax, j) => {
     const h = sp.length === 0 ? scalar(1, a.dtype) : sp.length === 1 ? sp[0] : sp[j];
     const F = (s: number, e?: number) => sl(a, ax, s, e);
     if (h.ndim > 1 || (h.ndim === 1 && h.shape[0] !== a.shape[ax])) {
-      throw new ShapeError(`gradient: spacing must be a scalar or 1-d coordinates of length ${a.shape[ax]} (axis ${ax}), got shape [${h.shape}].`);
+      throw new ShapeError(`gradient: spacing must be a scalar or coordinates of shape [${a.shape[ax]}] (axis ${ax}), got [${h.shape}].`);
     }
     // Spacing between points s..e and s2..e2: a scalar h, or differences of coordinates along ax.
     const X = (s: number, e?: number) => { const v = sl(h, 0, s, e); return S.broadcastInDim(v, F(s, e).shape, [ax]); };
@@ -116,7 +119,7 @@ export function cross(x: ArrayLike, y: ArrayLike, ...rest: Rest): JaxArray {
   const [pa, pb] = promote("cross", [x, y]);
   const a = moveaxis(pa, o.axis ?? o.axisa ?? -1, -1), b = moveaxis(pb, o.axis ?? o.axisb ?? -1, -1);
   const na = a.shape[a.ndim - 1], nb = b.shape[b.ndim - 1];
-  if (![2, 3].includes(na) || ![2, 3].includes(nb)) throw new ShapeError(`cross: vectors must have 2 or 3 components, got shapes [${a.shape}] and [${b.shape}] (after moving the axis last).`);
+  if (![2, 3].includes(na) || ![2, 3].includes(nb)) throw new ShapeError(`cross: vectors must have 2 or 3 components, got shapes [${a.shape}] and [${b.shape}] (axis moved last).`);
   const c = (v: JaxArray, i: number, n: number) => (i < n ? at(v, i) : k(at(v, 0), 0));
   const m = (p: JaxArray, q: JaxArray) => multiply(p, q);
   if (na === 2 && nb === 2) return subtract(m(at(a, 0), at(b, 1)), m(at(a, 1), at(b, 0)));
@@ -129,7 +132,7 @@ export function cross(x: ArrayLike, y: ArrayLike, ...rest: Rest): JaxArray {
 export function vecdot(x1: ArrayLike, x2: ArrayLike, axisOrOpts: number | { axis?: number } = -1): JaxArray {
   const axis = typeof axisOrOpts === "number" ? axisOrOpts : axisOrOpts.axis ?? -1;
   let [a, b] = promote("vecdot", [x1, x2]);
-  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`vecdot: needs arrays with at least one axis, got shapes [${a.shape}] and [${b.shape}].`);
+  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`vecdot: needs arrays of rank >= 1, got shapes [${a.shape}] and [${b.shape}].`);
   a = moveaxis(a, axis, -1); b = moveaxis(b, axis, -1);
   if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 1]) throw new ShapeError(`vecdot: axis ${axis} has sizes ${a.shape[a.ndim - 1]} and ${b.shape[b.ndim - 1]}; they must match.`);
   return R.sum(multiply(a, b), { axis: -1 });
@@ -235,7 +238,7 @@ export function vander(xIn: ArrayLike, ...rest: Rest): JaxArray {
   const x = asArray(xIn);
   if (x.ndim !== 1) throw new ShapeError(`vander: x must be 1-d, got shape [${x.shape}].`);
   const N = o.N ?? x.shape[0];
-  if (!Number.isInteger(N) || N < 0) throw new ValueError(`vander: N must be a non-negative integer, got ${N}.`);
+  count("vander", "N", N);
   const cols: JaxArray[] = [];
   // Repeated products (exact for integers, as numpy's cumulative multiply).
   let pw = broadcastTo_(scalar(1, x.dtype), x.shape);
@@ -285,7 +288,7 @@ export function polyadd(a1: ArrayLike, a2: ArrayLike): JaxArray {
 }
 export const polysub = (a1: ArrayLike, a2: ArrayLike) => { const [a, b] = promote("polysub", [a1, a2]); return polyadd(a, A.neg(b)); };
 export function polymul(a1: ArrayLike, a2: ArrayLike, options?: { trimLeadingZeros?: boolean }): JaxArray {
-  if (options?.trimLeadingZeros) throw new NotImplementedError("polymul: trimLeadingZeros needs concrete values; trim the inputs first.");
+  if (options?.trimLeadingZeros) throw new NotImplementedError("polymul: trimLeadingZeros is not supported; trim the inputs first.");
   const [a, b] = promote("polymul", [a1, a2], "float").map((p) => vec("polymul", p));
   const z = (p: JaxArray, q: JaxArray) => (p.size ? p : broadcastTo_(scalar(0, q.dtype), [1]));
   return convolve(z(a, b), z(b, a));
@@ -294,7 +297,7 @@ export function polymul(a1: ArrayLike, a2: ArrayLike, options?: { trimLeadingZer
 export function polyder(pIn: ArrayLike, m = 1): JaxArray {
   const [p] = promote("polyder", [pIn], "float");
   vec("polyder", p);
-  if (!Number.isInteger(m) || m < 0) throw new ValueError(`polyder: the order m must be a non-negative integer, got ${m}.`);
+  count("polyder", "the order m", m);
   if (m === 0) return p;
   const n = p.shape[0];
   // Coefficient of x^j (j = n-1-i) gains the factor j (j-1) ... (j-m+1).
@@ -305,9 +308,9 @@ export function polyder(pIn: ArrayLike, m = 1): JaxArray {
 export function polyint(pIn: ArrayLike, m = 1, kIn: ArrayLike = 0): JaxArray {
   const [p, kk] = promote("polyint", [pIn, kIn], "float");
   vec("polyint", p);
-  if (!Number.isInteger(m) || m < 0) throw new ValueError(`polyint: the order m must be a non-negative integer, got ${m}.`);
+  count("polyint", "the order m", m);
   const ks = kk.ndim === 0 || kk.size === 1 ? broadcastTo_(S.reshape(kk, []), [m]) : kk;
-  if (ks.ndim !== 1 || ks.shape[0] !== m) throw new ShapeError(`polyint: k must be a scalar or have length 1 or m (${m}), got shape [${kk.shape}].`);
+  if (ks.ndim !== 1 || ks.shape[0] !== m) throw new ShapeError(`polyint: k must be a scalar or of length m (${m}), got shape [${kk.shape}].`);
   if (m === 0) return p;
   const n = p.shape[0] + m;
   const c = Array.from({ length: n }, (_, i) => { let f = 1; for (let t = 0; t < m; t++) f *= Math.max(1, n - 1 - i - t); return f; });
@@ -318,7 +321,7 @@ export function polyint(pIn: ArrayLike, m = 1, kIn: ArrayLike = 0): JaxArray {
 export function poly(zerosIn: ArrayLike): JaxArray {
   let [z] = promote("poly", [zerosIn], "float");
   if (z.ndim === 0) z = S.reshape(z, [1]);
-  if (z.ndim === 2 && z.shape[0] === z.shape[1] && z.shape[0]) throw new NotImplementedError("poly: a matrix argument needs complex eigenvalues, which tinyjax lacks; pass its roots.");
+  if (z.ndim === 2 && z.shape[0] === z.shape[1] && z.shape[0]) throw new NotImplementedError("poly: a matrix needs complex eigenvalues (unsupported); pass its roots.");
   if (z.ndim !== 1) throw new ShapeError(`poly: the roots must be a 1-d array, got shape [${z.shape}].`);
   let c = broadcastTo_(scalar(1, z.dtype), [1]);
   for (let i = 0; i < z.shape[0]; i++) c = polysub(S.pad(c, scalar(0, c.dtype), [[0, 1, 0]]), A.mul(S.pad(c, scalar(0, c.dtype), [[1, 0, 0]]), broadcastTo_(at(sl(z, 0, i, i + 1), 0), [c.shape[0] + 1])));
@@ -350,7 +353,7 @@ export function kron(x: ArrayLike, y: ArrayLike): JaxArray {
 
 // ---- window functions (float32, computed in float64 on the host: M is static)
 const win = (op: string, M: number, f: (n: number) => number) => {
-  if (!Number.isInteger(M)) throw new ValueError(`${op}: M must be an integer, got ${M}.`);
+  if (!Number.isInteger(M)) count(op, "M", M);
   return asArray(Array.from({ length: Math.max(0, M) }, (_, n) => (M === 1 ? 1 : f(n)))).astype("float32");
 };
 export const bartlett = (M: number) => win("bartlett", M, (n) => 1 - Math.abs(2 * n + 1 - M) / (M - 1));
