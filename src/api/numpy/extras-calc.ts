@@ -15,6 +15,7 @@ import { positionalOptions } from "./options.js";
 import * as R from "./reductions.js";
 import { concatenate, moveaxis, stack, take } from "./shape.js";
 import { i0 } from "./extras-math.js";
+import { searchSorted } from "./search.js";
 import { abs, add, broadcastAll, broadcastTo_, divide, equal, greater, less, logicalAnd, mod, multiply, promote, subtract, where } from "./ufuncs.js";
 
 type Rest = unknown[];
@@ -198,8 +199,8 @@ export function interp(xIn: ArrayLike, xpIn: ArrayLike, fpIn: ArrayLike, ...rest
     fp = S.concatenate([sl(fp, 0, m - 1), fp, sl(fp, 0, 0, 1)], 0);
   }
   const m = xp.shape[0];
-  // searchsorted(xp, x, side="right") by counting, clipped to [1, m - 1].
-  const cnt = R.sum(A.le(broadcastTo_(xp, [...x.shape, m]), S.broadcastInDim(x, [...x.shape, m], x.shape.map((_, i) => i))), { axis: -1, dtype: "int32" });
+  // searchsorted(xp, x, side="right"), clipped to [1, m - 1].
+  const cnt = searchSorted(xp, x, true);
   const i = A.max(A.min(cnt, k(cnt, m - 1)), k(cnt, Math.min(1, m - 1)));
   const im = A.max(A.sub(i, 1), k(i, 0));
   const g = (v: JaxArray, idx: JaxArray) => take(v, idx, 0, { mode: "clip" });

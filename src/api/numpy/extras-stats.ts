@@ -10,6 +10,7 @@ import * as S from "../../primitives/structural.js";
 import { asArray, scalar } from "./creation.js";
 import { dot } from "./linalg.js";
 import { AtRef } from "./indexing.js";
+import { searchSorted } from "./search.js";
 import { AxisValue, positionalOptions, reduceOptions } from "./options.js";
 import * as R from "./reductions.js";
 import { concatenate, diagonal, moveaxis, takeAlongAxis, transpose } from "./shape.js";
@@ -278,13 +279,6 @@ export function corrcoef(x: ArrayLike, ...rest: Rest): JaxArray {
 }
 
 // ---- counting and histograms
-/** searchsorted on a sorted 1-d `edges` by counting (side "right": edges <= x; "left": edges < x). */
-function countBelow(edges: JaxArray, x: JaxArray, right: boolean): JaxArray {
-  const m = edges.shape[0], sh = [...x.shape, m];
-  const e = broadcastTo_(edges, sh), v = S.broadcastInDim(x, sh, x.shape.map((_, i) => i));
-  return R.sum(right ? A.le(e, v) : A.lt(e, v), { axis: -1, dtype: "int32" });
-}
-
 const scatterAdd = (n: number, idx: JaxArray, w: JaxArray) => new AtRef(broadcastTo_(scalar(0, w.dtype), [n]), [idx]).add(w, { mode: "drop" });
 
 export interface BincountOptions { weights?: ArrayLike | null; minlength?: number; length?: number | null }
@@ -308,7 +302,7 @@ export function digitize(xIn: ArrayLike, binsIn: ArrayLike, right: boolean | { r
   const m = bins.shape[0];
   if (!m) return broadcastTo_(scalar(0, "int32"), x.shape);
   const inc = A.ge(S.reshape(S.slice(bins, [m - 1], [m]), []), S.reshape(S.slice(bins, [0], [1]), []));
-  const up = countBelow(bins, x, !r), down = A.sub(k(up, m), countBelow(S.rev(bins, [0]), x, !r));
+  const up = searchSorted(bins, x, !r), down = A.sub(k(up, m), searchSorted(S.rev(bins, [0]), x, !r));
   return A.select(broadcastTo_(inc, up.shape), up, down);
 }
 
@@ -344,7 +338,8 @@ export function histogram(aIn: ArrayLike, ...rest: Rest): [JaxArray, JaxArray] {
   if (w0.size !== a.size) throw new ShapeError(`histogram: weights of shape [${w0.shape}] must match a's shape [${a0.shape}].`);
   const w = S.reshape(w0, [a.size]);
   const last = S.reshape(S.slice(edges, [n - 1], [n]), []);
-  const idx = A.select(A.eq(a, broadcastTo_(last, a.shape)), k(countBelow(edges, a, true), n - 1), countBelow(edges, a, true));
+  const pos = searchSorted(edges, a, true);
+  const idx = A.select(A.eq(a, broadcastTo_(last, a.shape)), k(pos, n - 1), pos);
   let counts = S.slice(scatterAdd(n, idx, w), [1], [n]);
   if (o.density) counts = A.div(A.div(counts, A.sub(S.slice(edges, [1], [n]), S.slice(edges, [0], [n - 1]))), broadcastTo_(R.sum(counts), [n - 1]));
   return [counts, edges];
