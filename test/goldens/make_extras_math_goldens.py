@@ -104,6 +104,7 @@ case("percentile", "percentile", [y, np.array([10.0, 50.0, 95.0], np.float32)], 
 case("median", "median", [y], np.median(y), F)
 case("median axis 1 keepdims", "median", [y], np.median(y, axis=1, keepdims=True), F, kw={"axis": 1, "keepdims": True})
 case("median int -> float32", "median", [xi], np.median(xi, axis=0), F, kw={"axis": 0})
+case("median empty", "median", [np.zeros((2, 0), np.float32)], np.median(np.zeros((2, 0)), axis=1), F, kw={"axis": 1})
 case("median even length", "median", [v[:6].copy()], np.median(v[:6]), F)
 yn = y.copy()
 yn[0, 1] = np.nan

@@ -42,7 +42,6 @@ function quantileOf(op: string, x: ArrayLike, q: ArrayLike, rest: Rest, squashNa
   const keep = a0.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const keepShape = keep.map((i) => a0.shape[i]);
   const n = sizeOf(axes.map((i) => a0.shape[i]));
-  if (n === 0) throw new ValueError(`${op}: no quantile of a zero-size axis (shape [${a0.shape}]).`);
   // The reduced axes become one trailing axis; q's entries index along it.
   let a = S.reshape(S.transpose(a0, [...keep, ...axes]), [...keepShape, n]);
   const nanMask = isnan(a);
@@ -57,7 +56,9 @@ function quantileOf(op: string, x: ArrayLike, q: ArrayLike, rest: Rest, squashNa
     return takeAlongAxis(sorted, i, -1, { mode: "clip" });
   };
   let r: JaxArray;
-  if (method === "inverted_cdf") {
+  // numpy's median of an empty axis is NaN.
+  if (n === 0) r = broadcastTo_(scalar(NaN, a.dtype), outShape);
+  else if (method === "inverted_cdf") {
     r = at(A.sub(A.ceil(A.mul(qb, broadcastTo_(cnt, outShape))), k(qb, 1)));
     if (squashNans) r = A.select(A.eq(broadcastTo_(cnt, outShape), k(r, 0)), k(r, NaN), r);
   } else {
