@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as fs from "node:fs";
-import { jnp, jit, grad, vmap, ConcretizationTypeError, ValueError, ShapeError, DTypeError, NotImplementedError, Array as JArray } from "../src/index.js";
+import { jnp, jit, grad, vmap, tidy, memoryStats, ConcretizationTypeError, ValueError, ShapeError, DTypeError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { randArray, toNumbers } from "./helpers.js";
 
 type V = number | string;
@@ -189,6 +189,19 @@ test("bad input raises typed errors naming the op", () => {
   throwsAs(() => jnp.digitize([1], [[1, 2]]), ShapeError, /digitize: bins must be 1-d/);
   throwsAs(() => jnp.histogram([1, 2], 0), ValueError, /histogram: bins must be a positive integer/);
   throwsAs(() => jnp.histogram([1, 2], 3, [0, 1, 2]), ShapeError, /histogram: range must be \[min, max\]/);
+});
+
+test("eager calls free their temporaries (tidy keeps only the results)", () => {
+  const x = jnp.array([[1, 5, 2, NaN], [4, 3, 9, 1]]);
+  const fs = [() => jnp.gcd(jnp.array([12, 18]), 8), () => jnp.nanmedian(x, 1), () => jnp.i0(x), () => jnp.interp(x, jnp.array([0, 2, 4]), jnp.array([1, 0, 1])),
+    () => jnp.frexp(x)[0], () => jnp.histogram(x.get(1))[0], () => jnp.cov(x), () => jnp.nextafter(x, 0)];
+  for (const f of fs) {
+    tidy(f);
+    const before = memoryStats().liveArrays;
+    const outs = [tidy(f), tidy(f)];
+    assert.is(memoryStats().liveArrays, before + 2, String(f));
+    outs.forEach((o) => o.dispose());
+  }
 });
 
 test.run();

@@ -12,7 +12,7 @@ import * as M from "../../primitives/math.js";
 import { bitcastConvertTypeP } from "../../primitives/prng.js";
 import { bind1 } from "../../core/trace.js";
 import * as S from "../../primitives/structural.js";
-import { asArray, scalar } from "./creation.js";
+import { asArray, scalar, scalarConstant } from "./creation.js";
 import { positionalOptions } from "./options.js";
 import * as R from "./reductions.js";
 import {
@@ -199,9 +199,11 @@ function intPair(op: string, x1: ArrayLike, x2: ArrayLike): [JaxArray, JaxArray]
  */
 export function gcd(x1: ArrayLike, x2: ArrayLike): JaxArray {
   const [a, b] = intPair("gcd", x1, x2);
+  // The body's constants are shared scalars: fresh ones would live on in the traced body's consts.
+  const c = (y: JaxArray, v: number) => broadcastTo_(scalarConstant(v, y.dtype, false), y.shape);
   const [g] = foriLoop(0, 47, (_: JaxArray, [x, y]: JaxArray[]) => {
-    const nz = A.ne(y, k(y, 0));
-    const p = A.select(nz, y, x), q = A.select(nz, A.rem(x, A.select(nz, y, k(y, 1))), k(y, 0));
+    const nz = A.ne(y, c(y, 0));
+    const p = A.select(nz, y, x), q = A.select(nz, A.rem(x, A.select(nz, y, c(y, 1))), c(y, 0));
     return [A.max(p, q), A.min(p, q)];
   }, [a, b]);
   return g;
