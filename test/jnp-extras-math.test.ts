@@ -103,6 +103,11 @@ test("gradients match central differences", () => {
   gradCheck("vecdot/matvec", (a) => jnp.add(jnp.vecdot(a, a, { axis: 0 }), jnp.matvec(a.T, a.get(":", 0))), x);
   // sinc is smooth at 0 with derivative 0 (the safe-division branch would give NaN).
   assert.equal(grad((a: JArray) => jnp.sinc(a))(jnp.array(0, { dtype: "float32" })).item(), 0);
+  // Every order is exact at 0 (JAX's Maclaurin rule): the second derivative is -pi^2 / 3, the third 0.
+  const sincD = (n: number) => { let f = (a: JArray) => jnp.sinc(a); for (let i = 0; i < n; i++) f = grad(f); return Number(f(jnp.array(0, { dtype: "float64" })).item()); };
+  assert.ok(Math.abs(sincD(2) + Math.PI ** 2 / 3) < 1e-9, `second derivative ${sincD(2)}`);
+  assert.is(sincD(3), 0);
+  assert.ok(Number.isFinite(Number(grad((a: JArray) => jnp.sinc(a))(jnp.array(Infinity)).item())));
 });
 
 // ---- vmap vs a loop

@@ -6,6 +6,7 @@ import { DType, isFloat } from "../../core/dtype.js";
 import { DTypeError } from "../../core/errors.js";
 import { broadcastShapes as bShapes } from "../../core/shape.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
+import { customJvp } from "../../autodiff/custom.js";
 import { foriLoop } from "../../control/loops.js";
 import * as A from "../../primitives/arith.js";
 import * as M from "../../primitives/math.js";
@@ -166,8 +167,15 @@ export function sinc(x: ArrayLike): JaxArray {
   const zero = A.eq(a, k(a, 0)), inf = A.eq(A.abs(a), k(a, Infinity));
   const px = A.mul(a, k(a, Math.PI));
   const safe = A.select(A.bitwiseOr(zero, inf), k(a, 1), px);
-  const r = A.select(zero, A.add(A.mul(px, k(a, 0)), k(a, 1)), A.div(M.sin(safe), safe));
+  const r = A.select(zero, maclaurin(0)(A.select(zero, px, k(a, 0))), A.div(M.sin(safe), safe));
   return A.select(inf, k(a, 0), r);
+}
+// The k-th derivative of sin(x)/x at 0, as a function whose derivative is the (k+1)-th: every
+// order of derivative of sinc at 0 is exact (the select above only picks this branch there).
+const taylor: ((x: JaxArray) => JaxArray)[] = [];
+function maclaurin(n: number): (x: JaxArray) => JaxArray {
+  return (taylor[n] ??= customJvp((x: JaxArray) => A.add(A.mul(x, k(x, 0)), k(x, n % 2 ? 0 : (-1) ** (n / 2) / (n + 1))))
+    .defjvp(([x]: JaxArray[], [t]: JaxArray[]) => [maclaurin(n)(x), A.mul(maclaurin(n + 1)(x), t)]));
 }
 
 /** The modified Bessel function of order 0: its power series below 15, the asymptotic series above. */
