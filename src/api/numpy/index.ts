@@ -25,5 +25,8 @@ export {
 } from "./extras-sets.js";
 export * as linalg from "./linalg-ns.js";
 export { polyfit } from "./polyfit.js";
+export * from "./extras-math.js";
+export * from "./extras-stats.js";
+export * from "./extras-calc.js";
 export const float32 = "float32", float64 = "float64", int32 = "int32", uint32 = "uint32", bool_ = "bool";
-export const pi = Math.PI, e = Math.E, inf = Infinity, nan = NaN;
+export const pi = Math.PI, e = Math.E, inf = Infinity, nan = NaN, eulerGamma = 0.5772156649015329;
