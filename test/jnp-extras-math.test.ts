@@ -189,8 +189,8 @@ test("bad input raises typed errors naming the op", () => {
   throwsAs(() => jnp.nanmax(x, { keepDims: true } as never), ValueError, /nanmax: unknown option keepDims/);
   throwsAs(() => jnp.iscomplexobj({ dtype: "complex64" }), DTypeError, /no complex dtypes/);
   throwsAs(() => jnp.polyder([1, 2], -1), ValueError, /polyder: the order m/);
-  throwsAs(() => jit((v: JArray) => jnp.bincount(v))(jnp.array([1, 2])), ConcretizationTypeError, /dataSync/);
-  throwsAs(() => jnp.bincount([0.5, 1]), DTypeError, /bincount: x must be a 1-d integer array/);
+  throwsAs(() => jit((v: JArray) => jnp.bincount(v))(jnp.array([1, 2])), ConcretizationTypeError, /length/);
+  throwsAs(() => jnp.bincount([0.5, 1]), DTypeError, /bincount: x must have an integer type/);
   throwsAs(() => jnp.digitize([1], [[1, 2]]), ShapeError, /digitize: bins must be 1-d/);
   throwsAs(() => jnp.histogram([1, 2], 0), ValueError, /histogram: bins must be a positive integer/);
   throwsAs(() => jnp.histogram([1, 2], 3, [0, 1, 2]), ShapeError, /histogram: range must be \[min, max\]/);

@@ -19,7 +19,6 @@ function param<T>(op: string, name: string, v: unknown, dflt: T): T {
   return v as T;
 }
 
-const float = (op: string, x: ArrayLike) => jnp.promote(op, [x], "float")[0];
 
 /** max(x, 0) + alpha * expm1(min(x, 0) / alpha). */
 export function celu(x: ArrayLike, alpha?: ArrayLike | { alpha?: ArrayLike }): JaxArray {

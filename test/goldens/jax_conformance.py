@@ -306,7 +306,7 @@ CASES = [
   ("optax chain clip adam", "steps(optax.chain(optax.clip_by_global_norm(0.5), optax.adam(0.1)))", "steps(optax.chain(optax.clipByGlobalNorm(0.5), optax.adam(0.1)))"),
   ("optax adamax", "steps(optax.adamax(0.1))", "steps(optax.adamax(0.1))"),
   ("optax nadam", "steps(optax.nadam(0.1))", "steps(optax.nadam(0.1))"),
-  ("optax radam", "steps(optax.radam(0.1), 8)", "steps(optax.radam(0.1), 8)", 1e-4)  # optax forms the rectification terms in float32,
+  ("optax radam", "steps(optax.radam(0.1), 8)", "steps(optax.radam(0.1), 8)", 1e-3)  # optax forms rho_t in float32, where 1 - b2^t cancels,
   ("optax lion", "steps(optax.lion(0.01))", "steps(optax.lion(0.01))"),
   ("optax lamb", "steps(optax.lamb(0.1))", "steps(optax.lamb(0.1))"),
   ("optax lars", "steps(optax.lars(0.1))", "steps(optax.lars(0.1))"),

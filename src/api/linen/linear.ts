@@ -32,7 +32,7 @@ export class DenseGeneral extends Module {
     }
     const axis = normAxes(o.axis ?? -1, nd), bd = normAxes(rawBd, nd);
     if (axis.some((ax) => ax < 0 || ax >= nd || bd.includes(ax))) throw new ValueError(`linen.DenseGeneral: axis ${JSON.stringify(o.axis)} is out of range or in batchDims for shape [${a.shape}].`);
-    const nb = bd.length, na = axis.length, nf = feats.length;
+    const nb = bd.length, na = axis.length;
     const batchShape = bd.map((i) => a.shape[i]);
     // flax initializes the kernel as a 2-d (batch * contracted, features) matrix, so fans are those of that matrix.
     const kinit = (k: JaxArray, s: readonly number[], dt?: DType) =>

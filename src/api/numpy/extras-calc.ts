@@ -343,15 +343,6 @@ export function polydiv(uIn: ArrayLike, vIn: ArrayLike): [JaxArray, JaxArray] {
   return [q.length ? stack(q) : broadcastTo_(scalar(0, u.dtype), [1]), u];
 }
 
-/** kron(a, b): the Kronecker product (block matrix of a's entries times b). */
-export function kron(x: ArrayLike, y: ArrayLike): JaxArray {
-  let [a, b] = promote("kron", [x, y]);
-  const nd = Math.max(a.ndim, b.ndim);
-  a = S.reshape(a, [...Array(nd - a.ndim).fill(1), ...a.shape]); b = S.reshape(b, [...Array(nd - b.ndim).fill(1), ...b.shape]);
-  const r = multiply(S.reshape(a, a.shape.flatMap((d) => [d, 1])), S.reshape(b, b.shape.flatMap((d) => [1, d])));
-  return S.reshape(r, a.shape.map((d, i) => d * b.shape[i]));
-}
-
 // ---- window functions (float32, computed in float64 on the host: M is static)
 const win = (op: string, M: number, f: (n: number) => number) => {
   if (!Number.isInteger(M)) count(op, "M", M);

@@ -1,7 +1,7 @@
 // Data-dependent selections (nonzero, unique, set operations) and sorted-search helpers. As in JAX,
 // an output whose length depends on the data needs concrete inputs, or a static `size` (with
 // `fillValue` for the padding) to work under jit/vmap; everything else here traces.
-import { DeviceError, ShapeError, ValueError } from "../../core/errors.js";
+import { DeviceError, DTypeError, ShapeError, ValueError } from "../../core/errors.js";
 import { fmtShape, normAxis } from "../../core/shape.js";
 import { isPlainObject } from "../../core/transform-args.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
@@ -177,7 +177,7 @@ export function bincount(x: ArrayLike, ...rest: unknown[]): JaxArray {
   const o = posOpts<{ weights?: ArrayLike | null; minlength?: number; length?: number }>("bincount", rest, ["weights", "minlength"]);
   let xs = asArray(x);
   if (xs.dtype === "bool") xs = i32(xs);
-  if (xs.dtype !== "int32" && xs.dtype !== "uint32") throw new ValueError(`bincount: x must have an integer type, got ${xs.dtype}.`);
+  if (xs.dtype !== "int32" && xs.dtype !== "uint32") throw new DTypeError(`bincount: x must have an integer type, got ${xs.dtype}; convert with astype("int32").`);
   if (xs.ndim !== 1) throw new ShapeError(`bincount: only 1-D input is supported, got shape ${fmtShape(xs.shape)}.`);
   const minlength = o.minlength ?? 0;
   const length = o.length ?? Math.max(minlength, xs.size && Math.max(0, staticCount("bincount", maxR(xs))) + 1);

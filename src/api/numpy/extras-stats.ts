@@ -9,13 +9,11 @@ import * as A from "../../primitives/arith.js";
 import * as S from "../../primitives/structural.js";
 import { asArray, scalar } from "./creation.js";
 import { dot } from "./linalg.js";
-import { AtRef } from "./indexing.js";
-import { searchSorted } from "./search.js";
 import { AxisValue, positionalOptions, reduceOptions } from "./options.js";
 import * as R from "./reductions.js";
 import { concatenate, diagonal, moveaxis, takeAlongAxis, transpose } from "./shape.js";
 import { sort } from "./sorting.js";
-import { broadcastTo_, clip, divide, isnan, logicalNot, multiply, promote, sqrt, where } from "./ufuncs.js";
+import { broadcastTo_, clip, divide, isnan, logicalNot, multiply, promote, sqrt } from "./ufuncs.js";
 
 type Rest = unknown[];
 const k = (x: JaxArray, v: number) => broadcastTo_(scalar(v, x.dtype), x.shape);
@@ -277,71 +275,4 @@ export function corrcoef(x: ArrayLike, ...rest: Rest): JaxArray {
   const n = sd.shape[0];
   const r = A.div(A.div(c, broadcastTo_(S.reshape(sd, [n, 1]), c.shape)), broadcastTo_(S.reshape(sd, [1, n]), c.shape));
   return clip(r, -1, 1);
-}
-
-// ---- counting and histograms
-const scatterAdd = (n: number, idx: JaxArray, w: JaxArray) => new AtRef(broadcastTo_(scalar(0, w.dtype), [n]), [idx]).add(w, { mode: "drop" });
-
-export interface BincountOptions { weights?: ArrayLike | null; minlength?: number; length?: number | null }
-/** bincount(x, weights?, minlength = 0, length?): counts of each non-negative int; length is required under jit. */
-export function bincount(xIn: ArrayLike, ...rest: Rest): JaxArray {
-  const o = positionalOptions<BincountOptions>("bincount", rest.map((v) => (v === null ? undefined : v)), ["weights", "minlength", "length"], isOpts);
-  const x = asArray(xIn);
-  if (isFloat(x.dtype) || x.dtype === "bool" || x.ndim !== 1) throw new DTypeError(`bincount: x must be a 1-d integer array, got ${x.dtype}[${x.shape}].`);
-  // Without length, the output size depends on x's values, which must then be concrete.
-  const n = o.length ?? Math.max(o.minlength ?? 0, x.size ? Math.max(...(x.dataSync() as Int32Array)) + 1 : 0);
-  const w = o.weights == null ? broadcastTo_(scalar(1, "int32"), x.shape) : asArray(o.weights);
-  if (w.shape.join() !== x.shape.join()) throw new ShapeError(`bincount: weights of shape [${w.shape}] must match x's shape [${x.shape}].`);
-  return scatterAdd(n, A.max(x, k(x, 0)), w);
-}
-
-/** digitize(x, bins, right = false): the bin index of each x (bins increasing or decreasing). */
-export function digitize(xIn: ArrayLike, binsIn: ArrayLike, right: boolean | { right?: boolean } = false): JaxArray {
-  const r = typeof right === "object" ? !!right.right : right;
-  const [x, bins] = promote("digitize", [xIn, binsIn]);
-  if (bins.ndim !== 1) throw new ShapeError(`digitize: bins must be 1-d, got shape [${bins.shape}].`);
-  const m = bins.shape[0];
-  if (!m) return broadcastTo_(scalar(0, "int32"), x.shape);
-  const inc = A.ge(S.reshape(S.slice(bins, [m - 1], [m]), []), S.reshape(S.slice(bins, [0], [1]), []));
-  const up = searchSorted(bins, x, !r), down = A.sub(k(up, m), searchSorted(S.rev(bins, [0]), x, !r));
-  return A.select(broadcastTo_(inc, up.shape), up, down);
-}
-
-export interface HistogramOptions { bins?: number | ArrayLike; range?: readonly [number, number] | ArrayLike | null; weights?: ArrayLike | null; density?: boolean | null }
-/** histogramBinEdges(a, bins = 10, range?, weights?): bins + 1 evenly spaced edges over range (or a's min..max), or the given edges. */
-export function histogramBinEdges(aIn: ArrayLike, ...rest: Rest): JaxArray {
-  const o = positionalOptions<HistogramOptions>("histogramBinEdges", rest.map((v) => (v === null ? undefined : v)), ["bins", "range", "weights"], isOpts);
-  const a = inexact("histogram", aIn);
-  const bins = o.bins ?? 10;
-  if (typeof bins !== "number") return A.convertElementType(asArray(bins), a.dtype);
-  if (!Number.isInteger(bins) || bins < 1) throw new ValueError(`histogram: bins must be a positive integer or an array of edges, got ${bins}.`);
-  let lo: JaxArray, hi: JaxArray;
-  if (o.range == null) { lo = R.min(a); hi = R.max(a); } else {
-    const rg = A.convertElementType(asArray(o.range as ArrayLike), a.dtype);
-    if (rg.shape.join() !== "2") throw new ShapeError(`histogram: range must be [min, max], got shape [${rg.shape}].`);
-    [lo, hi] = [0, 1].map((i) => S.reshape(S.slice(rg, [i], [i + 1]), []));
-  }
-  // An empty range widens by 0.5 on each side, as numpy.
-  const same = A.eq(lo, hi);
-  lo = A.select(same, A.sub(lo, 0.5), lo); hi = A.select(same, A.add(hi, 0.5), hi);
-  const t = A.div(S.iota(a.dtype, [bins + 1], 0), scalar(bins, a.dtype));
-  const edges = A.add(broadcastTo_(lo, [bins + 1]), A.mul(t, broadcastTo_(A.sub(hi, lo), [bins + 1])));
-  return S.concatenate([S.slice(edges, [0], [bins]), S.reshape(hi, [1])], 0);
-}
-
-/** histogram(a, bins = 10, range?, weights?, density?) -> [counts (float, as JAX), edges]; the last bin is closed. */
-export function histogram(aIn: ArrayLike, ...rest: Rest): [JaxArray, JaxArray] {
-  const o = positionalOptions<HistogramOptions>("histogram", rest.map((v) => (v === null ? undefined : v)), ["bins", "range", "weights", "density"], isOpts);
-  const a0 = inexact("histogram", aIn), a = S.reshape(a0, [a0.size]);
-  const edges = histogramBinEdges(a, { bins: o.bins, range: o.range });
-  const n = edges.shape[0];
-  const w0 = o.weights == null ? k(a, 1) : promote("histogram", [o.weights, a], "float")[0];
-  if (w0.size !== a.size) throw new ShapeError(`histogram: weights of shape [${w0.shape}] must match a's shape [${a0.shape}].`);
-  const w = S.reshape(w0, [a.size]);
-  const last = S.reshape(S.slice(edges, [n - 1], [n]), []);
-  const pos = searchSorted(edges, a, true);
-  const idx = A.select(A.eq(a, broadcastTo_(last, a.shape)), k(pos, n - 1), pos);
-  let counts = S.slice(scatterAdd(n, idx, w), [1], [n]);
-  if (o.density) counts = A.div(A.div(counts, A.sub(S.slice(edges, [1], [n]), S.slice(edges, [0], [n - 1]))), broadcastTo_(R.sum(counts), [n - 1]));
-  return [counts, edges];
 }

@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { broadcastShapes } from "../../core/shape.js";
 import * as D from "../../primitives/linalg-decomp.js";
-import { asArray, eye } from "./creation.js";
+import { eye } from "./creation.js";
 import { matmul } from "./linalg.js";
 import { broadcastTo, expandDims, moveaxis, squeeze, swapaxes } from "./shape.js";
 import { svdvals } from "./linalg-factor.js";
