@@ -191,9 +191,9 @@ test("bad input raises typed errors naming the op", () => {
   throwsAs(() => jnp.polyder([1, 2], -1), ValueError, /polyder: the order m/);
   throwsAs(() => jit((v: JArray) => jnp.bincount(v))(jnp.array([1, 2])), ConcretizationTypeError, /length/);
   throwsAs(() => jnp.bincount([0.5, 1]), DTypeError, /bincount: x must have an integer type/);
-  throwsAs(() => jnp.digitize([1], [[1, 2]]), ShapeError, /digitize: bins must be 1-d/);
-  throwsAs(() => jnp.histogram([1, 2], 0), ValueError, /histogram: bins must be a positive integer/);
-  throwsAs(() => jnp.histogram([1, 2], 3, [0, 1, 2]), ShapeError, /histogram: range must be \[min, max\]/);
+  throwsAs(() => jnp.digitize([1], [[1, 2]]), ShapeError, /digitize: bins must be 1-D/);
+  throwsAs(() => jnp.histogram([1, 2], 0), ValueError, /histogram\w*: bins must be a positive integer/);
+  throwsAs(() => jnp.histogram([1, 2], 3, [0, 1, 2]), ValueError, /histogram\w*: range must be null or \[min, max\]/);
 });
 
 test("eager calls free their temporaries (tidy keeps only the results)", () => {
