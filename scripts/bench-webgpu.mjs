@@ -25,7 +25,7 @@ const withTfjs = !args.includes("--no-tfjs");
 
 const tj = await import("../build/src/index.js");
 const { getBackend } = await import("../build/src/backend/registry.js");
-const { jnp, jit, random, defaultDevice, devicePut } = tj;
+const { jnp, jit, random, defaultDevice, devicePut, tidy } = tj;
 const names = await tj.init();
 if (!names.includes("webgpu")) {
   const { webgpuUnavailableReason } = await import("../build/src/webgpu/index.js");
@@ -50,7 +50,9 @@ async function median(once) {
 /** Median seconds per call of `run` (which returns arrays to dispose) on `device`. */
 async function time(device, run) {
   const once = async () => {
-    const outs = [run()].flat();
+    // tidy: an eager chain's intermediates are freed at once, not whenever the GC finds them
+    // (Deno's collector let 16M-element temporaries pile up to the Wasm heap's 4 GiB).
+    const outs = [tidy(run)].flat();
     if (device === "webgpu") await gpu.sync();
     for (const o of outs) o.dispose();
   };
