@@ -368,4 +368,21 @@ test("a JS integer outside an integer operand's dtype is an error, not a wrapped
   assert.equal(toNumbers(jnp.add(u, 4294967290)), [4294967290, 4294967295]);
 });
 
+test("array methods and properties JAX's arrays have: mT, real/imag, itemsize/nbytes, copy, conj, argpartition, compress, nonzero, searchsorted, choose (also on tracers)", () => {
+  const x = jnp.array([[1, 5, 2], [4, 0, 6]], { dtype: "float32" });
+  assert.equal(x.mT.toArray(), [[1, 4], [5, 0], [2, 6]]);
+  assert.equal([x.itemsize, x.nbytes, jnp.array([true]).nbytes, x.astype("int32").itemsize], [4, 24, 1, 4]);
+  assert.equal(x.real.toArray(), x.toArray());
+  assert.equal(x.imag.toArray(), [[0, 0, 0], [0, 0, 0]]);
+  assert.equal(x.copy().toArray(), x.toArray());
+  assert.equal(x.conj().toArray(), x.toArray());
+  assert.equal(toNumbers(x.argpartition(1).get(":", 1)), toNumbers(jnp.argpartition(x, 1).get(":", 1)));
+  assert.equal(x.compress(jnp.array([true, false, true]), 1).toArray(), [[1, 2], [4, 6]]);
+  assert.equal(x.nonzero().map((a: JArray) => a.toArray()), [[0, 0, 0, 1, 1], [0, 1, 2, 0, 2]]);
+  assert.equal(jnp.array([1, 3, 5]).searchsorted(4).toArray(), 2);
+  assert.equal(jnp.array([0, 1, 0]).choose([jnp.array([1, 2, 3]), jnp.array([7, 8, 9])]).toArray(), [1, 8, 3]);
+  assert.equal(grad((v: JArray) => jnp.sum(v.mT.mT.mul(v.real)))(x).toArray(), x.mul(2).toArray());
+  assert.equal(jit((v: JArray) => v.mT)(x).toArray(), x.T.toArray());
+});
+
 test.run();

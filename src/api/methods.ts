@@ -69,6 +69,20 @@ declare module "../core/value.js" {
     take(indices: ArrayLike, axis?: number | null): JaxArray;
     get(...idx: Index[]): JaxArray;
     at(...idx: Index[]): AtRef;
+    argpartition(kth: number, axis?: number): JaxArray;
+    choose(choices: readonly ArrayLike[], mode?: "raise" | "wrap" | "clip"): JaxArray;
+    compress(condition: ArrayLike, axis?: number | null): JaxArray;
+    conj(): JaxArray;
+    conjugate(): JaxArray;
+    copy(): JaxArray;
+    nonzero(opts?: { size?: number; fillValue?: number }): JaxArray[];
+    searchsorted(v: ArrayLike, side?: "left" | "right", sorter?: ArrayLike): JaxArray;
+    /** Properties JAX's arrays have: the real and imaginary parts (real dtypes only), the matrix transpose, byte sizes. */
+    readonly real: JaxArray;
+    readonly imag: JaxArray;
+    readonly mT: JaxArray;
+    readonly itemsize: number;
+    readonly nbytes: number;
     [Symbol.iterator](): Iterator<JaxArray>;
   }
 }
@@ -90,7 +104,9 @@ export function installArrayMethods(): void {
     std: un(jnp.std), all: un(jnp.all), any: un(jnp.any), argmax: un(jnp.argmax), argmin: un(jnp.argmin),
     cumsum: un(jnp.cumsum), cumprod: un(jnp.cumprod), ravel: un(jnp.ravel), flatten: un(jnp.ravel),
     round: un(jnp.round), sort: un(jnp.sort), argsort: un(jnp.argsort), repeat: un(jnp.repeat),
-    diagonal: un(jnp.diagonal),
+    diagonal: un(jnp.diagonal), argpartition: un(jnp.argpartition), choose: un(jnp.choose), conj: un(jnp.conj),
+    conjugate: un(jnp.conj), copy: un(jnp.copy), nonzero: un(jnp.nonzero as any), searchsorted: un(jnp.searchsorted),
+    compress(this: JaxArray, condition: ArrayLike, axis?: number | null) { return jnp.compress(condition, this, axis); },
     reshape(this: JaxArray, s: number | readonly number[], ...more: number[]) { return jnp.reshape(this, more.length ? [s as number, ...more] : s); },
     transpose(this: JaxArray, axes?: readonly number[] | number | null, ...more: number[]) {
       return jnp.transpose(this, typeof axes === "number" ? [axes, ...more] : axes);
@@ -108,7 +124,15 @@ export function installArrayMethods(): void {
       for (let i = 0; i < this.shape[0]; i++) yield getItem(this, [i]);
     },
   });
-  Object.defineProperty(p, "T", { get(this: JaxArray) { return jnp.transpose(this); }, configurable: true });
+  const getters: Record<string, (this: JaxArray) => unknown> = {
+    T() { return jnp.transpose(this); },
+    mT() { return jnp.matrixTranspose(this); },
+    real() { return jnp.real(this); },
+    imag() { return jnp.imag(this); },
+    itemsize() { return this.dtype === "bool" ? 1 : this.dtype === "float64" ? 8 : 4; },
+    nbytes() { return this.size * (this.dtype === "bool" ? 1 : this.dtype === "float64" ? 8 : 4); },
+  };
+  for (const [k, get] of Object.entries(getters)) Object.defineProperty(p, k, { get, configurable: true });
   // Using a tracer as a JS number or boolean is a concretization error, with JAX's advice.
   const tp = Tracer.prototype as any;
   tp[Symbol.toPrimitive] = function (this: Tracer, hint: string) {
