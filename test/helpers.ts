@@ -1,5 +1,5 @@
 // Shared test utilities: deterministic random inputs and closeness checks.
-import { jnp, Array as JArray } from "../src/index.js";
+import { jnp, random, Array as JArray } from "../src/index.js";
 
 /** A small deterministic generator (LCG) so failures reproduce. */
 export function rng(seed = 1): () => number {
@@ -30,4 +30,15 @@ export function maxRelErr(got: number[], want: number[]): number {
     if (!(d <= e)) e = Number.isNaN(d) ? Infinity : d;
   }
   return e;
+}
+
+/** Runs f under one of random's key-derivation schemes, restoring the previous one. */
+export function withScheme<T>(partitionable: boolean, f: () => T): T {
+  const prev = random.threefryPartitionable();
+  random.setThreefryPartitionable(partitionable);
+  try {
+    return f();
+  } finally {
+    random.setThreefryPartitionable(prev);
+  }
 }

@@ -6,16 +6,8 @@ import * as fs from "node:fs";
 import { random, jnp, grad, vmap, jit, tidy, lax, DTypeError, ValueError, NotImplementedError, Array as JArray } from "../src/index.js";
 import { DType } from "../src/core/dtype.js";
 import { digamma, lgamma } from "../src/api/random-special.js";
+import { withScheme } from "./helpers.js";
 
-function withScheme<T>(partitionable: boolean, f: () => T): T {
-  const prev = random.threefryPartitionable();
-  random.setThreefryPartitionable(partitionable);
-  try {
-    return f();
-  } finally {
-    random.setThreefryPartitionable(prev);
-  }
-}
 const u32 = (xs: number[]) => jnp.array(xs, { dtype: "uint32" });
 const vals = (x: JArray): number[] => Array.from(x.dataSync() as ArrayLike<number>);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

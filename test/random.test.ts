@@ -14,20 +14,11 @@ import {
 } from "../src/primitives/prng.js";
 import { sort, sortP } from "../src/primitives/sort.js";
 import { erf as erf64 } from "../src/primitives/special.js";
+import { withScheme } from "./helpers.js";
 
 const u32 = (xs: number[] | number) => jnp.array(xs, { dtype: "uint32" });
 const vals = (x: JArray): number[] => Array.from(x.dataSync() as ArrayLike<number>);
 const f32Bits = (xs: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(xs).buffer));
-
-function withScheme<T>(partitionable: boolean, f: () => T): T {
-  const prev = random.threefryPartitionable();
-  random.setThreefryPartitionable(partitionable);
-  try {
-    return f();
-  } finally {
-    random.setThreefryPartitionable(prev);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // known answers
