@@ -16,6 +16,7 @@ import { cumsum, max as maxR, min as minR, sum } from "./reductions.js";
 import { atleast1d, concatenate, moveaxis, ravel, reshape, swapaxes, takeAlongAxis } from "./shape.js";
 import { argsort, topK } from "./sorting.js";
 import { concreteValue, linspaceArrays, posOpts } from "./extras-shape.js";
+import { searchSorted } from "./search.js";
 import { astype, divide, equal, floorDivide, isnan, logicalAnd, logicalNot, mod, promote, subtract, toBool, where, whereHooks } from "./ufuncs.js";
 
 type SizeOpts = { size?: number; fillValue?: ArrayLike | readonly number[] };
@@ -141,11 +142,6 @@ export function isin(element: ArrayLike, testElements: ArrayLike, ...rest: unkno
   return reshape(r, e.shape);
 }
 
-/** x < y in sort order (NaN after everything). */
-function sortLt(x: JaxArray, y: JaxArray): JaxArray {
-  const lt = A.lt(x, y);
-  return isFloat(x.dtype) ? A.bitwiseOr(lt, logicalAnd(isnan(y), logicalNot(isnan(x)))) : lt;
-}
 /** searchsorted(a, v, side="left", sorter?): insertion points keeping a sorted (int32, v's shape; jittable). */
 export function searchsorted(a: ArrayLike, v: ArrayLike, ...rest: unknown[]): JaxArray {
   const o = posOpts<{ side?: "left" | "right"; sorter?: ArrayLike | null; method?: string }>("searchsorted", rest, ["side", "sorter"]);
@@ -154,10 +150,7 @@ export function searchsorted(a: ArrayLike, v: ArrayLike, ...rest: unknown[]): Ja
   let [s, q] = promote("searchsorted", [a, v]);
   if (s.ndim !== 1) throw new ShapeError(`searchsorted: a must be 1-D, got shape ${fmtShape(s.shape)}.`);
   if (o.sorter != null) s = gather(s, i32(o.sorter), 0);
-  const n = s.shape[0], sh = [...q.shape, n];
-  const S2 = S.broadcastInDim(s, sh, [q.ndim]), Q = S.broadcastInDim(q, sh, q.shape.map((_, i) => i));
-  const before = side === "left" ? sortLt(S2, Q) : logicalNot(sortLt(Q, S2));
-  return S.reduceSum(i32(before), [q.ndim]);
+  return searchSorted(s, q, side === "right");
 }
 
 /** digitize(x, bins, right=false): the bin index of each x (bins increasing or decreasing). */

@@ -60,7 +60,6 @@ export function norm(x: ArrayLike, ordOrOpts?: Ord | NormOptions, axisArg?: numb
   return keepdims ? expandDims(out, [r, c].sort()) : out;
 }
 
-const mT = (x: JaxArray) => swapaxes(x, -1, -2);
 
 function floatSquare(op: string, x: ArrayLike): JaxArray {
   const [a] = promote(op, [x], "float");
@@ -117,4 +116,4 @@ export function matrixPower(a: ArrayLike, n: number): JaxArray {
   return result;
 }
 
-export { mT as matrixTranspose };
+export { matrixTranspose } from "./extras-shape.js";
