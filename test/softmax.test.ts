@@ -127,11 +127,13 @@ test("the kernel in the SIMD and the scalar builds, called directly (rows, colum
 
 test("kernel vs composite: within 4 ulp, NaN and inf in the same places", () => {
   const bad: string[] = [];
-  const shapes: [number[], number | number[]][] = [[[7, 1000], -1], [[64, 5], -1], [[5, 3, 33], 1], [[6, 4, 10], [0, 2]], [[300, 6], 0]];
-  for (const [shape, axis] of shapes) {
+  // Rows spanning less than 87 take the kernel's fast exp; wider rows (and -inf entries) the general one.
+  const shapes: [number[], number | number[], number][] = [[[7, 1000], -1, 20], [[64, 5], -1, 20], [[5, 3, 33], 1, 20],
+    [[6, 4, 10], [0, 2], 20], [[300, 6], 0, 20], [[9, 777], -1, 70], [[40, 37], -1, 60]];
+  for (const [shape, axis, range] of shapes) {
     for (const op of ["softmax", "log_softmax", "logsumexp"] as SoftmaxOp[]) {
       tidy(() => {
-        const x = randArray(shape, -20, 20, "float32", shape[0] + shape.length);
+        const x = randArray(shape, -range, range, "float32", shape[0] + shape.length);
         const eager = toNumbers(apply(op, x, axis));
         const staged = toNumbers(jit((z: JArray) => apply(op, z, axis))(x));
         const m = mismatch(op, eager, staged, ULPS(4));

@@ -8,7 +8,7 @@
 // gives NaN for softmax/log_softmax and -inf for logsumexp, whose shift is 0 when the max is not
 // finite. Tails go through the vector exp/log one lane at a time, so an element's result does not
 // depend on where it sits. No global scratch memory: threads may run pieces of `outer` at once.
-import { expV, logV } from "./transcendental";
+import { expV, expUnitV, logV } from "./transcendental";
 
 // The op codes; src/backend/wasm/lower-softmax.ts passes the same numbers.
 const SOFTMAX: i32 = 0;
@@ -30,79 +30,113 @@ const LOGSUMEXP: i32 = 2;
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2); }
 
+/** The smallest element rowMax saw: its second result (a Wasm global belongs to one instance, and each thread runs its own). */
+let rowLow: f32 = 0;
+
 /**
- * Max of n contiguous floats. pmax drops a NaN that arrives after a number; that cannot change the
- * result, since the NaN then reaches the sum through exp(NaN - max) and every output is NaN.
+ * Max of n contiguous floats, and their min in rowLow. pmax drops a NaN that arrives after a number;
+ * that cannot change the result, since the NaN then reaches the sum through exp(NaN - max) and
+ * every output is NaN.
  */
 function rowMax(p: usize, n: i32): f32 {
-  let m: f32 = -Infinity;
+  let m: f32 = -Infinity, l: f32 = Infinity;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     if (n >= 8) {
-      let a = f32x4.splat(-Infinity), b = a;
+      let a = f32x4.splat(-Infinity), b = a, c = f32x4.splat(Infinity), d = c;
       for (; i + 8 <= n; i += 8) {
-        a = f32x4.pmax(a, v128.load(at(p, i)));
-        b = f32x4.pmax(b, v128.load(at(p, i), 16));
+        const u = v128.load(at(p, i)), v = v128.load(at(p, i), 16);
+        a = f32x4.pmax(a, u);
+        b = f32x4.pmax(b, v);
+        c = f32x4.pmin(c, u);
+        d = f32x4.pmin(d, v);
       }
       a = f32x4.pmax(a, b);
+      c = f32x4.pmin(c, d);
       m = max<f32>(max<f32>(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1)), max<f32>(f32x4.extract_lane(a, 2), f32x4.extract_lane(a, 3)));
+      l = min<f32>(min<f32>(f32x4.extract_lane(c, 0), f32x4.extract_lane(c, 1)), min<f32>(f32x4.extract_lane(c, 2), f32x4.extract_lane(c, 3)));
     }
   }
-  for (; i < n; i++) m = max<f32>(m, load<f32>(at(p, i)));
+  for (; i < n; i++) {
+    const x = load<f32>(at(p, i));
+    m = max<f32>(m, x);
+    l = min<f32>(l, x);
+  }
+  rowLow = l;
   return m;
-}
-
-/**
- * q[i] = exp(p[i] - m) over n contiguous floats. The sum is a separate pass over q (in L1): summing
- * in this loop too spills vector registers and costs more than the second pass.
- */
-function rowExp(p: usize, q: usize, n: i32, m: f32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const mv = f32x4.splat(m);
-    // Four independent chains hide the polynomial's latency (measured: 4 beat 2 by ~20%, 8 no better).
-    for (; i + 16 <= n; i += 16) {
-      const e0 = expV(f32x4.sub(v128.load(at(p, i)), mv));
-      const e1 = expV(f32x4.sub(v128.load(at(p, i), 16), mv));
-      const e2 = expV(f32x4.sub(v128.load(at(p, i), 32), mv));
-      const e3 = expV(f32x4.sub(v128.load(at(p, i), 48), mv));
-      v128.store(at(q, i), e0);
-      v128.store(at(q, i), e1, 16);
-      v128.store(at(q, i), e2, 32);
-      v128.store(at(q, i), e3, 48);
-    }
-    for (; i + 4 <= n; i += 4) v128.store(at(q, i), expV(f32x4.sub(v128.load(at(p, i)), mv)));
-  }
-  for (; i < n; i++) store<f32>(at(q, i), expS(load<f32>(at(p, i)) - m));
 }
 
 /** Rows longer than this are summed by halves (pairwise), so rounding error grows with log n. */
 const PAIRWISE: i32 = 512;
-/** Column sums add blocks of this many rows first, then the block sums. */
-const COLBLOCK: i32 = 64;
 
-/** Sum of n contiguous floats: eight lanes below PAIRWISE elements, halves above. */
-function rowSum(q: usize, n: i32): f32 {
-  if (n > PAIRWISE) {
-    const h = (n >> 1) & ~15;
-    return rowSum(q, h) + rowSum(at(q, h), n - h);
-  }
+/**
+ * q[i] = exp(p[i] - m) over n contiguous floats, returning their sum: four independent chains
+ * (hiding the polynomial's latency), each with its own accumulator, and rows above PAIRWISE
+ * elements split in halves whose sums are added. `unit` (a constant after inlining) says every
+ * p[i] - m lies in [-87, 0] (or is NaN), where expUnitV gives expV's results faster.
+ */
+@inline function expSum(p: usize, q: usize, n: i32, m: f32, unit: bool): f32 {
   let s: f32 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    if (n >= 8) {
-      let a = f32x4.splat(0), b = a;
-      for (; i + 8 <= n; i += 8) {
-        a = f32x4.add(a, v128.load(at(q, i)));
-        b = f32x4.add(b, v128.load(at(q, i), 16));
-      }
-      a = f32x4.add(a, b);
-      s = (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1)) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
+    const mv = f32x4.splat(m);
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (; i + 16 <= n; i += 16) {
+      const x0 = f32x4.sub(v128.load(at(p, i)), mv), x1 = f32x4.sub(v128.load(at(p, i), 16), mv);
+      const x2 = f32x4.sub(v128.load(at(p, i), 32), mv), x3 = f32x4.sub(v128.load(at(p, i), 48), mv);
+      const e0 = unit ? expUnitV(x0) : expV(x0);
+      const e1 = unit ? expUnitV(x1) : expV(x1);
+      const e2 = unit ? expUnitV(x2) : expV(x2);
+      const e3 = unit ? expUnitV(x3) : expV(x3);
+      v128.store(at(q, i), e0);
+      v128.store(at(q, i), e1, 16);
+      v128.store(at(q, i), e2, 32);
+      v128.store(at(q, i), e3, 48);
+      s0 = f32x4.add(s0, e0);
+      s1 = f32x4.add(s1, e1);
+      s2 = f32x4.add(s2, e2);
+      s3 = f32x4.add(s3, e3);
     }
+    for (; i + 4 <= n; i += 4) {
+      const e = expV(f32x4.sub(v128.load(at(p, i)), mv));
+      v128.store(at(q, i), e);
+      s0 = f32x4.add(s0, e);
+    }
+    const v = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
   }
-  for (; i < n; i++) s += load<f32>(at(q, i));
+  for (; i < n; i++) {
+    const e = expS(load<f32>(at(p, i)) - m);
+    store<f32>(at(q, i), e);
+    s += e;
+  }
   return s;
 }
+
+function expSumUnit(p: usize, q: usize, n: i32, m: f32): f32 {
+  if (n > PAIRWISE) {
+    const h = (n >> 1) & ~15;
+    return expSumUnit(p, q, h, m) + expSumUnit(at(p, h), at(q, h), n - h, m);
+  }
+  return expSum(p, q, n, m, true);
+}
+
+function expSumAny(p: usize, q: usize, n: i32, m: f32): f32 {
+  if (n > PAIRWISE) {
+    const h = (n >> 1) & ~15;
+    return expSumAny(p, q, h, m) + expSumAny(at(p, h), at(q, h), n - h, m);
+  }
+  return expSum(p, q, n, m, false);
+}
+
+/** Sum of exp(p[i] - m), stored to q: the fast exp where the row's range allows (max - min <= 87). */
+@inline function rowExpSum(p: usize, q: usize, n: i32, m: f32): f32 {
+  // NaN (an all -inf row, or m = +inf) fails the test and takes the general path.
+  return m - rowLow <= 87 ? expSumUnit(p, q, n, m) : expSumAny(p, q, n, m);
+}
+
+/** Column sums add blocks of this many rows first, then the block sums. */
+const COLBLOCK: i32 = 64;
 
 /** q[i] *= r over n contiguous floats. */
 @inline function rowScale(q: usize, n: i32, r: f32): void {
@@ -128,16 +162,13 @@ function rowSum(q: usize, n: i32): f32 {
 function row(op: i32, p: usize, q: usize, n: i32, work: usize): void {
   const m = rowMax(p, n);
   if (op == SOFTMAX) {
-    rowExp(p, q, n, m);
     // A multiply by 1/s: s is in [1, n] (or NaN), so 1/s neither overflows nor underflows.
-    rowScale(q, n, <f32>1 / rowSum(q, n));
+    rowScale(q, n, <f32>1 / rowExpSum(p, q, n, m));
   } else if (op == LOG_SOFTMAX) {
-    rowExp(p, q, n, m);
-    rowShift(p, q, n, m, logS(rowSum(q, n)));
+    rowShift(p, q, n, m, logS(rowExpSum(p, q, n, m)));
   } else {
     const c = safeShift(m);
-    rowExp(p, work, n, c);
-    store<f32>(q, logS(rowSum(work, n)) + c);
+    store<f32>(q, logS(c == m ? rowExpSum(p, work, n, c) : expSumAny(p, work, n, c)) + c);
   }
 }
 

@@ -132,6 +132,12 @@ const Q0 = 56;
   return f32x4.add(f32x4.mul(acc, x), K(c));
 }
 
+/** acc * x + c for a c computed in the loop (fused like mad in the relaxed-SIMD build). */
+@inline function madV(acc: v128, x: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(acc, x, c);
+  return f32x4.add(f32x4.mul(acc, x), c);
+}
+
 /** |x| with the sign bit of `s`. */
 @inline function withSignOf(ax: v128, s: v128): v128 {
   return v128.or(ax, v128.and(s, i32x4.splat(i32.MIN_VALUE)));
@@ -145,8 +151,21 @@ const Q0 = 56;
 // ---------------------------------------------------------------- exp
 
 /**
+ * e^r = 1 + r + r^2 P(r) for the reduced argument, P of degree 4 evaluated in Estrin's order
+ * (a + r^2 (b + r^2 E4), a and b linear): the exp kernels are bound by this chain's latency, which
+ * is 5 dependent steps instead of Horner's 8.
+ */
+@inline function expPoly(r: v128): v128 {
+  const r2 = f32x4.mul(r, r);
+  const a = mad(K(E1), r, E0);
+  const b = mad(K(E3), r, E2);
+  const p = madV(r2, madV(r2, K(E4), b), a);
+  return f32x4.add(madV(r2, p, r), K(ONE));
+}
+
+/**
  * exp(x). x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, two-part ln2; n rounded by adding 1.5 * 2^23,
- * whose low mantissa bits then hold n as an integer), e^r = 1 + r + r^2 P(r) with a degree-4 P, then
+ * whose low mantissa bits then hold n as an integer), e^r by expPoly, then
  * scaled by 2^n as two factors 2^(n>>1) 2^(n - n>>1) so subnormal results round once and n = 128
  * still reaches FLT_MAX. x is clamped to [-104, 89] first (NaN passes through the clamp).
  */
@@ -156,15 +175,23 @@ const Q0 = 56;
   const n = f32x4.sub(nm, K(MAGIC));
   let r = f32x4.sub(x, f32x4.mul(n, K(LN2_HI)));
   r = f32x4.sub(r, f32x4.mul(n, K(LN2_LO)));
-  let p = mad(K(E4), r, E3);
-  p = mad(p, r, E2);
-  p = mad(p, r, E1);
-  p = mad(p, r, E0);
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r, r), p), r), K(ONE));
+  const p = expPoly(r);
   const ni = i32x4.sub(nm, K(MAGIC));
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   return f32x4.mul(f32x4.mul(p, pow2i(n1)), pow2i(n2));
+}
+
+/**
+ * exp(x) for x in [-87, 0] (results in [2^-126, 1]) or NaN, identical to expV there and faster, as
+ * softmax's exp(x - max) needs: no clamp and one scale factor. Other x give garbage.
+ */
+@inline export function expUnitV(x: v128): v128 {
+  const nm = f32x4.add(f32x4.mul(x, K(LOG2E)), K(MAGIC));
+  const n = f32x4.sub(nm, K(MAGIC));
+  let r = f32x4.sub(x, f32x4.mul(n, K(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, K(LN2_LO)));
+  return f32x4.mul(expPoly(r), pow2i(i32x4.sub(nm, K(MAGIC))));
 }
 
 // ---------------------------------------------------------------- log
