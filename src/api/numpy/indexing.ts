@@ -2,13 +2,14 @@
 // Basic indices (ints, slices, null, "...") become slice/rev/reshape; anything with an integer
 // array becomes one gather or scatter over the flattened array with computed linear indices.
 import { IndexError, ValueError } from "../../core/errors.js";
-import { sizeOf, stridesOf } from "../../core/shape.js";
+import { fmtShape, sizeOf, stridesOf } from "../../core/shape.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
 import { gather, scatter, ScatterMode } from "../../primitives/indexing.js";
 import * as S from "../../primitives/structural.js";
 import { arange, asArray, onesLike, scalar } from "./creation.js";
-import { broadcastAll, broadcastTo_, divide, power, promote } from "./ufuncs.js";
+import { broadcastAll, broadcastTo_, divide, power, promote, whereHooks } from "./ufuncs.js";
+import { concreteValue } from "./extras-shape.js";
 
 export type Index = number | string | null | JaxArray | readonly number[];
 
@@ -39,17 +40,26 @@ function parseSlice(s: string, n: number, dim: number): Part {
   return { kind: "slice", dim, start, step, len };
 }
 
+/**
+ * Splits an index into parts, numpy's (and JAX's) way: an integer next to an integer array is an
+ * advanced index too (so `t[0, :, ix]` puts the index axes first), an integer out of range is
+ * clamped by a read and dropped by an update as an array index would be (JAX never raises for it),
+ * and a boolean mask becomes the integer arrays of its true entries, which needs concrete values.
+ */
 function parse(shape: readonly number[], idx: readonly Index[]): Part[] {
-  const consumes = (i: Index) => i !== null && i !== "...";
   const nEll = idx.filter((i) => i === "...").length;
   if (nEll > 1) throw new IndexError("index: an index can only have a single ellipsis ('...').");
-  const used = idx.filter(consumes).length;
+  const entries = idx.map((i) => (i !== null && typeof i === "object" ? asArray(i as ArrayLike) : i));
+  const width = (i: typeof entries[number]) =>
+    i === null || i === "..." ? 0 : i instanceof JaxArray && i.dtype === "bool" ? i.ndim : 1;
+  const used = entries.reduce((n: number, i) => n + width(i), 0);
   if (used > shape.length) {
     throw new IndexError(`index: too many indices for array: array is ${shape.length}-dimensional, but ${used} were indexed.`);
   }
+  const advanced = entries.some((i) => i instanceof JaxArray);
   const parts: Part[] = [];
   let dim = 0;
-  for (const i of idx) {
+  for (const i of entries) {
     if (i === "...") {
       for (let k = 0; k < shape.length - used; k++, dim++) parts.push(parseSlice(":", shape[dim], dim));
     } else if (i === null) {
@@ -59,19 +69,23 @@ function parse(shape: readonly number[], idx: readonly Index[]): Part[] {
       if (!Number.isInteger(i)) {
         throw new IndexError(`index: ${i} is not an integer; only integers, slice strings, null, "..." and integer arrays are valid indices.`);
       }
-      if (i < -n || i >= n) {
-        throw new IndexError(`index ${i} is out of bounds for axis ${dim} with size ${n}. Indices must be in [${-n}, ${n - 1}].`);
-      }
-      parts.push({ kind: "int", dim, i: i < 0 ? i + n : i });
+      if (advanced || i < -n || i >= n) parts.push({ kind: "array", dim, idx: scalar(i, "int32") });
+      else parts.push({ kind: "int", dim, i: i < 0 ? i + n : i });
       dim++;
     } else if (typeof i === "string") {
       parts.push(parseSlice(i, shape[dim], dim));
       dim++;
+    } else if (i.dtype === "bool") {
+      const want = shape.slice(dim, dim + i.ndim);
+      if (i.ndim === 0 || want.join() !== i.shape.join()) {
+        throw new IndexError(`index: a boolean mask of shape ${fmtShape(i.shape)} does not match the indexed axes ${fmtShape(want)} of shape ${fmtShape(shape)}; ` +
+          "a mask must have the shape of the axes it selects from.");
+      }
+      const mask = concreteValue(i, "index: a boolean mask has a data-dependent result shape; under jit/vmap use jnp.where(mask, x, other), or nonzero(mask, { size })");
+      for (const ix of whereHooks.nonzero!(mask)) parts.push({ kind: "array", dim: dim++, idx: ix });
     } else {
-      const a = asArray(i as ArrayLike);
-      if (a.dtype === "bool") throw new IndexError("index: boolean mask indexing needs a data-dependent shape; use jnp.where(mask, x, other) instead.");
-      if (a.dtype !== "int32" && a.dtype !== "uint32") throw new IndexError(`index: index arrays must be integers, got ${a.dtype}.`);
-      parts.push({ kind: "array", dim, idx: a });
+      if (i.dtype !== "int32" && i.dtype !== "uint32") throw new IndexError(`index: index arrays must be integers or booleans, got ${i.dtype}.`);
+      parts.push({ kind: "array", dim, idx: i });
       dim++;
     }
   }
