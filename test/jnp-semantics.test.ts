@@ -256,7 +256,7 @@ test("arange with a trailing dtype (gave shape [NaN]); linspace retstep, JAX's p
   assert.equal(jnp.arange(1, 4, { dtype: "float32" }).toArray(), [1, 2, 3]);
   assert.throws(() => jnp.arange(NaN), isA(ValueError));
   const [v, step] = jnp.linspace(0, 1, 5, true, true);
-  assert.equal([v.toArray(), step], [[0, 0.25, 0.5, 0.75, 1], 0.25]);
+  assert.equal([v.toArray(), step.item(), step.dtype, step.shape], [[0, 0.25, 0.5, 0.75, 1], 0.25, "float32", []]);
   assert.equal(jnp.linspace(0, 1, 4, false, false, "float32").toArray(), [0, 0.25, 0.5, 0.75]);
   assert.equal(jnp.linspace(-1, 0, 3, { dtype: "int32" }).toArray(), [-1, -1, 0]);
 });
@@ -358,14 +358,17 @@ test("reduction options: a misspelt key is an error (keepDims was ignored), corr
   assert.equal(jnp.std(x, { axis: 1, correction: 1 }).toArray(), [1, 1]);
 });
 
-test("a JS integer outside an integer operand's dtype is an error, not a wrapped value (JAX: OverflowError)", () => {
+test("a JS integer meeting an integer array is parsed as int32, as JAX parses a Python int (checked against JAX 0.11.2)", () => {
   const u = jnp.array([0, 5], { dtype: "uint32" });
-  // Before: -1 wrapped to 4294967295, so u > -1 was false everywhere.
-  assert.throws(() => jnp.greater(u, -1), (e: unknown) => e instanceof DTypeError && /-1 does not fit in uint32/.test(String(e)));
+  // Outside int32's range: JAX's OverflowError, for a uint32 operand too.
+  assert.throws(() => jnp.add(u, 4294967290), (e: unknown) => e instanceof DTypeError && /does not fit in int32/.test(String(e)));
   assert.throws(() => jnp.add(jnp.array([1]), 2 ** 31), (e: unknown) => e instanceof DTypeError && /does not fit in int32/.test(String(e)));
+  // Inside it, a uint32 operand takes the value modulo 2^32: u > -1 is false everywhere in JAX too.
+  assert.equal(toNumbers(jnp.greater(u, -1)), [0, 0]);
+  assert.equal(toNumbers(u.mul(-1)), [0, 4294967291]);
   assert.equal(toNumbers(jnp.greater(u, 0)), [0, 1]);
   assert.equal(toNumbers(jnp.add(jnp.array([1]), -2147483648)), [-2147483647]);
-  assert.equal(toNumbers(jnp.add(u, 4294967290)), [4294967290, 4294967295]);
+  assert.equal(toNumbers(jnp.add(u, jnp.array(4294967290, { dtype: "uint32" }))), [4294967290, 4294967295]);
 });
 
 test("array methods and properties JAX's arrays have: mT, real/imag, itemsize/nbytes, copy, conj, argpartition, compress, nonzero, searchsorted, choose (also on tracers)", () => {

@@ -170,6 +170,10 @@ export const powIntP: Primitive<{ y: number }> = new Primitive<{ y: number }>("i
   abstractEval([x], { y }) {
     checkKinds("integer_pow", "numeric", [x]);
     if (!Number.isInteger(y)) throw new DTypeError(`integer_pow: exponent must be an integer, got ${y}.`);
+    if (y < 0 && !isFloat(x.dtype)) {
+      throw new DTypeError(`integer_pow: integers cannot be raised to negative powers, got ${x.dtype}[${x.shape}] ** ${y}. ` +
+        `Convert to float first, e.g. x.astype("float32").`);
+    }
     return [x];
   },
   reference([x], [o], { y }) {

@@ -167,12 +167,13 @@ interface LinspaceOptions { endpoint?: boolean; retstep?: boolean; dtype?: DType
 
 /**
  * linspace(start, stop, num?, endpoint?, retstep?, dtype?) in JAX's positional order, or
- * linspace(start, stop, num, { endpoint, retstep, dtype }). With retstep it returns [samples, step].
+ * linspace(start, stop, num, { endpoint, retstep, dtype }). With retstep it returns [samples, step], the step
+ * a 0-d array, float32 for an integer dtype (JAX computes in the inexact type).
  */
-export function linspace(start: number, stop: number, num: number, endpoint: boolean | undefined, retstep: true, dtype?: DType): [JaxArray, number];
-export function linspace(start: number, stop: number, num: number, options: LinspaceOptions & { retstep: true }): [JaxArray, number];
+export function linspace(start: number, stop: number, num: number, endpoint: boolean | undefined, retstep: true, dtype?: DType): [JaxArray, JaxArray];
+export function linspace(start: number, stop: number, num: number, options: LinspaceOptions & { retstep: true }): [JaxArray, JaxArray];
 export function linspace(start: number, stop: number, num?: number, options?: LinspaceOptions | boolean | DType, retstep?: boolean, dtype?: DType): JaxArray;
-export function linspace(start: number, stop: number, num = 50, options?: LinspaceOptions | boolean | DType, retstepArg?: boolean, dtypeArg?: DType): JaxArray | [JaxArray, number] {
+export function linspace(start: number, stop: number, num = 50, options?: LinspaceOptions | boolean | DType, retstepArg?: boolean, dtypeArg?: DType): JaxArray | [JaxArray, JaxArray] {
   const opts: LinspaceOptions = typeof options === "boolean" || retstepArg !== undefined || dtypeArg !== undefined
     ? { endpoint: options as boolean | undefined, retstep: retstepArg, dtype: dtypeArg }
     : dtypeOptions<LinspaceOptions>("linspace", options as LinspaceOptions | DType | undefined);
@@ -188,7 +189,7 @@ export function linspace(start: number, stop: number, num = 50, options?: Linspa
   for (let i = 0; i < num; i++) td[i] = put(start + i * (div > 0 ? step : 0));
   if (endpoint && num > 1) td[num - 1] = put(stop);
   const out = fromHost(getBackend(), td, new ShapedArray([num], dtype));
-  return opts.retstep ? [out, step] : out;
+  return opts.retstep ? [out, scalar(step, isFloat(dtype) ? dtype : "float32")] : out;
 }
 
 /** eye(n, m?, k? | options?): JAX's third positional argument is the diagonal offset `k`. */

@@ -2,6 +2,7 @@
 import { ShapeError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import { broadcastShapes } from "../../core/shape.js";
+import { isPlainObject, positionalOptions } from "../../core/transform-args.js";
 import * as D from "../../primitives/linalg-decomp.js";
 import { eye } from "./creation.js";
 import { matmul } from "./linalg.js";
@@ -16,12 +17,17 @@ type Ord = number | "fro" | "nuc" | null;
 export interface NormOptions { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean }
 
 /**
- * numpy's norm: norm(x), norm(x, ord, axis?, keepdims?) or norm(x, { ord, axis, keepdims }).
+ * numpy's norm: norm(x), norm(x, ord, axis?, keepdims?), norm(x, { ord, axis, keepdims }) or positional
+ * values followed by the rest as options, norm(x, null, { axis, keepdims }).
  * Without axis, a 1-D x takes a vector norm, a 2-D x a matrix norm, and with ord unset any x the
  * 2-norm of all its elements. Matrix ord 2, -2 and "nuc" come from the singular values.
  */
-export function norm(x: ArrayLike, ordOrOpts?: Ord | NormOptions, axisArg?: number | readonly number[] | null, keepdimsArg?: boolean): JaxArray {
-  const o: NormOptions = ordOrOpts !== null && typeof ordOrOpts === "object" ? ordOrOpts : { ord: ordOrOpts, axis: axisArg, keepdims: keepdimsArg };
+export function norm(x: ArrayLike, ...rest: (Ord | number | readonly number[] | boolean | NormOptions | undefined)[]): JaxArray {
+  // JAX's positional order, optionally ending in the keyword arguments: norm(a, null, { axis: 1 }).
+  const last = rest[rest.length - 1];
+  const o: NormOptions = rest.length > 1 && isPlainObject(last)
+    ? { ...positionalOptions<NormOptions>("linalg.norm", rest.slice(0, -1), ["ord", "axis", "keepdims"]), ...(last as NormOptions) }
+    : positionalOptions<NormOptions>("linalg.norm", rest, ["ord", "axis", "keepdims"]);
   const a = U.promote("linalg.norm", [x], "float")[0];
   const ord = o.ord ?? null, keepdims = !!o.keepdims;
   let axes = o.axis === undefined || o.axis === null ? null : typeof o.axis === "number" ? [o.axis] : [...o.axis];

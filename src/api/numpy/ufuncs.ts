@@ -42,12 +42,16 @@ export function promote(op: string, xs: ArrayLike[], atLeast?: "float"): JaxArra
   });
 }
 
-/** A JS integer that an int32/uint32 operand's dtype cannot hold is JAX's OverflowError, not a wrapped value. */
+/**
+ * A whole JS number meeting an integer array is parsed as int32 first, as JAX parses a Python int
+ * with 64-bit types off: outside int32's range it is JAX's OverflowError; inside, a uint32 operand
+ * takes it modulo 2^32 (u * -1 wraps, as in JAX).
+ */
 function checkFits(op: string, x: number, d: "int32" | "uint32"): void {
-  const [lo, hi] = d === "int32" ? [-2147483648, 2147483647] : [0, 4294967295];
-  if (x < lo || x > hi) {
-    throw new DTypeError(`${op}: the JS number ${x} does not fit in ${d} (${lo} to ${hi}), the dtype of the other operand ` +
-      `(JAX raises OverflowError). Convert that operand first, e.g. x.astype("${d === "uint32" ? "int32" : "float32"}").`);
+  if (x < -2147483648 || x > 2147483647) {
+    throw new DTypeError(`${op}: the JS number ${x} does not fit in int32 (-2147483648 to 2147483647), the type JAX parses a ` +
+      `Python int as next to an ${d} array (JAX raises OverflowError). Make it an array of the dtype you mean first, ` +
+      `e.g. jnp.array(${x}, { dtype: "${d === "uint32" && x > 0 && x <= 4294967295 ? "uint32" : "float32"}" }).`);
   }
 }
 
@@ -97,7 +101,19 @@ export const trueDivide = divide;
 export const maximum = binary("maximum", A.maxP);
 export const minimum = binary("minimum", A.minP);
 export const arctan2 = binary("arctan2", M.atan2P, "float");
-export const fmod = binary("fmod", A.remP);
+/** C's fmod: the result has the sign of the dividend. */
+export function fmod(x: ArrayLike, y: ArrayLike): JaxArray {
+  const [a, b] = broadcastAll("fmod", promote("fmod", [x, y]));
+  if (a.dtype === "bool") throw new DTypeError("fmod: not defined for bool arrays.");
+  return A.rem(a, nonzeroDivisor(b));
+}
+
+/** An integer divisor of 0 counts as 1 in remainder/fmod (x % 0 is 0), as in JAX; floats keep it (NaN). */
+function nonzeroDivisor(b: JaxArray): JaxArray {
+  if (isFloat(b.dtype) || b.dtype === "bool") return b;
+  const zero = scalarLike(b, 0);
+  return A.select(A.eq(b, zero), scalarLike(b, 1), b);
+}
 export const bitwiseAnd = binary("bitwise_and", A.andP);
 export const bitwiseOr = binary("bitwise_or", A.orP);
 export const bitwiseXor = binary("bitwise_xor", A.xorP);
@@ -137,7 +153,8 @@ export const greaterEqual = binary("greater_equal", A.geP);
 export function power(x: ArrayLike, y: ArrayLike): JaxArray {
   if (typeof y === "number" && Number.isInteger(y) && Math.abs(y) <= 64) {
     const a = asArray(x);
-    if (y >= 0 || isFloat(a.dtype)) return y === 2 ? A.square(a) : A.integerPow(a, y);
+    // A negative exponent of an integer array raises in integer_pow, as in JAX.
+    if (a.dtype !== "bool") return y === 2 ? A.square(a) : A.integerPow(a, y);
   }
   const [a, b] = broadcastAll("power", promote("power", [x, y]));
   if (!isFloat(a.dtype) && a.dtype === "bool") throw new DTypeError("power: not defined for bool arrays.");
@@ -147,7 +164,8 @@ export const pow = power;
 
 /** Python-style modulo: the result has the sign of the divisor. */
 export function mod(x: ArrayLike, y: ArrayLike): JaxArray {
-  const [a, b] = broadcastAll("mod", promote("mod", [x, y]));
+  const [a, b0] = broadcastAll("mod", promote("mod", [x, y]));
+  const b = nonzeroDivisor(b0);
   if (a.dtype === "uint32") return A.rem(a, b);
   const r = A.rem(a, b);
   const zero = scalarLike(r, 0);
