@@ -4,6 +4,7 @@
 import { ValueError } from "../../core/errors.js";
 import { JaxArray } from "../../core/value.js";
 import * as random from "../random.js";
+import { flaxRng } from "./rng.js";
 
 type Collections = Record<string, any>;
 
@@ -19,12 +20,6 @@ interface Context {
 let ctx: Context | null = null;
 
 const INTERNAL = new Set(["constructor", "initializeCarry", "init", "apply", "param", "variable", "hasVariable", "makeRng", "isInitializing", "setup", "toString", "reserve"]);
-
-function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
-}
 
 /** A named variable in a collection; `.value` reads and (in a mutable collection) writes it. */
 export class Variable<T = JaxArray> {
@@ -151,15 +146,18 @@ export abstract class Module {
     return new Variable<T>(this, collection, name);
   }
 
-  /** A fresh key from the named rng stream (rngs passed to init/apply), distinct per scope and call. */
+  /**
+   * A fresh key from the named rng stream (rngs passed to init/apply), distinct per scope and call:
+   * flax's key for the same path and call count. A missing stream falls back to "params", as in flax.
+   */
   makeRng(name: string): JaxArray {
     const c = requireCtx("makeRng");
-    const base = c.rngs[name];
-    if (!base) throw new ValueError(`${this.pathString()} needs an rng stream named "${name}"; pass rngs: { ${name}: key } to init/apply.`);
-    const path = this.pathString() + "#" + name;
-    const n = c.rngCounters.get(path) ?? 0;
-    c.rngCounters.set(path, n + 1);
-    return random.foldIn(random.foldIn(base, hashString(path)), n);
+    const stream = c.rngs[name] ? name : c.rngs.params ? "params" : null;
+    if (!stream) throw new ValueError(`${this.pathString()} needs an rng stream named "${name}"; pass rngs: { ${name}: key } to init/apply.`);
+    const at = this.pathString() + "#" + stream;
+    const n = (c.rngCounters.get(at) ?? 0) + 1;
+    c.rngCounters.set(at, n);
+    return flaxRng(c.rngs[stream], this.path(), n);
   }
 
   /** Initializes every collection: init(key or { params: key, dropout: key }, ...args). */
