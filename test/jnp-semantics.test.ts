@@ -388,4 +388,21 @@ test("array methods and properties JAX's arrays have: mT, real/imag, itemsize/nb
   assert.equal(jit((v: JArray) => v.mT)(x).toArray(), x.T.toArray());
 });
 
+test("logsumexp with b, returnSign and where (jax.nn.logsumexp); ravel in F order", () => {
+  const x = jnp.array([1, 2, 3], { dtype: "float32" });
+  const want = (w: number[]) => Math.log(w.reduce((s, bi, k) => s + bi * Math.exp(k + 1), 0));
+  assert.ok(Math.abs(jnp.logsumexp(x, { b: jnp.array([0.5, 1, 2]) }).item() as number - want([0.5, 1, 2])) < 1e-5);
+  assert.ok(Number.isNaN(jnp.logsumexp(x, { b: jnp.array([0, 0, -1]) }).item() as number));
+  const [v, sign] = jnp.logsumexp(x, { b: jnp.array([0, 0, -1]), returnSign: true });
+  assert.equal([sign.item(), +(v.item() as number).toFixed(5)], [-1, 3]);
+  assert.ok(Math.abs(jnp.logsumexp(x, { where: jnp.array([true, false, true]) }).item() as number - Math.log(Math.exp(1) + Math.exp(3))) < 1e-5);
+  // Its gradient with b: b * exp(x) / sum, by central differences.
+  const g = grad((y: JArray) => jnp.logsumexp(y, { b: jnp.array([0.5, 1, 2]) }))(x).toArray() as number[];
+  const s = 0.5 * Math.exp(1) + Math.exp(2) + 2 * Math.exp(3);
+  g.forEach((gi, k) => assert.ok(Math.abs(gi - [0.5, 1, 2][k] * Math.exp(k + 1) / s) < 1e-5));
+  const m = jnp.array([[1, 2, 3], [4, 5, 6]]);
+  assert.equal(jnp.ravel(m, "F").toArray(), [1, 4, 2, 5, 3, 6]);
+  assert.equal(m.ravel("F").toArray(), [1, 4, 2, 5, 3, 6]);
+});
+
 test.run();

@@ -6,7 +6,7 @@ import { ArrayLike, JaxArray } from "../core/value.js";
 import * as A from "../primitives/arith.js";
 import { conv, ConvDimensionNumbers, dilateDim } from "../primitives/conv.js";
 import { reduceMax } from "../primitives/reduce.js";
-import { broadcastInDim, concatenate, pad, reshape, slice } from "../primitives/structural.js";
+import { broadcastInDim, concatenate, pad, reshape, rev, slice, transpose } from "../primitives/structural.js";
 import { asArray, scalar } from "./numpy/creation.js";
 import { promote } from "./numpy/ufuncs.js";
 import { positionalOptions } from "./numpy/options.js";
@@ -73,6 +73,51 @@ export function convGeneralDilated(lhsIn: ArrayLike, rhsIn: ArrayLike, windowStr
   const effK = dn.rhsSpec.slice(2).map((a, i) => dilateDim(rhs.shape[a], rhsDilation[i] ?? 1));
   const pads = padsFor(dn.lhsSpec.slice(2).map((a) => lhs.shape[a]), effK, strides, padding);
   return conv(lhs, rhs, { windowStrides: strides, padding: pads, lhsDilation, rhsDilation, dimensionNumbers: dn, featureGroupCount: opts.featureGroupCount ?? 1 });
+}
+
+/** lax.conv_transpose's (lo, hi) padding of the dilated input for SAME/VALID (its _conv_transpose_padding). */
+export function convTransposePadding(k: number, s: number, padding: "SAME" | "VALID"): [number, number] {
+  const len = padding === "SAME" ? k + s - 2 : k + s - 2 + Math.max(k - s, 0);
+  const lo = padding === "SAME" && s <= k - 1 ? Math.ceil(len / 2) : k - 1;
+  return [lo, len - lo];
+}
+
+export interface ConvTransposeOptions {
+  rhsDilation?: readonly number[] | null;
+  /** Default channels-last: ["NHWC", "HWIO", "NHWC"] and the like for each rank. */
+  dimensionNumbers?: readonly [string, string, string] | null;
+  /** The kernel is a forward conv's (spatially flipped, I and O swapped), as in JAX. */
+  transposeKernel?: boolean;
+}
+
+/**
+ * lax.convTranspose(lhs, rhs, strides, padding, rhsDilation?, dimensionNumbers?, transposeKernel?)
+ * (or those as options): a convolution of the input dilated by `strides`, padded so that SAME and
+ * VALID give JAX's output sizes (the gradient of a strided conv when transposeKernel is set).
+ */
+export function convTranspose(lhsIn: ArrayLike, rhsIn: ArrayLike, strides: readonly number[], padding: Padding,
+  ...rest: (ConvTransposeOptions | readonly number[] | readonly [string, string, string] | boolean | null | undefined)[]): JaxArray {
+  const o = positionalOptions<ConvTransposeOptions>("lax.convTranspose", rest.map((v) => (v === null ? undefined : v)),
+    ["rhsDilation", "dimensionNumbers", "transposeKernel"]);
+  const [lhs, rhs0] = promote("conv_transpose", [lhsIn, rhsIn]);
+  const nd = lhs.ndim - 2;
+  if (nd < 0 || nd > 3) throw new ShapeError(`conv_transpose: lhs must have rank 2 to 5, got ${lhs.aval.str()}.`);
+  const sp = "HWD".slice(0, nd);
+  const names = o.dimensionNumbers ?? [`N${sp}C`, `${sp}IO`, `N${sp}C`];
+  const rspec = names[1];
+  const spatial = [...rspec].map((ch, i) => (ch === "I" || ch === "O" ? -1 : i)).filter((i) => i >= 0);
+  const dil = [...(o.rhsDilation ?? Array(nd).fill(1))];
+  const pads: readonly (readonly [number, number])[] = typeof padding === "string"
+    ? spatial.map((ax, i) => convTransposePadding(dilateDim(rhs0.shape[ax], dil[i]), strides[i], padding as "SAME" | "VALID"))
+    : padding;
+  let rhs = rhs0;
+  if (o.transposeKernel) {
+    rhs = rev(rhs, spatial);
+    const perm = [...Array(rhs.ndim).keys()], i = rspec.indexOf("I"), oi = rspec.indexOf("O");
+    [perm[i], perm[oi]] = [perm[oi], perm[i]];
+    rhs = transpose(rhs, perm);
+  }
+  return convGeneralDilated(lhs, rhs, Array(nd).fill(1), pads, { lhsDilation: strides, rhsDilation: dil, dimensionNumbers: names });
 }
 
 export type Reducer = "max" | "add" | "sum" | "min" | "mul" | ((a: JaxArray, b: JaxArray) => JaxArray);

@@ -10,10 +10,10 @@ import { makeJaxpr } from "../jaxpr/make.js";
 import { vmap } from "../batching/vmap.js";
 import { scan } from "../control/loops.js";
 import * as A from "../primitives/arith.js";
-import { dotGeneral } from "../primitives/linalg.js";
+import { dotGeneral as dotGeneralP, DotParams } from "../primitives/linalg.js";
 import * as R from "../primitives/reduce.js";
 import * as S from "../primitives/structural.js";
-import { asArray } from "./numpy/creation.js";
+import { asArray, scalar } from "./numpy/creation.js";
 import { squeeze as jnpSqueeze, expandDims as jnpExpandDims } from "./numpy/shape.js";
 import { sliceInDim } from "./lax-slicing.js";
 
@@ -84,7 +84,7 @@ export function dot(lhs: ArrayLike, rhs: ArrayLike, ...rest: unknown[]): JaxArra
     }
     dn = [[[a.ndim - 1], [0]], [[], []]];
   }
-  return dotGeneral(a, b, { contracting: [[...dn[0][0]], [...dn[0][1]]], batch: [[...dn[1][0]], [...dn[1][1]]] });
+  return dotGeneralP(a, b, { contracting: [[...dn[0][0]], [...dn[0][1]]], batch: [[...dn[1][0]], [...dn[1][1]]] });
 }
 
 /** lax.batch_matmul(lhs, rhs): matrix products over equal leading batch axes. */
@@ -94,7 +94,7 @@ export function batchMatmul(lhs: ArrayLike, rhs: ArrayLike, _precision?: unknown
     throw new ShapeError(`batchMatmul: operands must be at least 2-D and of equal rank, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}.`);
   }
   const bd = a.shape.slice(2).map((_, i) => i);
-  return dotGeneral(a, b, { contracting: [[a.ndim - 1], [b.ndim - 2]], batch: [bd, bd] });
+  return dotGeneralP(a, b, { contracting: [[a.ndim - 1], [b.ndim - 2]], batch: [bd, bd] });
 }
 
 /** lax.select_n(which, ...cases): cases[which], elementwise; `which` is bool (two cases) or an integer. */
@@ -194,4 +194,27 @@ export function map(f: (x: any) => any, xs: unknown, options?: { batchSize?: num
   if (!rem) return unflatten(mdef, flat);
   const [tl] = flatten(fv(unflatten(def, ls.map((v) => sliceInDim(v, nb * bs, n)))));
   return unflatten(mdef, flat.map((v, i) => S.concatenate([v, tl[i] as JaxArray], 0)));
+}
+
+/** lax.pad(operand, paddingValue, [[low, high, interior], ...]): the value may be a JS number (taken in operand's dtype). */
+export function pad(x: ArrayLike, paddingValue: ArrayLike, paddingConfig: readonly (readonly [number, number, number])[]): JaxArray {
+  const a = asArray(x);
+  const v = typeof paddingValue === "number" ? scalar(paddingValue, a.dtype) : asArray(paddingValue);
+  if (!Array.isArray(paddingConfig) || paddingConfig.length !== a.ndim || paddingConfig.some((c) => !Array.isArray(c) || c.length !== 3)) {
+    throw new ValueError(`lax.pad: the padding config needs one [low, high, interior] triple per axis of ${a.aval.str()}, got ${JSON.stringify(paddingConfig)}.`);
+  }
+  return S.pad(a, v, paddingConfig as [number, number, number][]);
+}
+
+type DotDims = readonly [readonly [readonly number[], readonly number[]], readonly [readonly number[], readonly number[]]];
+
+/**
+ * lax.dotGeneral(lhs, rhs, dimensionNumbers): JAX's ((lhsContracting, rhsContracting), (lhsBatch,
+ * rhsBatch)), the batch pair optional, or { contracting, batch }.
+ */
+export function dotGeneral(lhs: ArrayLike, rhs: ArrayLike, dims: DotDims | readonly [readonly [readonly number[], readonly number[]]] | DotParams): JaxArray {
+  const p: DotParams = Array.isArray(dims)
+    ? { contracting: [[...dims[0][0]], [...dims[0][1]]], batch: dims[1] ? [[...dims[1][0]], [...dims[1][1]]] : [[], []] }
+    : { contracting: (dims as DotParams).contracting, batch: (dims as DotParams).batch ?? [[], []] };
+  return dotGeneralP(asArray(lhs), asArray(rhs), p);
 }

@@ -59,8 +59,8 @@ declare module "../core/value.js" {
     /** x.transpose([1, 0]) or numpy's x.transpose(1, 0). */
     transpose(axes?: readonly number[] | number | null, ...more: number[]): JaxArray;
     readonly T: JaxArray;
-    ravel(): JaxArray;
-    flatten(): JaxArray;
+    ravel(order?: "C" | "F"): JaxArray;
+    flatten(order?: "C" | "F"): JaxArray;
     squeeze(axis?: number | readonly number[]): JaxArray;
     expandDims(axis: number | readonly number[]): JaxArray;
     swapaxes(a: number, b: number): JaxArray;

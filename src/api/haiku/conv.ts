@@ -4,7 +4,7 @@
 import { ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as jnp from "../numpy/index.js";
-import { convGeneralDilated, Padding } from "../conv.js";
+import { convGeneralDilated, convTransposePadding, Padding } from "../conv.js";
 import { getParameter, HkInitializer, Module } from "./base.js";
 import { channelIndex, hkArgs, replicate } from "./args.js";
 import { Constant, TruncatedNormal } from "./initializers.js";
@@ -109,13 +109,6 @@ function adjustedPadding(op: string, inSize: number, outSize: number, k: number,
   return [lo, outSize + k - 1 - ((inSize - 1) * s + 1) - lo];
 }
 
-/** lax.conv_transpose's padding for SAME/VALID (its _conv_transpose_padding). */
-function transposePadding(k: number, s: number, padding: "SAME" | "VALID"): [number, number] {
-  const len = padding === "SAME" ? k + s - 2 : k + s - 2 + Math.max(k - s, 0);
-  const lo = padding === "SAME" ? (s > k - 1 ? k - 1 : Math.ceil(len / 2)) : k - 1;
-  return [lo, len - lo];
-}
-
 /** hk.ConvNDTranspose(numSpatialDims, outputChannels, kernelShape, stride = 1, outputShape, padding = "SAME", withBias, wInit, bInit, dataFormat, mask, name). */
 export class ConvNDTranspose extends ConvBase {
   constructor(numSpatialDims: number, ...args: ConvTransposeArgs) {
@@ -133,7 +126,7 @@ export class ConvNDTranspose extends ConvBase {
         const out = replicate(this.op, this.o.outputShape, this.nd, "outputShape");
         const ins = this.ci === 1 ? x.shape.slice(2) : x.shape.slice(1, -1);
         pads = ins.map((n, i) => adjustedPadding(this.op, n, out[i], k[i], s[i], p as string));
-      } else pads = typeof p === "string" ? k.map((ki, i) => transposePadding(ki, s[i], p)) : p.map(([a, b]) => [a, b]);
+      } else pads = typeof p === "string" ? k.map((ki, i) => convTransposePadding(ki, s[i], p)) : p.map(([a, b]) => [a, b]);
       return convGeneralDilated(x, w, Array(this.nd).fill(1), pads, { lhsDilation: s, dimensionNumbers: [lhs, `${sp}OI`, lhs] });
     });
   }

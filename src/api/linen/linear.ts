@@ -8,6 +8,7 @@ import * as lax from "../lax.js";
 import { Initializer, lecunNormal, zeros } from "../initializers.js";
 import { Module, ModuleOptions } from "./module.js";
 import { ConvPadding, convPadding, oneBatchDim, perDim } from "./layers.js";
+import { convTransposePadding } from "../conv.js";
 import { cast, fields, normAxes, prod } from "./fields.js";
 
 interface Common extends ModuleOptions { precision?: unknown; useBias?: boolean; dtype?: DType; paramDtype?: DType; kernelInit?: Initializer; biasInit?: Initializer }
@@ -113,12 +114,7 @@ export class ConvTranspose extends Module {
       let pads: [number, number][];
       if (p === "SAME" || p === "VALID" || p === "CIRCULAR") {
         // lax.conv_transpose's padding of the dilated input for a forward conv with this padding (CIRCULAR runs VALID).
-        pads = ks.map((k0, i) => {
-          const k = (k0 - 1) * dil[i] + 1, s = strides[i];
-          const len = p === "SAME" ? k + s - 2 : k + s - 2 + Math.max(k - s, 0);
-          const lo = p !== "SAME" || s > k - 1 ? k - 1 : Math.ceil(len / 2);
-          return [lo, len - lo];
-        });
+        pads = ks.map((k0, i) => convTransposePadding((k0 - 1) * dil[i] + 1, strides[i], p === "SAME" ? "SAME" : "VALID"));
       } else if (typeof p === "number") pads = ks.map(() => [p, p]);
       else if (Array.isArray(p) && p.length === nd) pads = p.map((e) => (typeof e === "number" ? [e, e] : [e[0], e[1]]));
       else throw new ValueError(`linen.ConvTranspose: padding ${JSON.stringify(p)} is not "SAME", "VALID", "CIRCULAR", an int, or one int or [low, high] pair per spatial dim (${nd}).`);

@@ -231,7 +231,7 @@ function compact(op: string, vals: JaxArray, mask: JaxArray, size: number | unde
   return out;
 }
 type SetOpts = { assumeUnique?: boolean; size?: number; fillValue?: ArrayLike };
-const setArgs = (op: string, a: ArrayLike, b: ArrayLike) => promote(op, [a, b]).map(ravel);
+const setArgs = (op: string, a: ArrayLike, b: ArrayLike) => promote(op, [a, b]).map((v) => ravel(v));
 
 /** union1d(ar1, ar2, { size, fillValue }): sorted values in either. */
 export const union1d = (ar1: ArrayLike, ar2: ArrayLike, o: SizeOpts = {}) => unique(concatenate(setArgs("union1d", ar1, ar2), 0), o) as JaxArray;

@@ -345,3 +345,34 @@ export function del(arr: ArrayLike, obj: ArrayLike | string, axis?: number | nul
   return gather(a, array(Int32Array.from([...Array(n).keys()].filter((i) => !drop.has(i)))), ax);
 }
 const argsortValues = (x: JaxArray) => sortP([x], 0)[0];
+
+/** trimZeros(filt, trim = "fb"): the 1-D filt without its leading ("f") and/or trailing ("b") zeros; its length depends on the data, so filt must be concrete. */
+export function trimZeros(filt: ArrayLike, trim: string | { trim?: string } = "fb"): JaxArray {
+  const t = (typeof trim === "string" ? trim : trim.trim ?? "fb").toLowerCase();
+  if (!/^[fb]*$/.test(t)) throw new ValueError(`trim_zeros: trim must hold only "f" and "b", got ${JSON.stringify(t)}.`);
+  const x = asArray(filt);
+  if (x.ndim !== 1) throw new ShapeError(`trim_zeros: filt must be 1-D, got shape ${fmtShape(x.shape)}.`);
+  const nz = Array.from(concreteValue(A.ne(x, zerosLike(x)), "trim_zeros: its output length depends on the data, which must be concrete (not under jit/vmap)").dataSync() as Iterable<number>);
+  let lo = 0, hi = nz.length;
+  if (t.includes("f")) while (lo < hi && !nz[lo]) lo++;
+  if (t.includes("b")) while (hi > lo && !nz[hi - 1]) hi--;
+  return S.slice(x, [lo], [hi]);
+}
+
+/** block(arrays): numpy's block assembly from nested lists; the innermost lists join along the last axis, the next along the one before, and so on. */
+export function block(arrays: unknown): JaxArray {
+  const depthOf = (a: unknown): number => (Array.isArray(a) && !(a.length && typeof a[0] === "number") ? 1 + Math.max(...a.map(depthOf), 0) : 0);
+  const depth = depthOf(arrays);
+  if (depth === 0) return asArray(arrays as ArrayLike);
+  const leaves: JaxArray[] = [];
+  const collect = (a: unknown, d: number): void => {
+    if (d === 0) leaves.push(asArray(a as ArrayLike));
+    else if (!Array.isArray(a) || a.length === 0) throw new ValueError(`block: lists must be non-empty and nested to the same depth (${depth}).`);
+    else a.forEach((e) => collect(e, d - 1));
+  };
+  collect(arrays, depth);
+  const nd = Math.max(depth, ...leaves.map((l) => l.ndim));
+  const lift = (x: JaxArray) => (x.ndim === nd ? x : S.reshape(x, [...Array(nd - x.ndim).fill(1), ...x.shape]));
+  const join = (a: unknown, d: number): JaxArray => (d === 0 ? lift(asArray(a as ArrayLike)) : concatenate((a as unknown[]).map((e) => join(e, d - 1)), nd - d));
+  return join(arrays, depth);
+}

@@ -16,7 +16,7 @@ export { allclose, isclose, arrayEqual } from "./compare.js";
 export {
   roll, rot90, meshgrid, tri, trilIndices, triuIndices, trilIndicesFrom, triuIndicesFrom, diagIndices, diagIndicesFrom, diagflat, indices,
   atleast2d, atleast3d, dstack, columnStack, hsplit, vsplit, dsplit, arraySplit, logspace, geomspace, empty, emptyLike, copy, ndim, shape,
-  size, permuteDims, matrixTranspose, append, resize, kron, insert, del as delete,
+  size, permuteDims, matrixTranspose, append, resize, kron, insert, del as delete, trimZeros, block,
 } from "./extras-shape.js";
 export { ravelMultiIndex, unravelIndex, ix, choose, select, piecewise, compress, extract, place, put, fillDiagonal } from "./extras-index.js";
 export {

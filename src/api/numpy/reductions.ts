@@ -1,6 +1,6 @@
 // Reductions with numpy's axis/keepdims options, and cumulative sums/products.
 import { DType, isFloat } from "../../core/dtype.js";
-import { normAxes, normAxis, sizeOf } from "../../core/shape.js";
+import { broadcastShapes, normAxes, normAxis, sizeOf } from "../../core/shape.js";
 import { ShapeError, ValueError } from "../../core/errors.js";
 import { ArrayLike, JaxArray } from "../../core/value.js";
 import * as A from "../../primitives/arith.js";
@@ -180,11 +180,38 @@ function cumulative(op: string, p: typeof R.cumsumP) {
 export const cumsum = cumulative("cumsum", R.cumsumP);
 export const cumprod = cumulative("cumprod", R.cumprodP);
 
-/** log(sum(exp(x))) computed stably (the max is subtracted first and added back). */
-export function logsumexp(x: ArrayLike, options?: { axis?: AxisValue; keepdims?: boolean } | AxisValue): JaxArray {
-  const opts = axisOptions<{ axis?: AxisValue; keepdims?: boolean }>("logsumexp", options);
+interface LogsumexpOptions { axis?: AxisValue; keepdims?: boolean; b?: ArrayLike | null; returnSign?: boolean; where?: ArrayLike | null }
+
+/**
+ * log(sum(b * exp(x))) computed stably (the max is subtracted first and added back), as
+ * jax.nn.logsumexp: `b` scales each term, a negative sum gives NaN unless returnSign, which returns
+ * [log|sum|, sign(sum)], and `where` leaves out the terms where it is false.
+ */
+export function logsumexp(x: ArrayLike, options?: LogsumexpOptions | AxisValue): JaxArray;
+export function logsumexp(x: ArrayLike, options: LogsumexpOptions & { returnSign: true }): [JaxArray, JaxArray];
+export function logsumexp(x: ArrayLike, options?: LogsumexpOptions | AxisValue): JaxArray | [JaxArray, JaxArray] {
+  const opts = axisOptions<LogsumexpOptions>("logsumexp", options);
   let a = asArray(x);
   if (!isFloat(a.dtype)) a = A.convertElementType(a, "float32");
   const axes = normAxes("logsumexp", opts.axis, a.ndim);
-  return softmax(a, "logsumexp", axes, !!opts.keepdims);
+  const keepdims = !!opts.keepdims;
+  if (opts.b == null && !opts.returnSign && opts.where == null) return softmax(a, "logsumexp", axes, keepdims);
+  if (opts.where != null) a = A.select(broadcastTo_(toBool(asArray(opts.where)), a.shape), a, broadcastTo_(scalar(-Infinity, a.dtype), a.shape));
+  // The shift: the max where finite (else 0), held constant for derivatives, as JAX does.
+  const mx = max(a, { axis: axes, keepdims: true });
+  const finite = A.lt(A.abs(mx), broadcastTo_(scalar(Infinity, a.dtype), mx.shape));
+  const shift = A.stopGradient(A.select(finite, mx, broadcastTo_(scalar(0, a.dtype), mx.shape)));
+  let e = M.exp(A.sub(a, broadcastTo_(shift, a.shape)));
+  if (opts.b != null) {
+    const b = asArray(opts.b);
+    const shape = broadcastShapes("logsumexp", a.shape, b.shape);
+    e = A.mul(broadcastTo_(e, shape), broadcastTo_(A.convertElementType(b, a.dtype), shape));
+  }
+  const s = sum(e, { axis: axes, keepdims: true });
+  const sign = A.sign(s);
+  let out = A.add(M.log(A.abs(s)), shift);
+  if (!keepdims) out = reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
+  const sg = keepdims ? sign : reshape(sign, sign.shape.filter((_, i) => !axes.includes(i)));
+  if (opts.returnSign) return [out, sg];
+  return A.select(A.lt(sg, scalar(0, sg.dtype)), broadcastTo_(scalar(NaN, out.dtype), out.shape), out);
 }

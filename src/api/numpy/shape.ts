@@ -45,7 +45,12 @@ export function reshape(x: ArrayLike, shape: number | readonly number[], order?:
   return S.reshape(a, s);
 }
 
-export const ravel = (x: ArrayLike) => reshape(x, [-1]);
+/** ravel(x, order = "C"): x flattened, in row-major ("C") or column-major ("F") order. */
+export function ravel(x: ArrayLike, order: "C" | "F" | { order?: "C" | "F" } = "C"): JaxArray {
+  const o = typeof order === "string" ? order : order.order ?? "C";
+  if (o !== "C" && o !== "F") throw new ValueError(`ravel: order must be "C" or "F", got ${JSON.stringify(o)}.`);
+  return reshape(x, [-1], { order: o });
+}
 
 export function transpose(x: ArrayLike, axesArg?: readonly number[] | null | { axes?: readonly number[] | null }): JaxArray {
   const a = asArray(x);

@@ -45,11 +45,17 @@ export const f32 = (c: JaxArray | number) => jnp.astype(jnp.asArray(c), "float32
  */
 export function scheduleArgs(op: string, args: readonly unknown[], names: readonly string[], required: number): any[] {
   let vals: unknown[];
-  if (args.length === 1 && isPlainObject(args[0])) {
-    const o = args[0];
+  const last = args[args.length - 1];
+  if (args.length >= 1 && isPlainObject(last)) {
+    // One options object, or positional values followed by the rest as options (optax's keywords).
+    const o = last as Record<string, unknown>;
     const unknown = Object.keys(o).filter((k) => !names.includes(k));
     if (unknown.length) throw new ValueError(`optax.${op}: unknown option(s) ${unknown.join(", ")}; the options are ${names.join(", ")}.`);
-    vals = names.map((n) => o[n]);
+    const pos = args.slice(0, -1);
+    if (pos.length > names.length) throw new ValueError(`optax.${op}: takes at most ${names.length} arguments (${names.join(", ")}), but got ${pos.length} before the options.`);
+    const twice = names.filter((n, i) => i < pos.length && n in o);
+    if (twice.length) throw new ValueError(`optax.${op}: ${twice.join(", ")} given both positionally and as an option.`);
+    vals = names.map((n, i) => (i < pos.length ? pos[i] : o[n]));
   } else {
     if (args.length > names.length) throw new ValueError(`optax.${op}: takes at most ${names.length} arguments (${names.join(", ")}), but got ${args.length}.`);
     vals = names.map((_, i) => args[i]);
