@@ -235,7 +235,9 @@ test("optax optimizers and schedules take optax's keyword arguments as one optio
   close([optax.cosineDecaySchedule({ initValue: 2, decaySteps: 4, alpha: 0.5 })(4).item() as number], [1]);
   close([optax.exponentialDecay({ initValue: 1, transitionSteps: 1, decayRate: 0.5, endValue: 0.2 })(3).item() as number], [0.2]);
   close([optax.linearSchedule({ initValue: 1, endValue: 0, transitionSteps: 4 })(1).item() as number], [0.75]);
-  assert.throws(() => optax.cosineDecaySchedule(0.1, 100, { alpha: 0.1 } as any), isValueError);
+  // Positional values, then the rest as options (optax's keywords).
+  close([optax.cosineDecaySchedule(0.1, 100, { alpha: 0.1 } as any)(50).item() as number], [optax.cosineDecaySchedule(0.1, 100, 0.1)(50).item() as number]);
+  assert.throws(() => optax.cosineDecaySchedule(0.1, 100, { decaySteps: 5 } as any), isValueError);
   assert.throws(() => optax.cosineDecaySchedule({ initValue: 1, decaySteps: 4, alfa: 0 } as any), isValueError);
   close(optax.huberLoss(f32([3]), null, { delta: 2 }), [2 * 3 - 2]);
 });

@@ -224,6 +224,22 @@ export function zeroNans(): GradientTransformation {
   };
 }
 
+/** Accumulates the updates over k steps and emits their sum every k-th step (zeros in between), as optax.apply_every. */
+export function applyEvery(k: number | { k?: number } = 1): GradientTransformation {
+  const n = typeof k === "number" ? k : k.k ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`optax.applyEvery: k must be a positive integer, got ${JSON.stringify(k)}.`);
+  return {
+    init: (p) => ({ count: count0(), gradAcc: zerosLikeTree(p) }),
+    update(u, s) {
+      const c = jnp.mod(s.count, n);
+      const keep = jnp.notEqual(c, 0), emit = jnp.equal(c, n - 1);
+      const acc = tree.map((g: JaxArray, ga: JaxArray) => jnp.add(jnp.multiply(keep, ga), g).astype(g.dtype), u, s.gradAcc);
+      const out = tree.map((ga: JaxArray) => jnp.multiply(emit, ga).astype(ga.dtype), acc);
+      return [out, { count: jnp.mod(safeIncrement(s.count), n), gradAcc: acc }];
+    },
+  };
+}
+
 export interface EmaOptions { debias?: boolean; accumulatorDtype?: DType | null }
 /** An exponential moving average of the updates, optionally bias-corrected. */
 export function ema(decay: Num, ...rest: [EmaOptions?] | [debias?: boolean, accumulatorDtype?: DType | null]): GradientTransformation {
