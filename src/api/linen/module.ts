@@ -3,7 +3,6 @@
 // are assigned to in setup(), or `ClassName_k` when created inline during call() (compact style).
 import { ValueError } from "../../core/errors.js";
 import { JaxArray } from "../../core/value.js";
-import * as random from "../random.js";
 import { flaxRng } from "./rng.js";
 
 type Collections = Record<string, any>;
