@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { jnp, tidy, memoryStats, config, OutOfMemoryError, DisposedArrayError, Array as JArray } from "../src/index.js";
+import { jnp, nn, lax, random, grad, vmap, jit, tidy, memoryStats, config, OutOfMemoryError, DisposedArrayError, Array as JArray } from "../src/index.js";
 
 const live = () => memoryStats().liveBytes;
 
@@ -111,6 +111,31 @@ test("a loop that never frees ends in a clear OutOfMemoryError, not a trap", () 
   assert.match((err as Error).message, /tidy/);
   // The library still works afterwards.
   assert.equal(jnp.ones([3]).sum().item(), 3);
+});
+
+test("public functions free their own temporaries: disposing the result leaves nothing (no tidy needed)", () => {
+  const x = jnp.array([0.5, -1, 2, 3]), k = random.key(0), mask = x.gt(0), m = jnp.ones([3, 4]);
+  const calls: [string, () => unknown][] = [
+    ["jnp.mod", () => jnp.mod(x, 2)], ["method", () => x.mod(2)], ["x.get mask", () => x.get(mask)],
+    ["x.get out of range", () => x.get(7)], ["x.at().add", () => x.at(1).add(3)], ["jnp.linalg.norm", () => jnp.linalg.norm(x)],
+    ["nn.logsumexp with b", () => nn.logsumexp(x, { b: x })], ["jnp.nonzero", () => jnp.nonzero(x)],
+    ["random.normal", () => random.normal(k, [3])], ["lax.scan", () => lax.scan((c: JArray, v: JArray) => [c.add(v), c.mul(v)], 0.5, x)],
+    ["vmap", () => vmap((v: JArray) => jnp.sin(v).mul(2))(m)], ["jit", () => jit((v: JArray) => jnp.sin(v).mul(2))(x)],
+    ["vmap of grad", () => vmap(grad((v: JArray) => jnp.sum(jnp.sin(v))))(m)],
+  ];
+  const free = (r: unknown): void => { if (r instanceof JArray) r.dispose(); else if (Array.isArray(r)) r.forEach(free); };
+  for (const [name, f] of calls) {
+    free(f()); // warm caches (packed weights, compiled programs) first
+    const before = memoryStats().liveArrays;
+    for (let i = 0; i < 20; i++) free(f());
+    assert.equal(memoryStats().liveArrays - before, 0, name);
+  }
+  // Results still escape into an enclosing tidy() as before, and aliases stay one function.
+  const kept = tidy(() => jnp.mod(x, 2));
+  assert.equal(kept.toArray(), [0.5, 1, 0, 1]);
+  assert.is(jnp.trueDivide, jnp.divide);
+  assert.is(jnp.mod.name, "mod");
+  for (const a of [x, k, mask, m, kept]) a.dispose();
 });
 
 test.run();

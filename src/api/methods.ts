@@ -3,6 +3,7 @@
 import { DType } from "../core/dtype.js";
 import { ArrayLike, JaxArray } from "../core/value.js";
 import { Tracer } from "../core/trace.js";
+import { scoped } from "../core/memory.js";
 import * as jnp from "./numpy/index.js";
 import { AtRef, getItem, Index } from "./numpy/indexing.js";
 import type { ReduceOptions, VarOptions, ArgOptions } from "./numpy/reductions.js";
@@ -90,9 +91,12 @@ declare module "../core/value.js" {
 /** Installs the jnp-mirroring methods on JaxArray.prototype; called once by the package entry. */
 export function installArrayMethods(): void {
   const p = JaxArray.prototype as any;
-  const bin = (f: (a: ArrayLike, b: ArrayLike) => JaxArray) => function (this: JaxArray, y: ArrayLike) { return f(this, y); };
+  const at = AtRef.prototype as any;
+  for (const k of ["get", "set", "add", "multiply", "mul", "divide", "power", "min", "max"]) at[k] = scoped(at[k]);
+  // Methods free their temporaries as the jnp functions do (scoped, core/memory.ts).
+  const bin = (f: (a: ArrayLike, b: ArrayLike) => JaxArray) => scoped(function (this: JaxArray, y: ArrayLike) { return f(this, y); });
   // Trailing arguments pass through, so x.sum(1, null, null, true) means what jnp.sum's positional order says.
-  const un = (f: (a: ArrayLike, ...o: any[]) => JaxArray) => function (this: JaxArray, ...o: any[]) { return f(this, ...o); };
+  const un = (f: (a: ArrayLike, ...o: any[]) => JaxArray) => scoped(function (this: JaxArray, ...o: any[]) { return f(this, ...o); });
   Object.assign(p, {
     add: bin(jnp.add), sub: bin(jnp.subtract), mul: bin(jnp.multiply), div: bin(jnp.divide), pow: bin(jnp.power),
     mod: bin(jnp.mod), floorDiv: bin(jnp.floorDivide), matmul: bin(jnp.matmul), dot: bin(jnp.dot),
@@ -117,7 +121,7 @@ export function installArrayMethods(): void {
     astype(this: JaxArray, d: DType) { return jnp.astype(this, d); },
     clip(this: JaxArray, lo?: ArrayLike | null, hi?: ArrayLike | null) { return jnp.clip(this, lo, hi); },
     take(this: JaxArray, idx: ArrayLike, axis?: number | null) { return jnp.take(this, idx, axis); },
-    get(this: JaxArray, ...idx: Index[]) { return getItem(this, idx); },
+    get: scoped(function (this: JaxArray, ...idx: Index[]) { return getItem(this, idx); }),
     at(this: JaxArray, ...idx: Index[]) { return new AtRef(this, idx); },
     *[Symbol.iterator](this: JaxArray) {
       if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");

@@ -2,6 +2,7 @@ import { DeviceBuffer, release } from "../backend/backend.js";
 import { ValueError } from "./errors.js";
 import { flatten } from "./pytree.js";
 import type { ConcreteArray } from "./array.js";
+import { JaxArray } from "./value.js";
 
 /*
  * Memory without per-array bookkeeping. Wasm memory is invisible to the JS garbage collector, and
@@ -59,4 +60,64 @@ export function keep<T>(x: T): T {
   const [leaves] = flatten(x);
   for (const s of scopes) for (const l of leaves) s.delete(l as ConcreteArray);
   return x;
+}
+
+/**
+ * `fn` run in its own scope, as tidy() runs a function: the temporaries a library function makes
+ * (an eager composite's intermediate arrays) are freed when it returns, and its result moves to the
+ * caller's scope. So `using y = jnp.mod(x, 2)` in a synchronous loop frees everything the call made,
+ * not only y. A Promise result (no library function returns one) keeps everything.
+ */
+const scopedFns = new WeakMap<object, unknown>();
+
+export function scoped<F extends (...args: any[]) => any>(fn: F): F {
+  // One wrapper per function, so aliases (jnp.trueDivide and jnp.divide) stay the same function.
+  const cached = scopedFns.get(fn);
+  if (cached) return cached as F;
+  const g = function (this: unknown, ...args: unknown[]) {
+    const scope = new Set<ConcreteArray>();
+    scopes.push(scope);
+    let result: unknown;
+    try {
+      result = fn.apply(this, args);
+    } catch (e) {
+      scopes.pop();
+      for (const a of scope) a.dispose();
+      throw e;
+    }
+    scopes.pop();
+    const parent = scopes.length ? scopes[scopes.length - 1] : null;
+    if (result instanceof Promise || scope.size === 0) {
+      if (parent) for (const a of scope) parent.add(a);
+      return result;
+    }
+    const [leaves] = flatten(result);
+    // Under a transformation the result is a tracer whose values may live in this scope's arrays:
+    // keep them all, as before (a traced program captures what it needs with keep()).
+    if (leaves.some((l) => l instanceof JaxArray && l.device === "tracer")) {
+      if (parent) for (const a of scope) parent.add(a);
+      return result;
+    }
+    const out = new Set<unknown>(leaves);
+    for (const a of scope) {
+      if (out.has(a)) parent?.add(a);
+      else a.dispose();
+    }
+    return result;
+  } as F;
+  Object.defineProperty(g, "name", { value: fn.name });
+  scopedFns.set(fn, g);
+  return g;
+}
+
+/**
+ * A copy of a module namespace whose functions run scoped() (`nested` names sub-namespaces to treat
+ * the same way). Classes (capitalised names) and values are copied as they are.
+ */
+export function scopedNamespace<T extends object>(ns: T, nested: readonly string[] = []): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ns)) {
+    out[k] = nested.includes(k) ? scopedNamespace(v as object) : typeof v === "function" && !/^[A-Z]/.test(k) ? scoped(v as (...a: any[]) => any) : v;
+  }
+  return out as T;
 }
