@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { jnp, nn, lax, random, grad, vmap, jit, tidy, memoryStats, config, OutOfMemoryError, DisposedArrayError, Array as JArray } from "../src/index.js";
+import { jnp, nn, lax, random, grad, vmap, jit, jvp, tidy, memoryStats, config, OutOfMemoryError, DisposedArrayError, Array as JArray } from "../src/index.js";
 
 const live = () => memoryStats().liveBytes;
 
@@ -136,6 +136,13 @@ test("public functions free their own temporaries: disposing the result leaves n
   assert.is(jnp.trueDivide, jnp.divide);
   assert.is(jnp.mod.name, "mod");
   for (const a of [x, k, mask, m, kept]) a.dispose();
+});
+
+test("tidy inside vmap and jvp keeps what the traced result holds (its values lived in the scope)", () => {
+  const x = jnp.ones([2, 3]);
+  assert.equal(vmap((v: JArray) => tidy(() => jnp.sin(v).mul(2)))(x).toArray(), jnp.sin(x).mul(2).toArray());
+  const [, t] = jvp((v: JArray) => tidy(() => jnp.sin(v).mul(2)), [x], [jnp.onesLike(x)]);
+  assert.equal(t.toArray(), jnp.cos(x).mul(2).toArray());
 });
 
 test.run();

@@ -30,6 +30,16 @@ export function untrack(a: ConcreteArray): void {
  * move to the enclosing scope. Scopes nest. `fn` must be synchronous.
  */
 export function tidy<T>(fn: () => T): T {
+  return inScope(fn, true);
+}
+
+/**
+ * The scope behind tidy() and scoped(). A result holding tracers (a call inside a transformation)
+ * keeps every array the scope made, since a tracer's values may live in them; a traced program
+ * captures what it needs with keep(). A Promise result is an error for tidy() (`promiseIsError`),
+ * and keeps everything otherwise.
+ */
+function inScope<T>(fn: () => T, promiseIsError: boolean): T {
   const scope = new Set<ConcreteArray>();
   scopes.push(scope);
   let result: T;
@@ -41,15 +51,22 @@ export function tidy<T>(fn: () => T): T {
     throw e;
   }
   scopes.pop();
+  const parent = scopes.length ? scopes[scopes.length - 1] : null;
+  const keepAll = () => {
+    if (parent) for (const a of scope) parent.add(a);
+    return result;
+  };
   if (result instanceof Promise) {
+    if (!promiseIsError) return keepAll();
     for (const a of scope) a.dispose();
     throw new ValueError("tidy: the function returned a Promise; tidy() only takes synchronous functions. Await outside it.");
   }
+  if (scope.size === 0) return result;
   const [leaves] = flatten(result);
-  const keep = new Set<unknown>(leaves);
-  const parent = scopes.length ? scopes[scopes.length - 1] : null;
+  if (leaves.some((l) => l instanceof JaxArray && l.device === "tracer")) return keepAll();
+  const out = new Set<unknown>(leaves);
   for (const a of scope) {
-    if (keep.has(a)) parent?.add(a);
+    if (out.has(a)) parent?.add(a);
     else a.dispose();
   }
   return result;
@@ -62,48 +79,20 @@ export function keep<T>(x: T): T {
   return x;
 }
 
+const scopedFns = new WeakMap<object, unknown>();
+
 /**
  * `fn` run in its own scope, as tidy() runs a function: the temporaries a library function makes
  * (an eager composite's intermediate arrays) are freed when it returns, and its result moves to the
  * caller's scope. So `using y = jnp.mod(x, 2)` in a synchronous loop frees everything the call made,
  * not only y. A Promise result (no library function returns one) keeps everything.
  */
-const scopedFns = new WeakMap<object, unknown>();
-
 export function scoped<F extends (...args: any[]) => any>(fn: F): F {
   // One wrapper per function, so aliases (jnp.trueDivide and jnp.divide) stay the same function.
   const cached = scopedFns.get(fn);
   if (cached) return cached as F;
   const g = function (this: unknown, ...args: unknown[]) {
-    const scope = new Set<ConcreteArray>();
-    scopes.push(scope);
-    let result: unknown;
-    try {
-      result = fn.apply(this, args);
-    } catch (e) {
-      scopes.pop();
-      for (const a of scope) a.dispose();
-      throw e;
-    }
-    scopes.pop();
-    const parent = scopes.length ? scopes[scopes.length - 1] : null;
-    if (result instanceof Promise || scope.size === 0) {
-      if (parent) for (const a of scope) parent.add(a);
-      return result;
-    }
-    const [leaves] = flatten(result);
-    // Under a transformation the result is a tracer whose values may live in this scope's arrays:
-    // keep them all, as before (a traced program captures what it needs with keep()).
-    if (leaves.some((l) => l instanceof JaxArray && l.device === "tracer")) {
-      if (parent) for (const a of scope) parent.add(a);
-      return result;
-    }
-    const out = new Set<unknown>(leaves);
-    for (const a of scope) {
-      if (out.has(a)) parent?.add(a);
-      else a.dispose();
-    }
-    return result;
+    return inScope(() => fn.apply(this, args), false);
   } as F;
   Object.defineProperty(g, "name", { value: fn.name });
   scopedFns.set(fn, g);
