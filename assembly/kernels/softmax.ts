@@ -70,10 +70,10 @@ function rowMax(p: usize, n: i32): f32 {
 const PAIRWISE: i32 = 512;
 
 /**
- * q[i] = exp(p[i] - m) over n contiguous floats, returning their sum: four independent chains
- * (hiding the polynomial's latency), each with its own accumulator, and rows above PAIRWISE
- * elements split in halves whose sums are added. `unit` (a constant after inlining) says every
- * p[i] - m lies in [-87, 0] (or is NaN), where expUnitV gives expV's results faster.
+ * q[i] = exp(p[i] - m) over at most PAIRWISE contiguous floats, returning their sum: four
+ * independent chains (hiding the polynomial's latency), each with its own accumulator. `unit` (a
+ * constant after inlining) says every p[i] - m lies in [-87, 0] (or is NaN), where expUnitV gives
+ * expV's results faster.
  */
 @inline function expSum(p: usize, q: usize, n: i32, m: f32, unit: bool): f32 {
   let s: f32 = 0;
@@ -113,26 +113,20 @@ const PAIRWISE: i32 = 512;
   return s;
 }
 
-function expSumUnit(p: usize, q: usize, n: i32, m: f32): f32 {
+/** expSum over rows of any length: rows above PAIRWISE elements by halves, whose sums are added. */
+function expSumRow(p: usize, q: usize, n: i32, m: f32, unit: bool): f32 {
   if (n > PAIRWISE) {
     const h = (n >> 1) & ~15;
-    return expSumUnit(p, q, h, m) + expSumUnit(at(p, h), at(q, h), n - h, m);
+    return expSumRow(p, q, h, m, unit) + expSumRow(at(p, h), at(q, h), n - h, m, unit);
   }
-  return expSum(p, q, n, m, true);
-}
-
-function expSumAny(p: usize, q: usize, n: i32, m: f32): f32 {
-  if (n > PAIRWISE) {
-    const h = (n >> 1) & ~15;
-    return expSumAny(p, q, h, m) + expSumAny(at(p, h), at(q, h), n - h, m);
-  }
-  return expSum(p, q, n, m, false);
+  // Literal flags, so each inlined copy of the loop is specialised.
+  return unit ? expSum(p, q, n, m, true) : expSum(p, q, n, m, false);
 }
 
 /** Sum of exp(p[i] - m), stored to q: the fast exp where the row's range allows (max - min <= 87). */
 @inline function rowExpSum(p: usize, q: usize, n: i32, m: f32): f32 {
   // NaN (an all -inf row, or m = +inf) fails the test and takes the general path.
-  return m - rowLow <= 87 ? expSumUnit(p, q, n, m) : expSumAny(p, q, n, m);
+  return expSumRow(p, q, n, m, m - rowLow <= 87);
 }
 
 /** Column sums add blocks of this many rows first, then the block sums. */
@@ -168,7 +162,7 @@ function row(op: i32, p: usize, q: usize, n: i32, work: usize): void {
     rowShift(p, q, n, m, logS(rowExpSum(p, q, n, m)));
   } else {
     const c = safeShift(m);
-    store<f32>(q, logS(c == m ? rowExpSum(p, work, n, c) : expSumAny(p, work, n, c)) + c);
+    store<f32>(q, logS(c == m ? rowExpSum(p, work, n, c) : expSumRow(p, work, n, c, false)) + c);
   }
 }
 
